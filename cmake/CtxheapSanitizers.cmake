@@ -1,0 +1,10 @@
+# Whole-build sanitizer switch, used by the asan and tsan presets.
+if(CTXHEAP_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(CTXHEAP_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT CTXHEAP_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "CTXHEAP_SANITIZE must be empty, 'address' or 'thread', not '${CTXHEAP_SANITIZE}'")
+endif()

@@ -1,0 +1,9 @@
+# ctxheap_warnings: an interface target every ctxheap target links for the project's
+# warning set. Third-party headers are included as SYSTEM and stay quiet.
+add_library(ctxheap_warnings INTERFACE)
+target_compile_options(ctxheap_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(CTXHEAP_WERROR)
+  target_compile_options(ctxheap_warnings INTERFACE -Werror)
+endif()

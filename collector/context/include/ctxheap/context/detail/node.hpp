@@ -1,0 +1,148 @@
+// Internal: the objects behind a Context handle. Public only because with_value<T>
+// is a template; nothing outside the runtime should touch these.
+//
+// Ownership mirrors Go's pointers exactly, so that what the runtime retains is what a
+// Go program would retain:
+//   - every node holds a strong reference to its parent (Go: embedded parent Context);
+//   - a cancelable node holds strong references to the children registered in it
+//     (Go: the children map) until they are unregistered;
+//   - a pending timer holds a strong reference to its timer node (Go: the AfterFunc
+//     closure) until it fires or is stopped;
+//   - Context, CancelFunc and AfterFunc handles hold strong references.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <new>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <utility>
+
+#include "ctxheap/context/types.hpp"
+
+namespace ctxheap::detail {
+
+struct CancelNode;
+
+struct Node {
+  Node(ContextId id, ContextKind kind, Node* parent, std::string name) noexcept;
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// Returns the payload stored under `key` by this node, or nullptr.
+  virtual const void* own_value(const void* key) const noexcept;
+
+  std::atomic<std::uint32_t> refs{1};
+  const ContextId id;
+  const ContextKind kind;
+  std::uint16_t stack_depth = 0;
+  Node* const parent;          ///< strong reference; nullptr for Background/TODO
+  CancelNode* const source;    ///< nearest cancelable ancestor-or-self; nullptr if never done
+  const TimePoint created;
+  const std::string name;
+  void** stack = nullptr;      ///< creation stack, stored right after the object
+  void* storage = nullptr;     ///< the block the node lives in (see make_node)
+};
+
+struct CancelNode : Node {
+  CancelNode(ContextId id, ContextKind kind, Node* parent, std::string name) noexcept;
+  ~CancelNode() override;
+
+  std::mutex mu;
+  // --- guarded by mu ---
+  CancelNode* first_child = nullptr;  ///< registered children (each holds one reference)
+  std::size_t child_count = 0;
+  Err err = Err::None;
+  std::string cause;
+  std::stop_source* stop = nullptr;   ///< created on first stop_token() call
+  // --- guarded by the mutex of registered_under ---
+  CancelNode* registered_under = nullptr;
+  CancelNode* prev_sibling = nullptr;
+  CancelNode* next_sibling = nullptr;
+  // --- lock-free readers ---
+  std::atomic<ContextState> state{ContextState::Live};
+  std::atomic<TimePoint::rep> ended{0};
+  std::atomic<ContextId> registered_under_id{kNoContext};
+  std::atomic<std::int32_t> waiters{0};
+  std::atomic<bool> cancel_dropped{false};
+};
+
+struct TimerNode final : CancelNode {
+  TimerNode(ContextId id, Node* parent, std::string name, TimePoint deadline) noexcept;
+  const TimePoint deadline;           ///< effective: min(own, parent's)
+  std::size_t heap_index = kNotInHeap;  ///< guarded by the timer service
+  static constexpr std::size_t kNotInHeap = static_cast<std::size_t>(-1);
+};
+
+struct AfterFuncNode final : CancelNode {
+  AfterFuncNode(ContextId id, Node* parent, std::function<void()> fn) noexcept;
+  std::function<void()> fn;
+  std::atomic<bool> once{false};  ///< sync.Once: set by whoever runs or stops fn first
+};
+
+template <class T>
+struct ValueNode final : Node {
+  template <class... A>
+  ValueNode(ContextId i, Node* p, std::string n, const void* k, A&&... args)
+      : Node(i, ContextKind::Value, p, std::move(n)), key(k),
+        value(std::forward<A>(args)...) {}
+  const void* own_value(const void* k) const noexcept override {
+    return k == key ? &value : nullptr;
+  }
+  const void* const key;
+  T value;
+};
+
+void retain(Node* n) noexcept;
+/// Drops one reference; destroys the node (and, iteratively, ancestors that drop to
+/// zero) without recursion, so a million-deep chain cannot overflow the stack.
+void release(Node* n) noexcept;
+
+ContextId next_id() noexcept;
+/// Captures the caller's caller's stack (skipping the runtime's own frames) into buf.
+int capture_stack(void** buf, int max) noexcept;
+int stack_capacity() noexcept;
+
+/// Makes allocations on this thread count against `id` while alive (see current.hpp),
+/// so a context's own node, registry entry and values are charged to the context.
+class ChargeScope {
+ public:
+  explicit ChargeScope(ContextId id) noexcept;
+  ~ChargeScope();
+  ChargeScope(const ChargeScope&) = delete;
+  ChargeScope& operator=(const ChargeScope&) = delete;
+
+ private:
+  ContextId saved_;
+};
+
+/// Allocates a node with room for its creation stack in the same block.
+template <class N, class... A>
+N* make_node(void* const* frames, int depth, A&&... args) {
+  constexpr std::size_t head = (sizeof(N) + alignof(void*) - 1) / alignof(void*) * alignof(void*);
+  void* mem = ::operator new(head + static_cast<std::size_t>(depth) * sizeof(void*));
+  N* n;
+  try {
+    n = ::new (mem) N(std::forward<A>(args)...);
+  } catch (...) {
+    ::operator delete(mem);
+    throw;
+  }
+  n->storage = mem;
+  n->stack_depth = static_cast<std::uint16_t>(depth);
+  n->stack = reinterpret_cast<void**>(static_cast<char*>(mem) + head);
+  for (int i = 0; i < depth; ++i) n->stack[i] = frames[i];
+  return n;
+}
+
+/// Registers a freshly made node under its parent's nearest cancelable ancestor (Go's
+/// propagateCancel) and announces it. Takes ownership of the creator's reference.
+Node* publish(Node* n);
+Node* publish_value(Node* n);
+
+}  // namespace ctxheap::detail

@@ -1,0 +1,141 @@
+// Registration and cancellation, following Go's context.go line by line in behaviour:
+// propagateCancel, cancelCtx.cancel, timerCtx.cancel, afterFuncCtx.cancel, removeChild.
+//
+// Lock order: a parent's mutex before a child's (never the reverse). Cancelling walks
+// the subtree with an explicit work list instead of recursion, so depth is unbounded.
+#include <utility>
+#include <vector>
+
+#include "ctxheap/context/clock.hpp"
+#include "internal.hpp"
+
+namespace ctxheap::detail {
+namespace {
+
+// --- the intrusive children set; all three need parent->mu held -----------------------
+
+void link_child(CancelNode* parent, CancelNode* child) noexcept {
+  child->registered_under = parent;
+  child->prev_sibling = nullptr;
+  child->next_sibling = parent->first_child;
+  if (parent->first_child) parent->first_child->prev_sibling = child;
+  parent->first_child = child;
+  ++parent->child_count;
+  child->registered_under_id.store(parent->id, std::memory_order_release);
+  emit_registered(child->id, parent->id);
+}
+
+void unlink_child(CancelNode* parent, CancelNode* child) noexcept {
+  if (child->prev_sibling) child->prev_sibling->next_sibling = child->next_sibling;
+  else parent->first_child = child->next_sibling;
+  if (child->next_sibling) child->next_sibling->prev_sibling = child->prev_sibling;
+  child->prev_sibling = child->next_sibling = nullptr;
+  child->registered_under = nullptr;
+  --parent->child_count;
+  child->registered_under_id.store(kNoContext, std::memory_order_release);
+  emit_unregistered(child->id, parent->id);
+}
+
+/// Detaches the whole set; the caller inherits the set's references to the children.
+CancelNode* take_children(CancelNode* parent) noexcept {
+  CancelNode* list = parent->first_child;
+  for (CancelNode* c = list; c != nullptr; c = c->next_sibling) {
+    c->registered_under = nullptr;
+    c->registered_under_id.store(kNoContext, std::memory_order_release);
+    emit_unregistered(c->id, parent->id);
+  }
+  parent->first_child = nullptr;
+  parent->child_count = 0;
+  return list;
+}
+
+/// Go's removeChild: leave the set of the nearest cancelable ancestor, if still in it.
+void remove_from_parent(CancelNode* c) {
+  CancelNode* p = c->parent ? c->parent->source : nullptr;
+  if (p == nullptr) return;
+  bool was_registered = false;
+  {
+    std::lock_guard lock(p->mu);
+    if (c->registered_under == p) {
+      unlink_child(p, c);
+      was_registered = true;
+    }
+  }
+  if (was_registered) release(c);  // the set's reference
+}
+
+struct Pending {
+  CancelNode* node;      // holds one reference
+  bool remove_from_parent;
+};
+
+/// Marks one node done. Returns false if it already was. Appends its detached children
+/// (with the set's references) to `work`.
+bool mark_done(CancelNode* c, Err err, std::string_view cause, std::vector<Pending>& work) {
+  std::stop_source* stop = nullptr;
+  {
+    std::lock_guard lock(c->mu);
+    if (c->err != Err::None) return false;
+    c->err = err;
+    c->cause = cause.empty() ? std::string(to_string(err)) : std::string(cause);
+    c->ended.store(now().time_since_epoch().count(), std::memory_order_relaxed);
+    c->state.store(err == Err::DeadlineExceeded ? ContextState::Expired : ContextState::Cancelled,
+                   std::memory_order_release);
+    stop = c->stop;
+    for (CancelNode* child = take_children(c); child != nullptr;) {
+      CancelNode* next = child->next_sibling;
+      child->prev_sibling = child->next_sibling = nullptr;
+      work.push_back({child, false});
+      child = next;
+    }
+  }
+  notify_done(c, stop);
+  return true;
+}
+
+}  // namespace
+
+void propagate_cancel(CancelNode* child) {
+  CancelNode* p = child->parent ? child->parent->source : nullptr;
+  if (p == nullptr) return;  // Background, TODO or below without_cancel: registered nowhere
+  Err parent_err;
+  std::string parent_cause;
+  {
+    std::lock_guard lock(p->mu);
+    parent_err = p->err;
+    if (parent_err == Err::None) {
+      retain(child);  // the set's reference: this is what keeps a forgotten child alive
+      link_child(p, child);
+      return;
+    }
+    parent_cause = p->cause;
+  }
+  cancel(child, false, parent_err, parent_cause);
+}
+
+void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) {
+  retain(root);
+  std::vector<Pending> work;
+  work.push_back({root, remove_from_parent_flag});
+  const std::string cause_copy(cause);  // descendants get the same cause (Go passes it down)
+  while (!work.empty()) {
+    const Pending item = work.back();
+    work.pop_back();
+    CancelNode* c = item.node;
+    const bool newly_done = mark_done(c, err, cause_copy, work);
+    if (newly_done && has_observers()) emit_cancelled(share(c));
+    // timerCtx.cancel and afterFuncCtx.cancel remove themselves even if already done.
+    if (item.remove_from_parent) remove_from_parent(c);
+    if (c->kind == ContextKind::Deadline) disarm_timer(static_cast<TimerNode*>(c));
+    if (c->kind == ContextKind::AfterFunc) {
+      auto* a = static_cast<AfterFuncNode*>(c);
+      if (!a->once.exchange(true, std::memory_order_acq_rel)) {
+        std::function<void()> fn = std::move(a->fn);
+        run_async(std::move(fn));
+      }
+    }
+    release(c);
+  }
+}
+
+}  // namespace ctxheap::detail

@@ -1,0 +1,47 @@
+#include "ctxheap/context/clock.hpp"
+
+#include "internal.hpp"
+
+namespace ctxheap {
+namespace {
+
+class SteadyClockImpl final : public Clock {
+ public:
+  TimePoint now() const noexcept override { return SteadyClock::now(); }
+};
+
+const SteadyClockImpl kSteady;
+std::atomic<const Clock*> g_clock{&kSteady};
+
+}  // namespace
+
+const Clock& clock() noexcept { return *g_clock.load(std::memory_order_acquire); }
+TimePoint now() noexcept { return clock().now(); }
+
+namespace detail {
+bool clock_is_steady() noexcept { return &clock() == &kSteady; }
+}  // namespace detail
+
+ManualClock::ManualClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
+
+TimePoint ManualClock::now() const noexcept {
+  return TimePoint(Duration(now_.load(std::memory_order_acquire)));
+}
+
+void ManualClock::advance(Duration d) { set(now() + d); }
+
+void ManualClock::set(TimePoint t) {
+  now_.store(t.time_since_epoch().count(), std::memory_order_release);
+  if (&clock() == this) detail::fire_due_timers(t);
+}
+
+ScopedClock::ScopedClock(const Clock& c) : previous_(g_clock.exchange(&c)) {
+  detail::wake_timer_thread();
+}
+
+ScopedClock::~ScopedClock() {
+  g_clock.store(previous_, std::memory_order_release);
+  detail::wake_timer_thread();
+}
+
+}  // namespace ctxheap

@@ -1,0 +1,96 @@
+// The context constructors. Each is [[gnu::noinline]] and captures its caller's stack
+// first, so creation stacks start at user code.
+#include "ctxheap/context/clock.hpp"
+#include "ctxheap/context/context.hpp"
+#include "internal.hpp"
+
+namespace ctxheap {
+namespace {
+
+constexpr int kMaxFrames = 64;
+
+CancelableContext adopt(detail::CancelNode* n) {
+  detail::retain(n);  // one reference for the Context, one for the CancelFunc
+  return {Context(n), CancelFunc(n)};
+}
+
+}  // namespace
+
+Context background() noexcept { return Context(detail::background_node()); }
+Context todo() noexcept { return Context(detail::todo_node()); }
+
+[[gnu::noinline]] CancelableContext with_cancel(const Context& parent, std::string name) {
+  void* frames[kMaxFrames];
+  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  const ContextId id = detail::next_id();
+  detail::ChargeScope charge(id);
+  auto* n = detail::make_node<detail::CancelNode>(frames, depth, id, ContextKind::Cancel,
+                                                  parent.node(), std::move(name));
+  detail::publish(n);
+  return adopt(n);
+}
+
+namespace {
+
+CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::string name,
+                                void* const* frames, int depth) {
+  const ContextId id = detail::next_id();
+  detail::ChargeScope charge(id);
+  // Go: when the parent's deadline is already earlier, the parent's expiry will cancel
+  // the child, so it needs no timer of its own.
+  const std::optional<TimePoint> inherited = parent.deadline();
+  const bool own_timer = !inherited || deadline < *inherited;
+  const TimePoint effective = own_timer ? deadline : *inherited;
+  auto* n = detail::make_node<detail::TimerNode>(frames, depth, id, parent.node(), std::move(name),
+                                                 effective);
+  detail::publish(n);
+  CancelableContext result = adopt(n);
+  if (!own_timer) return result;
+  if (effective <= now()) {
+    detail::cancel(n, true, Err::DeadlineExceeded, {});
+    return result;
+  }
+  {
+    std::lock_guard lock(n->mu);
+    if (n->err == Err::None) detail::arm_timer(n);
+  }
+  return result;
+}
+
+}  // namespace
+
+[[gnu::noinline]] CancelableContext with_deadline(const Context& parent, TimePoint deadline,
+                                                  std::string name) {
+  void* frames[kMaxFrames];
+  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  return make_deadline(parent, deadline, std::move(name), frames, depth);
+}
+
+[[gnu::noinline]] CancelableContext with_timeout(const Context& parent, Duration timeout,
+                                                 std::string name) {
+  void* frames[kMaxFrames];
+  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  return make_deadline(parent, now() + timeout, std::move(name), frames, depth);
+}
+
+[[gnu::noinline]] Context without_cancel(const Context& parent) {
+  void* frames[kMaxFrames];
+  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  const ContextId id = detail::next_id();
+  detail::ChargeScope charge(id);
+  auto* n = detail::make_node<detail::Node>(frames, depth, id, ContextKind::WithoutCancel,
+                                            parent.node(), "without_cancel");
+  return Context(detail::publish_value(n));
+}
+
+[[gnu::noinline]] AfterFunc after_func(const Context& ctx, std::function<void()> fn) {
+  void* frames[kMaxFrames];
+  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  const ContextId id = detail::next_id();
+  detail::ChargeScope charge(id);
+  auto* n = detail::make_node<detail::AfterFuncNode>(frames, depth, id, ctx.node(), std::move(fn));
+  detail::publish(n);
+  return AfterFunc(n);
+}
+
+}  // namespace ctxheap

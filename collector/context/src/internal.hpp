@@ -1,0 +1,60 @@
+// Internal interfaces between the runtime's translation units.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ctxheap/context/context.hpp"
+#include "ctxheap/context/observer.hpp"
+
+namespace ctxheap::detail {
+
+// --- cancel.cpp ---------------------------------------------------------------------
+/// Go's propagateCancel: registers child in the children set of the nearest cancelable
+/// ancestor of its parent, or cancels it at once if that ancestor is already done.
+void propagate_cancel(CancelNode* child);
+/// Go's cancelCtx.cancel (and timerCtx/afterFuncCtx): marks c and, iteratively, all
+/// its registered descendants done; with remove_from_parent, also leaves its parent's set.
+void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause);
+
+// --- clock.cpp -----------------------------------------------------------------------
+/// False while a test clock (ScopedClock) is installed.
+bool clock_is_steady() noexcept;
+
+// --- timer_service.cpp ---------------------------------------------------------------
+/// One thread and one min-heap for every deadline in the process.
+void arm_timer(TimerNode* t);     ///< called with t->mu held and t not done; takes a reference
+void disarm_timer(TimerNode* t);  ///< drops the timer's reference if still pending
+void fire_due_timers(TimePoint now);
+void wake_timer_thread();
+
+// --- callback_runner.cpp -------------------------------------------------------------
+/// Runs fn on a runtime worker thread (Go: `go f()`).
+void run_async(std::function<void()> fn);
+
+// --- waiting.cpp -----------------------------------------------------------------------
+/// Wakes every thread waiting on c's done() and fires its stop_token. No lock held.
+void notify_done(CancelNode* c, std::stop_source* stop);
+/// Blocks until c is done, or until *limit (real steady time) if given; returns done.
+bool wait_done(CancelNode* c, const TimePoint* limit);
+std::stop_token stop_token_of(CancelNode* c);
+
+// --- observers.cpp ---------------------------------------------------------------------
+bool has_observers() noexcept;
+void emit_created(const Context& ctx) noexcept;
+void emit_registered(ContextId child, ContextId parent) noexcept;
+void emit_unregistered(ContextId child, ContextId parent) noexcept;
+void emit_cancelled(const Context& ctx) noexcept;
+void emit_cancel_dropped(ContextId id) noexcept;
+void emit_made_current(ContextId id, ContextId previous) noexcept;
+void emit_no_longer_current(ContextId id, ContextId restored) noexcept;
+void emit_destroyed(ContextId id) noexcept;
+
+// --- node.cpp --------------------------------------------------------------------------
+Node* background_node() noexcept;
+Node* todo_node() noexcept;
+
+/// A new handle to n (one more reference).
+Context share(Node* n) noexcept;
+
+}  // namespace ctxheap::detail

@@ -1,0 +1,95 @@
+#include <cassert>
+
+#include "ctxheap/context/clock.hpp"
+#include "internal.hpp"
+
+namespace ctxheap::detail {
+namespace {
+
+CancelNode* source_of(Node* parent) noexcept { return parent ? parent->source : nullptr; }
+
+bool is_root(const Node* n) noexcept {
+  return n->kind == ContextKind::Background || n->kind == ContextKind::Todo;
+}
+
+}  // namespace
+
+Node::Node(ContextId i, ContextKind k, Node* p, std::string n) noexcept
+    : id(i),
+      kind(k),
+      parent(p),
+      // Go: a value context's Done() is its parent's; without_cancel's is nil; a
+      // cancelable context is its own source.
+      source(is_cancelable(k) ? static_cast<CancelNode*>(this)
+             : k == ContextKind::Value ? source_of(p)
+                                       : nullptr),
+      created(now()),
+      name(std::move(n)) {}
+
+Node::~Node() = default;
+
+const void* Node::own_value(const void*) const noexcept { return nullptr; }
+
+CancelNode::CancelNode(ContextId i, ContextKind k, Node* p, std::string n) noexcept
+    : Node(i, k, p, std::move(n)) {}
+
+CancelNode::~CancelNode() {
+  // Registered children hold a reference to their parent, so a node with children
+  // can never reach zero references.
+  assert(first_child == nullptr);
+  delete stop;
+}
+
+TimerNode::TimerNode(ContextId i, Node* p, std::string n, TimePoint d) noexcept
+    : CancelNode(i, ContextKind::Deadline, p, std::move(n)), deadline(d) {}
+
+AfterFuncNode::AfterFuncNode(ContextId i, Node* p, std::function<void()> f) noexcept
+    : CancelNode(i, ContextKind::AfterFunc, p, "after_func"), fn(std::move(f)) {}
+
+void retain(Node* n) noexcept {
+  if (is_root(n)) return;
+  n->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void release(Node* n) noexcept {
+  while (n != nullptr && !is_root(n)) {
+    if (n->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    Node* parent = n->parent;
+    const ContextId id = n->id;
+    void* storage = n->storage;
+    n->~Node();
+    ::operator delete(storage);
+    emit_destroyed(id);
+    n = parent;  // drop the reference the node held on its parent, without recursion
+  }
+}
+
+Node* background_node() noexcept {
+  static Node* const n = new Node(kBackgroundId, ContextKind::Background, nullptr, "background");
+  return n;
+}
+
+Node* todo_node() noexcept {
+  static Node* const n = new Node(kTodoId, ContextKind::Todo, nullptr, "todo");
+  return n;
+}
+
+Context share(Node* n) noexcept {
+  retain(n);
+  return Context(n);
+}
+
+Node* publish_value(Node* n) {
+  retain(n->parent);
+  if (has_observers()) emit_created(share(n));
+  return n;
+}
+
+Node* publish(Node* n) {
+  retain(n->parent);
+  if (has_observers()) emit_created(share(n));
+  propagate_cancel(static_cast<CancelNode*>(n));
+  return n;
+}
+
+}  // namespace ctxheap::detail
