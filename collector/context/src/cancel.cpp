@@ -77,7 +77,7 @@ bool mark_done(CancelNode* c, Err err, std::string_view cause, std::vector<Pendi
     std::lock_guard lock(c->mu);
     if (c->err != Err::None) return false;
     c->err = err;
-    c->cause = cause.empty() ? std::string(to_string(err)) : std::string(cause);
+    c->cause.assign(cause);  // empty: cause() reports err's text, as Go's Cause does
     c->ended.store(now().time_since_epoch().count(), std::memory_order_relaxed);
     c->state.store(err == Err::DeadlineExceeded ? ContextState::Expired : ContextState::Cancelled,
                    std::memory_order_release);
@@ -114,15 +114,13 @@ void propagate_cancel(CancelNode* child) {
 }
 
 void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) {
+  // `cause` stays valid for the whole call: descendants get the same cause, as in Go.
   retain(root);
-  std::vector<Pending> work;
-  work.push_back({root, remove_from_parent_flag});
-  const std::string cause_copy(cause);  // descendants get the same cause (Go passes it down)
-  while (!work.empty()) {
-    const Pending item = work.back();
-    work.pop_back();
+  std::vector<Pending> work;  // stays unallocated unless the subtree has children
+  Pending item{root, remove_from_parent_flag};
+  for (;;) {
     CancelNode* c = item.node;
-    const bool newly_done = mark_done(c, err, cause_copy, work);
+    const bool newly_done = mark_done(c, err, cause, work);
     if (newly_done && has_observers()) emit_cancelled(share(c));
     // timerCtx.cancel and afterFuncCtx.cancel remove themselves even if already done.
     if (item.remove_from_parent) remove_from_parent(c);
@@ -135,6 +133,9 @@ void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string
       }
     }
     release(c);
+    if (work.empty()) return;
+    item = work.back();
+    work.pop_back();
   }
 }
 

@@ -83,7 +83,8 @@ std::string Context::cause() const {
   detail::CancelNode* s = n_->source;
   if (s == nullptr) return {};
   std::lock_guard lock(s->mu);
-  return s->cause;
+  if (s->err == Err::None) return {};
+  return s->cause.empty() ? std::string(to_string(s->err)) : s->cause;
 }
 
 const void* Context::find_value(const void* key) const noexcept {

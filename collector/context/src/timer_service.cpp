@@ -24,7 +24,9 @@ class TimerService {
       thread_started_ = true;
       std::thread([this] { run(); }).detach();
     }
-    if (heap_.front() == t) cv_.notify_one();
+    // Wake the thread only if it would otherwise sleep past this deadline: a busy
+    // create/cancel loop of long timeouts then costs no context switches.
+    if (t->deadline < sleeping_until_) cv_.notify_one();
   }
 
   void disarm(TimerNode* t) {
@@ -48,6 +50,7 @@ class TimerService {
 
   void wake() {
     std::lock_guard lock(mu_);
+    sleeping_until_ = TimePoint::min();
     cv_.notify_one();
   }
 
@@ -65,6 +68,7 @@ class TimerService {
     for (;;) {
       const bool manual = !clock_is_steady();
       if (heap_.empty()) {
+        sleeping_until_ = TimePoint::max();
         cv_.wait(lock);
         continue;
       }
@@ -72,10 +76,12 @@ class TimerService {
       const TimePoint current = now();
       if (next > current) {
         // Under a test clock only ManualClock::advance fires timers; just sleep until woken.
+        sleeping_until_ = manual ? TimePoint::max() : next;
         if (manual) cv_.wait(lock);
         else cv_.wait_until(lock, next);
         continue;
       }
+      sleeping_until_ = TimePoint::min();  // awake: arm() need not notify
       lock.unlock();
       fire_due(current);
       lock.lock();
@@ -125,6 +131,7 @@ class TimerService {
   std::condition_variable cv_;
   std::vector<TimerNode*> heap_;
   bool thread_started_ = false;
+  TimePoint sleeping_until_ = TimePoint::min();  ///< when the thread will next look
 };
 
 // Leaked on purpose: the timer thread may outlive static destruction.

@@ -22,6 +22,7 @@
 #include <string>
 #include <utility>
 
+#include "ctxheap/context/detail/mutex.hpp"
 #include "ctxheap/context/types.hpp"
 
 namespace ctxheap::detail {
@@ -53,7 +54,7 @@ struct CancelNode : Node {
   CancelNode(ContextId id, ContextKind kind, Node* parent, std::string name) noexcept;
   ~CancelNode() override;
 
-  std::mutex mu;
+  NodeMutex mu;
   // --- guarded by mu ---
   CancelNode* first_child = nullptr;  ///< registered children (each holds one reference)
   std::size_t child_count = 0;

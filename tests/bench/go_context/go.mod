@@ -1,0 +1,3 @@
+module ctxheap.local/bench/gocontext
+
+go 1.19
