@@ -1,0 +1,176 @@
+// The in-memory form of one snapshot: plain structs, one per record kind.
+// The collector fills them and hands them to SnapshotWriter; readers produce
+// them. Field meanings, clocks and units are specified in docs/snapshot-format.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctxheap::format {
+
+/// Index into the snapshot's string table. Id 0 is always the empty string,
+/// used for "unknown" / "none".
+using StringId = std::uint32_t;
+/// Stack ids are dense: 1..stacks.size(); 0 means "no stack".
+using StackId = std::uint64_t;
+/// The runtime's process-unique context id; 0 means "no context".
+using ContextId = std::uint64_t;
+
+// The enums below are the wire contract: their numeric values equal the .proto
+// enum values and never change. The collector maps the runtime's enums onto them.
+
+enum class ContextKind : std::uint8_t {
+  Background = 1,
+  Todo = 2,
+  Cancel = 3,
+  Deadline = 4,
+  Value = 5,
+  WithoutCancel = 6,
+  AfterFunc = 7,
+};
+
+enum class ContextState : std::uint8_t {
+  Live = 1,
+  Cancelled = 2,
+  Expired = 3,
+};
+
+/// Go's ctx.Err().
+enum class ContextErr : std::uint8_t {
+  None = 0,
+  Canceled = 1,
+  DeadlineExceeded = 2,
+};
+
+/// What triggered the snapshot.
+enum class SnapshotReason : std::uint8_t {
+  Api = 1,
+  Signal = 2,
+  Period = 3,
+  Exit = 4,
+};
+
+/// Stable lower-case identifiers ("after_func", "deadline_exceeded", ...),
+/// suitable for reports and JSON. "unknown" for values outside the enum.
+std::string_view to_string(ContextKind kind) noexcept;
+std::string_view to_string(ContextState state) noexcept;
+std::string_view to_string(ContextErr err) noexcept;
+std::string_view to_string(SnapshotReason reason) noexcept;
+
+/// Times named *_ns are nanoseconds. wall_time_ns is CLOCK_REALTIME since the
+/// Unix epoch; every other time in a snapshot is on the runtime's steady
+/// (monotonic) clock, comparable with monotonic_time_ns.
+struct Metadata {
+  std::uint32_t format_version = 0;  ///< filled by the reader; the writer always writes its own
+  std::string program{};
+  std::vector<std::string> command_line{};  ///< argv, argv[0] first
+  std::uint32_t pid = 0;
+  std::string hostname{};
+  std::uint64_t sequence = 0;  ///< 0-based number of this snapshot within the run
+  SnapshotReason reason = SnapshotReason::Api;
+  std::uint64_t wall_time_ns = 0;
+  std::uint64_t monotonic_time_ns = 0;
+  std::uint64_t sampling_interval_bytes = 0;  ///< mean sampling interval; 0 = sampling off
+  std::uint32_t max_stack_depth = 0;
+  std::string collector_version{};
+
+  bool operator==(const Metadata&) const = default;
+};
+
+struct Frame {
+  std::uint64_t address = 0;
+  StringId function = 0;
+  StringId file = 0;
+  std::uint32_t line = 0;
+  StringId module = 0;
+  std::uint64_t module_offset = 0;
+  bool inlined = false;  ///< inlined into the next frame, which has the same address
+
+  bool operator==(const Frame&) const = default;
+};
+
+struct Stack {
+  StackId id = 0;
+  std::vector<Frame> frames{};  ///< innermost (leaf) first
+
+  bool operator==(const Stack&) const = default;
+};
+
+struct ContextRecord {
+  ContextId id = 0;
+  ContextKind kind = ContextKind::Background;
+  ContextId parent_id = 0;
+  ContextId registered_under_id = 0;  ///< whose children set holds it; 0 = none
+  StringId name = 0;
+  std::uint64_t created_ns = 0;
+  std::uint64_t ended_ns = 0;  ///< 0 = not ended
+  ContextState state = ContextState::Live;
+  ContextErr err = ContextErr::None;
+  StringId cause = 0;
+  bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
+  StackId creation_stack_id = 0;
+  std::uint64_t deadline_ns = 0;  ///< 0 = no deadline
+  std::int32_t waiters = 0;       ///< threads blocked on done() at the snapshot
+  std::uint64_t last_alloc_ns = 0;  ///< 0 = never allocated
+  std::uint64_t alloc_objects = 0;
+  std::uint64_t alloc_bytes = 0;
+  std::uint64_t freed_objects = 0;
+  std::uint64_t freed_bytes = 0;
+  bool destroyed = false;  ///< the runtime has freed the context's node
+
+  bool operator==(const ContextRecord&) const = default;
+};
+
+/// Sampled allocations of one (context, stack) pair, plus the un-sampled
+/// estimates derived from them.
+struct Site {
+  ContextId context_id = 0;  ///< 0 = made with no current context
+  StackId stack_id = 0;
+  std::uint64_t sampled_alloc_objects = 0;
+  std::uint64_t sampled_alloc_bytes = 0;
+  std::uint64_t sampled_inuse_objects = 0;
+  std::uint64_t sampled_inuse_bytes = 0;
+  std::uint64_t estimated_alloc_objects = 0;
+  std::uint64_t estimated_alloc_bytes = 0;
+  std::uint64_t estimated_inuse_objects = 0;
+  std::uint64_t estimated_inuse_bytes = 0;
+
+  bool operator==(const Site&) const = default;
+};
+
+/// One numeric MallocExtension property, e.g. generic.heap_size.
+struct AllocatorProperty {
+  StringId name = 0;
+  std::uint64_t value = 0;
+
+  bool operator==(const AllocatorProperty&) const = default;
+};
+
+struct Totals {
+  std::vector<AllocatorProperty> allocator{};
+  std::uint64_t contexts_tracked = 0;  ///< contexts the collector tracked at the snapshot
+  std::uint64_t contexts_created = 0;  ///< contexts created since the collector started
+  std::uint64_t no_context_alloc_objects = 0;
+  std::uint64_t no_context_alloc_bytes = 0;
+  std::uint64_t no_context_freed_objects = 0;
+  std::uint64_t no_context_freed_bytes = 0;
+
+  bool operator==(const Totals&) const = default;
+};
+
+/// A whole snapshot. strings[0] is "" whenever strings is non-empty; every id
+/// in the other tables indexes strings or stacks (stacks[i].id == i + 1).
+struct Snapshot {
+  Metadata meta{};
+  std::vector<std::string> strings{};
+  std::vector<Stack> stacks{};
+  std::vector<ContextRecord> contexts{};
+  std::vector<Site> sites{};
+  Totals totals{};
+
+  bool operator==(const Snapshot&) const = default;
+};
+
+}  // namespace ctxheap::format

@@ -1,0 +1,211 @@
+#include "convert.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "decode_error.hpp"
+
+namespace ctxheap::format::detail {
+namespace {
+
+// Wire enum values equal the C++ enumerators' values (see snapshot.hpp);
+// these checks keep out-of-range values from ever becoming an enum.
+ContextKind kind_from_wire(int value) {
+  if (value < 1 || value > 7) throw InvalidRecord("unknown context kind " + std::to_string(value));
+  return static_cast<ContextKind>(value);
+}
+
+ContextState state_from_wire(int value) {
+  if (value < 1 || value > 3) throw InvalidRecord("unknown context state " + std::to_string(value));
+  return static_cast<ContextState>(value);
+}
+
+ContextErr err_from_wire(int value) {
+  if (value < 0 || value > 2) throw InvalidRecord("unknown context err " + std::to_string(value));
+  return static_cast<ContextErr>(value);
+}
+
+SnapshotReason reason_from_wire(int value) {
+  if (value < 1 || value > 4) throw InvalidRecord("unknown snapshot reason " + std::to_string(value));
+  return static_cast<SnapshotReason>(value);
+}
+
+}  // namespace
+
+void to_wire(const Metadata& in, wire::Metadata& out) {
+  out.set_format_version(in.format_version);
+  out.set_program(in.program);
+  for (const auto& arg : in.command_line) out.add_command_line(arg);
+  out.set_pid(in.pid);
+  out.set_hostname(in.hostname);
+  out.set_sequence(in.sequence);
+  out.set_reason(static_cast<wire::SnapshotReason>(in.reason));
+  out.set_wall_time_ns(in.wall_time_ns);
+  out.set_monotonic_time_ns(in.monotonic_time_ns);
+  out.set_sampling_interval_bytes(in.sampling_interval_bytes);
+  out.set_max_stack_depth(in.max_stack_depth);
+  out.set_collector_version(in.collector_version);
+}
+
+void to_wire(const Stack& in, wire::Stack& out) {
+  out.set_id(in.id);
+  out.mutable_frames()->Reserve(static_cast<int>(in.frames.size()));
+  for (const Frame& frame : in.frames) {
+    wire::Frame& f = *out.add_frames();
+    f.set_address(frame.address);
+    f.set_function(frame.function);
+    f.set_file(frame.file);
+    f.set_line(frame.line);
+    f.set_module(frame.module);
+    f.set_module_offset(frame.module_offset);
+    f.set_inlined(frame.inlined);
+  }
+}
+
+void to_wire(const ContextRecord& in, wire::Context& out) {
+  out.set_id(in.id);
+  out.set_kind(static_cast<wire::ContextKind>(in.kind));
+  out.set_parent_id(in.parent_id);
+  out.set_registered_under_id(in.registered_under_id);
+  out.set_name(in.name);
+  out.set_created_ns(in.created_ns);
+  out.set_ended_ns(in.ended_ns);
+  out.set_state(static_cast<wire::ContextState>(in.state));
+  out.set_err(static_cast<wire::ContextErr>(in.err));
+  out.set_cause(in.cause);
+  out.set_cancel_dropped(in.cancel_dropped);
+  out.set_creation_stack_id(in.creation_stack_id);
+  out.set_deadline_ns(in.deadline_ns);
+  out.set_waiters(in.waiters);
+  out.set_last_alloc_ns(in.last_alloc_ns);
+  out.set_alloc_objects(in.alloc_objects);
+  out.set_alloc_bytes(in.alloc_bytes);
+  out.set_freed_objects(in.freed_objects);
+  out.set_freed_bytes(in.freed_bytes);
+  out.set_destroyed(in.destroyed);
+}
+
+void to_wire(const Site& in, wire::Site& out) {
+  out.set_context_id(in.context_id);
+  out.set_stack_id(in.stack_id);
+  out.set_sampled_alloc_objects(in.sampled_alloc_objects);
+  out.set_sampled_alloc_bytes(in.sampled_alloc_bytes);
+  out.set_sampled_inuse_objects(in.sampled_inuse_objects);
+  out.set_sampled_inuse_bytes(in.sampled_inuse_bytes);
+  out.set_estimated_alloc_objects(in.estimated_alloc_objects);
+  out.set_estimated_alloc_bytes(in.estimated_alloc_bytes);
+  out.set_estimated_inuse_objects(in.estimated_inuse_objects);
+  out.set_estimated_inuse_bytes(in.estimated_inuse_bytes);
+}
+
+void to_wire(const Totals& in, wire::Totals& out) {
+  for (const AllocatorProperty& property : in.allocator) {
+    wire::AllocatorProperty& p = *out.add_allocator();
+    p.set_name(property.name);
+    p.set_value(property.value);
+  }
+  out.set_contexts_tracked(in.contexts_tracked);
+  out.set_contexts_created(in.contexts_created);
+  out.set_no_context_alloc_objects(in.no_context_alloc_objects);
+  out.set_no_context_alloc_bytes(in.no_context_alloc_bytes);
+  out.set_no_context_freed_objects(in.no_context_freed_objects);
+  out.set_no_context_freed_bytes(in.no_context_freed_bytes);
+}
+
+Metadata from_wire(const wire::Metadata& in) {
+  Metadata out;
+  out.format_version = in.format_version();
+  out.program = in.program();
+  out.command_line.assign(in.command_line().begin(), in.command_line().end());
+  out.pid = in.pid();
+  out.hostname = in.hostname();
+  out.sequence = in.sequence();
+  out.reason = reason_from_wire(in.reason());
+  out.wall_time_ns = in.wall_time_ns();
+  out.monotonic_time_ns = in.monotonic_time_ns();
+  out.sampling_interval_bytes = in.sampling_interval_bytes();
+  out.max_stack_depth = in.max_stack_depth();
+  out.collector_version = in.collector_version();
+  return out;
+}
+
+std::vector<std::string> from_wire(wire::StringTable& in) {
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(in.strings_size()));
+  for (std::string& text : *in.mutable_strings()) out.push_back(std::move(text));
+  return out;
+}
+
+Stack from_wire(const wire::Stack& in) {
+  Stack out;
+  out.id = in.id();
+  out.frames.reserve(static_cast<std::size_t>(in.frames_size()));
+  for (const wire::Frame& f : in.frames()) {
+    out.frames.push_back(Frame{.address = f.address(),
+                               .function = f.function(),
+                               .file = f.file(),
+                               .line = f.line(),
+                               .module = f.module(),
+                               .module_offset = f.module_offset(),
+                               .inlined = f.inlined()});
+  }
+  return out;
+}
+
+ContextRecord from_wire(const wire::Context& in) {
+  ContextRecord out;
+  out.id = in.id();
+  out.kind = kind_from_wire(in.kind());
+  out.parent_id = in.parent_id();
+  out.registered_under_id = in.registered_under_id();
+  out.name = in.name();
+  out.created_ns = in.created_ns();
+  out.ended_ns = in.ended_ns();
+  out.state = state_from_wire(in.state());
+  out.err = err_from_wire(in.err());
+  out.cause = in.cause();
+  out.cancel_dropped = in.cancel_dropped();
+  out.creation_stack_id = in.creation_stack_id();
+  out.deadline_ns = in.deadline_ns();
+  out.waiters = in.waiters();
+  out.last_alloc_ns = in.last_alloc_ns();
+  out.alloc_objects = in.alloc_objects();
+  out.alloc_bytes = in.alloc_bytes();
+  out.freed_objects = in.freed_objects();
+  out.freed_bytes = in.freed_bytes();
+  out.destroyed = in.destroyed();
+  return out;
+}
+
+Site from_wire(const wire::Site& in) {
+  Site out;
+  out.context_id = in.context_id();
+  out.stack_id = in.stack_id();
+  out.sampled_alloc_objects = in.sampled_alloc_objects();
+  out.sampled_alloc_bytes = in.sampled_alloc_bytes();
+  out.sampled_inuse_objects = in.sampled_inuse_objects();
+  out.sampled_inuse_bytes = in.sampled_inuse_bytes();
+  out.estimated_alloc_objects = in.estimated_alloc_objects();
+  out.estimated_alloc_bytes = in.estimated_alloc_bytes();
+  out.estimated_inuse_objects = in.estimated_inuse_objects();
+  out.estimated_inuse_bytes = in.estimated_inuse_bytes();
+  return out;
+}
+
+Totals from_wire(const wire::Totals& in) {
+  Totals out;
+  out.allocator.reserve(static_cast<std::size_t>(in.allocator_size()));
+  for (const wire::AllocatorProperty& p : in.allocator()) {
+    out.allocator.push_back(AllocatorProperty{.name = p.name(), .value = p.value()});
+  }
+  out.contexts_tracked = in.contexts_tracked();
+  out.contexts_created = in.contexts_created();
+  out.no_context_alloc_objects = in.no_context_alloc_objects();
+  out.no_context_alloc_bytes = in.no_context_alloc_bytes();
+  out.no_context_freed_objects = in.no_context_freed_objects();
+  out.no_context_freed_bytes = in.no_context_freed_bytes();
+  return out;
+}
+
+}  // namespace ctxheap::format::detail
