@@ -49,6 +49,7 @@ void emit_cancel_dropped(ContextId id) noexcept;
 void emit_made_current(ContextId id, ContextId previous) noexcept;
 void emit_no_longer_current(ContextId id, ContextId restored) noexcept;
 void emit_destroyed(ContextId id) noexcept;
+void emit_waiters_changed(ContextId id, int delta) noexcept;
 
 // --- node.cpp --------------------------------------------------------------------------
 Node* background_node() noexcept;

@@ -76,5 +76,9 @@ void emit_destroyed(ContextId id) noexcept {
   if (has_observers()) for_each_observer([&](Observer& o) { o.on_destroyed(id); });
 }
 
+void emit_waiters_changed(ContextId id, int delta) noexcept {
+  if (has_observers()) for_each_observer([&](Observer& o) { o.on_waiters_changed(id, delta); });
+}
+
 }  // namespace detail
 }  // namespace ctxheap

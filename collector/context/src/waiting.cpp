@@ -48,6 +48,7 @@ bool wait_done(CancelNode* c, const TimePoint* limit) {
   Stripe& s = stripe_for(c);
   c->waiters.fetch_add(1, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_seq_cst);
+  emit_waiters_changed(c->id, +1);
   bool done;
   {
     std::unique_lock lock(s.mu);
@@ -59,6 +60,7 @@ bool wait_done(CancelNode* c, const TimePoint* limit) {
     }
   }
   c->waiters.fetch_sub(1, std::memory_order_relaxed);
+  emit_waiters_changed(c->id, -1);
   return done;
 }
 

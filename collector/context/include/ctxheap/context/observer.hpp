@@ -32,6 +32,9 @@ class Observer {
   virtual void on_made_current(ContextId /*id*/, ContextId /*previous*/) noexcept {}
   /// `id` stopped being current on this thread; `restored` is current again.
   virtual void on_no_longer_current(ContextId /*id*/, ContextId /*restored*/) noexcept {}
+  /// A thread started (delta +1) or stopped (-1) waiting on done() of cancelable
+  /// context `id` (deltas, so that concurrent waits add up whatever their order).
+  virtual void on_waiters_changed(ContextId /*id*/, int /*delta*/) noexcept {}
   /// The last reference to `id` is gone and its node is freed.
   virtual void on_destroyed(ContextId /*id*/) noexcept {}
 };

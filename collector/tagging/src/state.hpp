@@ -1,0 +1,78 @@
+// The collector's process-wide state, shared by the hook path and the snapshot writer.
+// Created once (in mmap'd memory, never freed) before the hooks are installed.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "ctxheap/context/types.hpp"
+#include "side_table.hpp"
+#include "slot_table.hpp"
+#include "sampler.hpp"
+
+namespace ctxheap::collector {
+
+/// Marks side-table entries of sampled blocks made with no current context.
+inline constexpr std::uint32_t kNoContextSlot = SideTable::kMaxSlot;
+static_assert(SlotTable::kMaxSlot < kNoContextSlot);
+
+/// No-context counters, striped across cache lines so threads don't share one.
+struct alignas(64) NoContextStripe {
+  std::atomic<std::uint64_t> alloc_objects{0}, alloc_bytes{0}, free_objects{0}, free_bytes{0};
+};
+
+struct State {
+  SideTable side;
+  SlotTable slots;
+  Sampler sampler;
+  static constexpr int kStripes = 32;
+  NoContextStripe no_context[kStripes];
+  std::atomic<std::int64_t> coarse_now_ns{0};   ///< refreshed by the collector thread
+  std::atomic<std::uint64_t> hook_reentries{0};
+  std::atomic<std::uint64_t> untracked{0};
+  std::atomic<std::uint32_t> next_stripe{0};
+  /// Exact tagging (default) counts every allocation; sampled-only mode
+  /// (CTXHEAP_MODE=sampled) only records sampled allocations, at a fraction of the cost.
+  bool exact = true;
+  /// Sampled-only mode: a counting filter of sampled live blocks, so a free can skip the
+  /// side table unless its block may have been sampled.
+  static constexpr std::size_t kFilterCells = std::size_t{1} << 20;
+  std::atomic<std::uint8_t> sampled_filter[kFilterCells];
+};
+
+inline std::size_t filter_cell(const void* p) noexcept {
+  return mix64(reinterpret_cast<std::uintptr_t>(p)) & (State::kFilterCells - 1);
+}
+
+/// Null until install(); the hooks check it.
+extern State* g_state;
+
+/// Per-thread hook state: plain data, so access is one TLS offset.
+struct ThreadState {
+  bool in_hook;         ///< re-entry guard
+  bool internal;        ///< collector code running: charge nothing, sample nothing
+  bool stripe_set;
+  std::uint8_t stripe;
+  ContextId cached_id;  ///< last context charged on this thread ...
+  std::uint32_t cached_slot;  ///< ... and its slot
+  std::int64_t bytes_until_sample;
+  std::uint64_t rng;
+};
+extern thread_local ThreadState t_state;
+
+/// While alive, the thread's allocations are the collector's own: charged to no context
+/// and never sampled (the snapshot writer uses it; so do observer callbacks).
+class InternalScope {
+ public:
+  InternalScope() noexcept : saved_(t_state.internal) { t_state.internal = true; }
+  ~InternalScope() { t_state.internal = saved_; }
+  InternalScope(const InternalScope&) = delete;
+  InternalScope& operator=(const InternalScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
+std::int64_t monotonic_ns() noexcept;
+
+}  // namespace ctxheap::collector
