@@ -24,6 +24,8 @@ median_seconds() {  # command... → median wall seconds reported by the workloa
 declare -A t
 t[glibc]=$(median_seconds "$bin/alloc_workload_glibc" 2 "$pairs")
 t[tcmalloc]=$(median_seconds "$bin/alloc_workload_tcmalloc" 2 "$pairs")
+t[barehooks]=$(median_seconds "$bin/alloc_workload_barehooks" 2 "$pairs")
+t[barermw]=$(median_seconds env CTXHEAP_BARE_HOOK_RMW=1 "$bin/alloc_workload_barehooks" 2 "$pairs")
 t[exact]=$(median_seconds "$bin/alloc_workload_ctxheap" 2 "$pairs")
 t[sampled]=$(median_seconds env CTXHEAP_MODE=sampled "$bin/alloc_workload_ctxheap" 2 "$pairs")
 t[heapprofile]=$(median_seconds env HEAPPROFILE="$tmp/hp" HEAP_PROFILE_ALLOCATION_INTERVAL=0 \
@@ -37,12 +39,13 @@ side=$("$bin/alloc_workload_ctxheap" 2 100000 2000000 | sed -n 's/^side_table_by
 
 echo "workload: 2 threads, $pairs alloc/free pairs, sizes 16 B - 64 KiB; median of $runs runs"
 printf '%-34s %10s %12s\n' "allocator / profiler" "seconds" "vs tcmalloc"
-for k in glibc tcmalloc exact sampled heapprofile heaptrack; do
+for k in glibc tcmalloc barehooks barermw exact sampled heapprofile heaptrack; do
   [ -n "${t[$k]:-}" ] || continue
   case $k in
     exact) label="ctxheap exact tagging" ;; sampled) label="ctxheap sampled-only (512 KiB)" ;;
     heapprofile) label="gperftools heap profiler" ;; heaptrack) label="heaptrack (record only)" ;;
     glibc) label="glibc malloc" ;; tcmalloc) label="tcmalloc alone" ;;
+    barehooks) label="tcmalloc + empty hooks" ;; barermw) label="tcmalloc + hooks doing 1 atomic op" ;;
   esac
   awk -v l="$label" -v s="${t[$k]}" -v b="${t[tcmalloc]}" 'BEGIN {printf "%-34s %10.3f %11.2fx\n", l, s, s / b}'
 done

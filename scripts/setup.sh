@@ -11,7 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libdw-dev libelf-dev libunwind-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   xvfb xauth
-  golang-go
+  golang-go heaptrack
 )
 
 missing=()

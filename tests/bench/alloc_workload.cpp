@@ -20,6 +20,26 @@
 #include "ctxheap/collector/collector.hpp"
 #include "ctxheap/context/all.hpp"
 #endif
+#ifdef CTXHEAP_WORKLOAD_BARE_HOOKS
+// The floor under any hook-based tagger: tcmalloc with hooks that do nothing, or (with
+// CTXHEAP_BARE_HOOK_RMW=1) one atomic read-modify-write each, like any shared-table update.
+#include <gperftools/malloc_hook_c.h>
+namespace {
+alignas(64) std::atomic<std::uint64_t> g_events{0};
+bool g_rmw = false;
+void bare_new(const void*, std::size_t) {
+  if (g_rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+}
+void bare_delete(const void*) {
+  if (g_rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+}
+[[gnu::constructor]] void install_bare_hooks() {
+  g_rmw = std::getenv("CTXHEAP_BARE_HOOK_RMW") != nullptr;
+  MallocHook_AddNewHook(&bare_new);
+  MallocHook_AddDeleteHook(&bare_delete);
+}
+}  // namespace
+#endif
 
 namespace {
 
