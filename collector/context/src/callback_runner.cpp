@@ -61,6 +61,9 @@ CallbackRunner& runner() {
 
 }  // namespace
 
-void run_async(std::function<void()> fn) { runner().submit(std::move(fn)); }
+void run_async(std::function<void()> fn) {
+  ChargeScope shared(kNoContext);  // the queue and workers belong to the runtime
+  runner().submit(std::move(fn));
+}
 
 }  // namespace ctxheap::detail

@@ -142,7 +142,11 @@ TimerService& service() {
 
 }  // namespace
 
-void arm_timer(TimerNode* t) { service().arm(t); }
+void arm_timer(TimerNode* t) {
+  // The service and its heap are the runtime's, not the context's: charged to no context.
+  ChargeScope shared(kNoContext);
+  service().arm(t);
+}
 void disarm_timer(TimerNode* t) { service().disarm(t); }
 void fire_due_timers(TimePoint at) { service().fire_due(at); }
 void wake_timer_thread() { service().wake(); }

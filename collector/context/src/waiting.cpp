@@ -16,7 +16,10 @@ struct alignas(64) Stripe {
 };
 
 std::array<Stripe, 64>& stripes() {
-  static auto* const s = new std::array<Stripe, 64>();  // leaked: waiters may outlive statics
+  static auto* const s = [] {
+    ChargeScope shared(kNoContext);  // the runtime's, not the first waiter's context's
+    return new std::array<Stripe, 64>();  // leaked: waiters may outlive statics
+  }();
   return *s;
 }
 
@@ -69,7 +72,10 @@ std::stop_token stop_token_of(CancelNode* c) {
   bool already_done;
   {
     std::lock_guard lock(c->mu);
-    if (c->stop == nullptr) c->stop = new std::stop_source();
+    if (c->stop == nullptr) {
+      ChargeScope own(c->id);  // part of the context, like its node
+      c->stop = new std::stop_source();
+    }
     stop = c->stop;
     already_done = c->err != Err::None;
   }
