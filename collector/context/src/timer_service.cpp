@@ -66,8 +66,9 @@ class TimerService {
   void run() {
     std::unique_lock lock(mu_);
     for (;;) {
-      const bool manual = !clock_is_steady();
-      if (heap_.empty()) {
+      // Under a test clock only ManualClock::advance fires timers, on its own thread,
+      // so that it has finished firing them when it returns.
+      if (heap_.empty() || !clock_is_steady()) {
         sleeping_until_ = TimePoint::max();
         cv_.wait(lock);
         continue;
@@ -75,10 +76,8 @@ class TimerService {
       const TimePoint next = heap_.front()->deadline;
       const TimePoint current = now();
       if (next > current) {
-        // Under a test clock only ManualClock::advance fires timers; just sleep until woken.
-        sleeping_until_ = manual ? TimePoint::max() : next;
-        if (manual) cv_.wait(lock);
-        else cv_.wait_until(lock, next);
+        sleeping_until_ = next;
+        cv_.wait_until(lock, next);
         continue;
       }
       sleeping_until_ = TimePoint::min();  // awake: arm() need not notify
