@@ -164,3 +164,77 @@ TEST(Counters, AllocationsWithoutAContextAreNotChargedToAny) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Counters, StayExactWhileThreadsSwitchContextsAndFreeEachOthersBlocks) {
+  std::vector<ctxheap::Context> ctxs;
+  std::vector<ctxheap::collector::Counters> before;
+  for (const char* n : {"a", "b", "c"}) {
+    ctxs.push_back(fresh(n));
+    before.push_back(baseline(ctxs.back()));
+  }
+  constexpr int kRounds = 3000;
+  std::vector<void*> handoff[2];
+  handoff[0].reserve(kRounds);
+  handoff[1].reserve(kRounds);
+  auto worker = [&](int me) {
+    for (int i = 0; i < kRounds; ++i) {
+      ctxheap::CurrentScope scope(ctxs[static_cast<std::size_t>((i + me) % 3)]);
+      handoff[me].push_back(keep(std::malloc(24)));
+      void* mine = keep(std::malloc(40));
+      std::free(mine);
+    }
+  };
+  std::thread t0(worker, 0), t1(worker, 1);
+  t0.join();
+  t1.join();
+  // Each thread frees the other's blocks, under no context.
+  std::thread f0([&] { for (void* p : handoff[1]) std::free(p); });
+  std::thread f1([&] { for (void* p : handoff[0]) std::free(p); });
+  f0.join();
+  f1.join();
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto c = counters(ctxs[k].id()).value();
+    EXPECT_EQ(c.alloc_objects - before[k].alloc_objects, 2u * 2u * kRounds / 3u) << "context " << k;
+    EXPECT_EQ(c.alloc_bytes - before[k].alloc_bytes, 2u * 64u * kRounds / 3u) << "context " << k;
+    EXPECT_EQ(c.in_use_objects(), before[k].in_use_objects()) << "context " << k;
+  }
+}
+
+TEST(Counters, AThreadsCountsSurviveItsExit) {
+  auto ctx = fresh("short-lived-thread");
+  const auto before = baseline(ctx);
+  void* kept = nullptr;
+  std::thread([&] {
+    ctxheap::CurrentScope scope(ctx);
+    kept = keep(std::malloc(777));
+  }).join();
+  const auto c = counters(ctx.id()).value();
+  EXPECT_EQ(c.alloc_objects - before.alloc_objects, 1u);
+  EXPECT_EQ(c.alloc_bytes - before.alloc_bytes, 777u);
+  std::free(kept);
+}
+
+TEST(Counters, ReusedSlotsStartFromZero) {
+  // Thousands of short contexts retire their slots; later contexts reuse them and must
+  // not inherit anything.
+  for (int i = 0; i < 5000; ++i) {
+    auto [ctx, cancel] = ctxheap::with_cancel(ctxheap::background(), "short");
+    ctxheap::run_under(ctx, [] { std::free(keep(std::malloc(100))); });
+    cancel();
+  }
+  (void)counters(ctxheap::background().id());  // counters() folds retired slots first
+  auto [fresh_ctx, cancel] = ctxheap::with_cancel(ctxheap::background(), "after");
+  const auto base = counters(fresh_ctx.id()).value();
+  void* p = nullptr;
+  ctxheap::run_under(fresh_ctx, [&] { p = keep(std::malloc(333)); });
+  const auto c = counters(fresh_ctx.id()).value();
+  EXPECT_EQ(c.alloc_objects - base.alloc_objects, 1u);
+  EXPECT_EQ(c.alloc_bytes - base.alloc_bytes, 333u);
+  EXPECT_EQ(base.alloc_objects, 1u);  // only its own node
+  std::free(p);
+  cancel();
+}
+
+}  // namespace

@@ -11,6 +11,8 @@
 #include <gperftools/nallocx.h>
 #include <gperftools/tcmalloc.h>
 
+#include <pthread.h>
+
 #include <cstdlib>
 #include <string_view>
 
@@ -28,9 +30,26 @@ namespace {
 // tcmalloc's hook invocation.
 constexpr int kHookFrames = 4;
 
+pthread_key_t g_thread_exit_key;
+
+// Thread exit: hand the thread's pending counts to their slot and free its block.
+void on_thread_exit(void*) {
+  ThreadState& t = t_state;
+  if (t.pending != nullptr && g_state != nullptr) g_state->slots.release_pending(*t.pending);
+  t.pending = nullptr;
+  t.pending_done = true;
+}
+
+// The thread starts charging another context: look up its slot and point this thread's
+// pending counts at it (flushing what they held for the previous slot).
 [[gnu::noinline]] std::uint32_t refresh_slot(State& s, ThreadState& t, ContextId id) noexcept {
   t.cached_id = id;
   t.cached_slot = s.slots.slot_for(id);
+  if (t.pending == nullptr && !t.pending_done) {
+    t.pending = s.slots.acquire_pending();
+    if (t.pending != nullptr) pthread_setspecific(g_thread_exit_key, t.pending);
+  }
+  if (t.pending != nullptr) s.slots.retarget(*t.pending, t.cached_slot);
   return t.cached_slot;
 }
 
@@ -92,15 +111,18 @@ void on_new(const void* ptr, std::size_t size) {
   } else {
     const std::uint32_t slot = t.cached_id == id ? t.cached_slot : refresh_slot(*s, t, id);
     SlotCounters& c = s->slots.at(slot);
-    c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
-    c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
-    const std::int64_t now = s->coarse_now_ns.load(std::memory_order_relaxed);
-    if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
-    if (!s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {slot, size, sampled})) [[unlikely]] {
-      // Cannot remember the owner: undo, so the context's counters stay exact.
-      c.alloc_objects.fetch_sub(1, std::memory_order_relaxed);
-      c.alloc_bytes.fetch_sub(size, std::memory_order_relaxed);
-      s->untracked.fetch_add(1, std::memory_order_relaxed);
+    if (s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {slot, size, sampled})) [[likely]] {
+      if (ThreadPending* p = t.pending) {
+        ThreadPending::bump(p->alloc_objects, 1);
+        ThreadPending::bump(p->alloc_bytes, size);
+      } else {
+        c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
+        c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
+      }
+      const std::int64_t now = s->coarse_now_ns.load(std::memory_order_relaxed);
+      if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
+    } else {
+      s->untracked.fetch_add(1, std::memory_order_relaxed);  // owner unknown: not counted at all
     }
   }
   t.in_hook = false;
@@ -134,10 +156,16 @@ void on_delete(const void* ptr) {
       n.free_objects.fetch_add(1, std::memory_order_relaxed);
       n.free_bytes.fetch_add(nallocx(o.size, 0), std::memory_order_relaxed);
     } else {
-      SlotCounters& c = s->slots.at(o.slot);
-      c.free_objects.fetch_add(1, std::memory_order_relaxed);
-      c.free_bytes.fetch_add(o.size, std::memory_order_relaxed);
-      if (c.destroyed.load(std::memory_order_relaxed)) [[unlikely]] s->slots.maybe_queue_retire(o.slot);
+      ThreadPending* p = t.pending;
+      if (p != nullptr && o.slot == t.cached_slot) {
+        ThreadPending::bump(p->free_objects, 1);
+        ThreadPending::bump(p->free_bytes, o.size);
+      } else {
+        SlotCounters& c = s->slots.at(o.slot);
+        c.free_objects.fetch_add(1, std::memory_order_relaxed);
+        c.free_bytes.fetch_add(o.size, std::memory_order_relaxed);
+        if (c.destroyed.load(std::memory_order_relaxed)) [[unlikely]] s->slots.maybe_queue_retire(o.slot);
+      }
     }
     if (o.sampled) [[unlikely]] s->sampler.record_free(reinterpret_cast<std::uintptr_t>(ptr), o.size);
   } else {
@@ -178,6 +206,7 @@ bool install_hooks(State* state) noexcept {
   state->coarse_now_ns.store(monotonic_ns(), std::memory_order_relaxed);
   const char* mode = std::getenv("CTXHEAP_MODE");
   state->exact = !(mode && std::string_view(mode) == "sampled");
+  pthread_key_create(&g_thread_exit_key, on_thread_exit);
   g_state = state;
   pthread_atfork(before_fork, after_fork, after_fork);
   return MallocHook_AddNewHook(&on_new) && MallocHook_AddDeleteHook(&on_delete);

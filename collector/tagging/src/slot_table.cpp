@@ -5,7 +5,8 @@
 namespace ctxheap::collector {
 
 SlotTable::SlotTable() noexcept
-    : slots_(static_cast<SlotCounters*>(reserve_zeroed(sizeof(SlotCounters) * (std::size_t{kMaxSlot} + 1)))) {
+    : pending_(static_cast<ThreadPending*>(reserve_zeroed(sizeof(ThreadPending) * kMaxThreads))),
+      slots_(static_cast<SlotCounters*>(reserve_zeroed(sizeof(SlotCounters) * (std::size_t{kMaxSlot} + 1)))) {
   // mmap'd memory is zero, which is every SlotCounters member's initial value.
   map_.store(new_map(1024), std::memory_order_release);
 }
@@ -14,6 +15,7 @@ SlotTable::~SlotTable() {
   // Maps are never unmapped while the process runs (lock-free readers may hold an old
   // one); this destructor only runs for tables owned by tests.
   unreserve(slots_, sizeof(SlotCounters) * (std::size_t{kMaxSlot} + 1));
+  unreserve(pending_, sizeof(ThreadPending) * kMaxThreads);
 }
 
 SlotTable::Map* SlotTable::new_map(std::size_t capacity) noexcept {
@@ -111,13 +113,85 @@ std::uint32_t SlotTable::slot_for(ContextId id) noexcept {
 CounterValues SlotTable::read(std::uint32_t slot) const noexcept {
   const SlotCounters& c = slots_[slot];
   CounterValues v;
-  // Frees first: a concurrent alloc+free then never makes in-use look negative.
-  v.free_objects = c.free_objects.load(std::memory_order_acquire);
-  v.free_bytes = c.free_bytes.load(std::memory_order_acquire);
-  v.alloc_objects = c.alloc_objects.load(std::memory_order_acquire);
-  v.alloc_bytes = c.alloc_bytes.load(std::memory_order_acquire);
-  v.last_alloc_ns = c.last_alloc_ns.load(std::memory_order_relaxed);
+  const std::uint32_t threads = pending_ ? pending_high_.load(std::memory_order_acquire) : 0;
+  // Seqlock over every thread block: retry while a flush moves counts from a block into
+  // the slot, so nothing is counted twice or missed. Flushes are rare; give up after a few.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uint32_t seq_sum = 0;
+    bool flushing = false;
+    for (std::uint32_t i = 0; i < threads; ++i) {
+      const std::uint32_t seq = pending_[i].seq.load(std::memory_order_acquire);
+      flushing |= (seq & 1) != 0;
+      seq_sum += seq;
+    }
+    // Frees first: a concurrent alloc+free then never makes in-use look negative.
+    v.free_objects = c.free_objects.load(std::memory_order_acquire);
+    v.free_bytes = c.free_bytes.load(std::memory_order_acquire);
+    v.alloc_objects = c.alloc_objects.load(std::memory_order_acquire);
+    v.alloc_bytes = c.alloc_bytes.load(std::memory_order_acquire);
+    v.last_alloc_ns = c.last_alloc_ns.load(std::memory_order_relaxed);
+    for (std::uint32_t i = 0; i < threads; ++i) {
+      const ThreadPending& p = pending_[i];
+      if (!p.active.load(std::memory_order_acquire) || p.slot.load(std::memory_order_acquire) != slot) continue;
+      v.free_objects += p.free_objects.load(std::memory_order_relaxed);
+      v.free_bytes += p.free_bytes.load(std::memory_order_relaxed);
+      v.alloc_objects += p.alloc_objects.load(std::memory_order_relaxed);
+      v.alloc_bytes += p.alloc_bytes.load(std::memory_order_relaxed);
+    }
+    std::uint32_t seq_after = 0;
+    for (std::uint32_t i = 0; i < threads; ++i) seq_after += pending_[i].seq.load(std::memory_order_acquire);
+    if (!flushing && seq_after == seq_sum) break;
+  }
   return v;
+}
+
+bool SlotTable::pending_counts_for(std::uint32_t slot) const noexcept {
+  const std::uint32_t threads = pending_ ? pending_high_.load(std::memory_order_acquire) : 0;
+  for (std::uint32_t i = 0; i < threads; ++i) {
+    const ThreadPending& p = pending_[i];
+    if (!p.active.load(std::memory_order_acquire) || p.slot.load(std::memory_order_acquire) != slot) continue;
+    if (p.alloc_objects.load(std::memory_order_relaxed) != 0 || p.free_objects.load(std::memory_order_relaxed) != 0)
+      return true;
+  }
+  return false;
+}
+
+ThreadPending* SlotTable::acquire_pending() noexcept {
+  if (pending_ == nullptr) return nullptr;
+  for (;;) {
+    std::uint32_t high = pending_high_.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < high; ++i) {
+      bool expected = false;
+      if (pending_[i].active.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) return &pending_[i];
+    }
+    if (high >= kMaxThreads) return nullptr;
+    pending_high_.compare_exchange_strong(high, high + 1, std::memory_order_acq_rel);  // one more block; scan again
+  }
+}
+
+void SlotTable::retarget(ThreadPending& p, std::uint32_t slot) noexcept {
+  const std::uint32_t old = p.slot.load(std::memory_order_relaxed);
+  if (old == slot) return;
+  p.seq.fetch_add(1, std::memory_order_acq_rel);  // odd: readers wait
+  if (old != ~0u) {
+    SlotCounters& c = slots_[old];
+    c.alloc_objects.fetch_add(p.alloc_objects.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    c.alloc_bytes.fetch_add(p.alloc_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    c.free_objects.fetch_add(p.free_objects.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    c.free_bytes.fetch_add(p.free_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  }
+  p.alloc_objects.store(0, std::memory_order_relaxed);
+  p.alloc_bytes.store(0, std::memory_order_relaxed);
+  p.free_objects.store(0, std::memory_order_relaxed);
+  p.free_bytes.store(0, std::memory_order_relaxed);
+  p.slot.store(slot, std::memory_order_release);
+  p.seq.fetch_add(1, std::memory_order_acq_rel);  // even again
+  if (old != ~0u) maybe_queue_retire(old);        // its last counts may have just arrived
+}
+
+void SlotTable::release_pending(ThreadPending& p) noexcept {
+  retarget(p, ~0u);
+  p.active.store(false, std::memory_order_release);
 }
 
 void SlotTable::mark_destroyed(ContextId id) noexcept {
@@ -128,6 +202,7 @@ void SlotTable::mark_destroyed(ContextId id) noexcept {
 }
 
 void SlotTable::maybe_queue_retire(std::uint32_t slot) noexcept {
+  if (slot > kMaxSlot) return;
   SlotCounters& c = slots_[slot];
   if (slot == kOverflowSlot || !c.destroyed.load(std::memory_order_acquire) || c.in_use_objects() != 0) return;
   if (c.retire_queued.exchange(true, std::memory_order_acq_rel)) return;

@@ -32,6 +32,22 @@ struct alignas(64) SlotCounters {
   }
 };
 
+/// A thread's counts for the one slot it charges most recently, kept apart from the shared
+/// slot counters so the hook path updates them with plain stores (no locked instruction,
+/// no cache line shared between threads). Flushed into the slot when the thread moves on
+/// to another slot or exits; readers add them in under a seqlock.
+struct alignas(64) ThreadPending {
+  std::atomic<std::uint32_t> seq{0};       ///< odd while the owner flushes
+  std::atomic<std::uint32_t> slot{~0u};    ///< the slot these counts belong to
+  std::atomic<std::uint64_t> alloc_objects{0}, alloc_bytes{0}, free_objects{0}, free_bytes{0};
+  std::atomic<bool> active{false};
+
+  /// Owner-only increment: a load and a store, not a read-modify-write.
+  static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+  }
+};
+
 struct CounterValues {
   std::uint64_t alloc_objects = 0, alloc_bytes = 0, free_objects = 0, free_bytes = 0;
   std::int64_t last_alloc_ns = 0;
@@ -57,23 +73,39 @@ class SlotTable {
 
   SlotCounters& at(std::uint32_t slot) noexcept { return slots_[slot]; }
   const SlotCounters& at(std::uint32_t slot) const noexcept { return slots_[slot]; }
+  /// The slot's counters plus every thread's pending counts for it.
   CounterValues read(std::uint32_t slot) const noexcept;
 
   /// Marks a context destroyed; queues its slot for retirement once nothing it owns is live.
   void mark_destroyed(ContextId id) noexcept;
   /// Called after a free: queues a destroyed context's slot when its last block is gone.
   void maybe_queue_retire(std::uint32_t slot) noexcept;
-  /// Hands every queued slot to `fold(context_id, final counters)` and frees the slot.
+  /// Hands every queued slot whose context owns nothing (threads' pending counts
+  /// included) to `fold(context_id, final counters)` and frees the slot.
   template <class Fold>
   void retire_queued(Fold&& fold) noexcept {
     std::uint32_t link = retired_head_.exchange(0, std::memory_order_acq_rel);
     while (link != 0) {
       const std::uint32_t slot = link - 1;
       link = slots_[slot].next_retired.load(std::memory_order_relaxed);
-      fold(slots_[slot].context.load(std::memory_order_relaxed), read(slot));
+      const CounterValues v = read(slot);
+      if (v.alloc_objects != v.free_objects || pending_counts_for(slot)) {
+        // A thread still holds counts for the slot: its flush will queue the slot again.
+        slots_[slot].retire_queued.store(false, std::memory_order_release);
+        continue;
+      }
+      fold(slots_[slot].context.load(std::memory_order_relaxed), v);
       release(slot);
     }
   }
+
+  // --- per-thread pending counts ------------------------------------------------------
+  /// A block for the calling thread, or nullptr when all kMaxThreads are taken.
+  ThreadPending* acquire_pending() noexcept;
+  /// Owner: moves the block's counts into its slot and points it at `slot`.
+  void retarget(ThreadPending& p, std::uint32_t slot) noexcept;
+  /// Owner, at thread exit: flushes and frees the block for another thread.
+  void release_pending(ThreadPending& p) noexcept;
 
   std::size_t slots_in_use() const noexcept;
   void lock_all() noexcept { lock_.lock(); }
@@ -93,6 +125,12 @@ class SlotTable {
   void map_insert(ContextId id, std::uint32_t slot) noexcept;  // lock held
   void map_erase(ContextId id) noexcept;                       // lock held
   void release(std::uint32_t slot) noexcept;
+  /// True if some thread holds unflushed counts for the slot (they must not outlive it).
+  bool pending_counts_for(std::uint32_t slot) const noexcept;
+
+  static constexpr std::uint32_t kMaxThreads = 4096;
+  ThreadPending* pending_;
+  std::atomic<std::uint32_t> pending_high_{0};
 
   SlotCounters* slots_;
   std::atomic<Map*> map_{nullptr};

@@ -53,8 +53,10 @@ struct ThreadState {
   bool internal;        ///< collector code running: charge nothing, sample nothing
   bool stripe_set;
   std::uint8_t stripe;
+  bool pending_done;     ///< the thread is exiting: update slot counters directly
   ContextId cached_id;  ///< last context charged on this thread ...
   std::uint32_t cached_slot;  ///< ... and its slot
+  ThreadPending* pending;     ///< this thread's counts for cached_slot (nullptr: none)
   std::int64_t bytes_until_sample;
   std::uint64_t rng;
 };
