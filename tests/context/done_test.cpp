@@ -40,7 +40,8 @@ TEST(Done, WaitBlocksUntilCancelledFromAnotherThread) {
     waited.wait();
     returned = true;
   });
-  ASSERT_TRUE(spin_until([&] { return waited.waiters() == 1; }));
+  // EXPECT, not ASSERT: the thread must be released and joined either way.
+  EXPECT_TRUE(spin_until([&] { return waited.waiters() == 1; }));
   EXPECT_FALSE(returned.load());
   EXPECT_FALSE(ctx.done());
   cancel();
@@ -88,7 +89,7 @@ TEST(Done, WaitForReturnsTrueWhenCancelledWhileWaiting) {
   const Context waited = ctx;
   std::atomic<int> result{-1};
   std::thread waiter([&result, waited] { result = waited.wait_for(1h) ? 1 : 0; });
-  ASSERT_TRUE(spin_until([&] { return waited.waiters() == 1; }));
+  EXPECT_TRUE(spin_until([&] { return waited.waiters() == 1; }));
   cancel();
   waiter.join();
   EXPECT_EQ(result.load(), 1);
@@ -106,7 +107,7 @@ TEST(Done, WaitersCountsBlockedWaiters) {
       else (void)waited.wait_for(1h);
     });
   }
-  ASSERT_TRUE(spin_until([&] { return waited.waiters() == kWaiters; }))
+  EXPECT_TRUE(spin_until([&] { return waited.waiters() == kWaiters; }))
       << "waiters() = " << waited.waiters();
   EXPECT_FALSE(ctx.done());
   cancel();
@@ -142,6 +143,33 @@ TEST(Done, StopCallbackRegisteredAfterCancelRunsAtOnce) {
   bool ran = false;
   std::stop_callback cb(ctx.stop_token(), [&ran] { ran = true; });
   EXPECT_TRUE(ran);
+}
+
+TEST(Done, StopCallbackMayUseTheRuntime) {
+  // No runtime lock is held while a stop_callback runs, for an own cancel or a cascade.
+  auto [parent, cancel_parent] = with_cancel(background());
+  auto [own, cancel_own] = with_cancel(parent);
+  auto [cascaded, cancel_cascaded] = with_cancel(parent);
+  const Context p = parent;
+  std::atomic<int> runs{0};
+  std::stop_callback on_own(own.stop_token(), [&p, &runs] {
+    (void)p.child_count();  // `own` may still be in the set: Go marks done, then removes
+    auto [tmp, cancel_tmp] = with_cancel(p);
+    cancel_tmp("from a stop_callback");
+    ++runs;
+  });
+  std::stop_callback on_cascade(cascaded.stop_token(), [&p, &runs] {
+    (void)p.child_count();
+    (void)p.registered_children();
+    auto [tmp, cancel_tmp] = with_cancel(p);  // the parent is done: done at once
+    ++runs;
+  });
+  cancel_own();
+  EXPECT_TRUE(spin_until([&] { return runs.load() == 1; }));
+  EXPECT_EQ(parent.child_count(), 1u);  // only `cascaded` is left in the set
+  cancel_parent();
+  EXPECT_TRUE(spin_until([&] { return runs.load() == 2; }));
+  EXPECT_EQ(parent.child_count(), 0u);
 }
 
 TEST(Done, StopTokenOfValueContextFollowsItsAncestor) {

@@ -88,6 +88,19 @@ void expect_first_frame_in(const Context& ctx, const std::string& probe) {
       << "first creation frame is in '" << fn << "', expected " << probe;
 }
 
+// The very first context of the process, made before main() and before any test.
+const ContextId g_first_id = [] {
+  auto [ctx, cancel] = with_cancel(background());
+  cancel();
+  return ctx.id();
+}();
+
+TEST(Identity, FirstContextOfTheProcessDoesNotReuseARootId) {
+  EXPECT_NE(g_first_id, kNoContext);
+  EXPECT_NE(g_first_id, kBackgroundId);
+  EXPECT_NE(g_first_id, kTodoId);
+}
+
 TEST(Identity, IdsAreUniqueAcrossThreads) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 10000;

@@ -232,7 +232,8 @@ TEST(Observer, WaitersChangedBracketsEveryBlockingWait) {
 
   EXPECT_FALSE(parent.wait_for(1ms));  // times out: +1 then -1
   std::thread waiter([v] { v.wait(); });  // a value context waits on its cancelable source
-  ASSERT_TRUE(ctxheap_test::spin_until([&] { return parent.waiters() == 1; }));
+  const Context p = parent;
+  EXPECT_TRUE(ctxheap_test::spin_until([&p] { return p.waiters() == 1; }));
   cancel();
   waiter.join();
 

@@ -143,7 +143,7 @@ class ScopedObserver {
 /// Spins (yielding) until pred() holds. The limit only turns a hang into a failure; it
 /// is never what a test asserts about.
 template <class Pred>
-bool spin_until(Pred pred, std::chrono::seconds limit = std::chrono::seconds(60)) {
+bool spin_until(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
   const auto give_up = std::chrono::steady_clock::now() + limit;
   while (!pred()) {
     if (std::chrono::steady_clock::now() > give_up) return pred();
