@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 pairs="${1:-3000000}"
 rounds="${2:-5}"
 bash scripts/build.sh release >/dev/null
-bin=build/release/tests/bench
+bin="$PWD/build/release/tests/bench"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -30,12 +30,13 @@ cmds=("$bin/alloc_workload_glibc 2 $pairs"
 if command -v heaptrack >/dev/null; then
   names+=(heaptrack)
   labels+=("heaptrack (record only)")
-  cmds+=("heaptrack --record-only -o $tmp/ht $bin/alloc_workload_glibc 2 $pairs")
+  cmds+=("env -C $tmp heaptrack --raw $bin/alloc_workload_glibc 2 $pairs")
 fi
 
 for ((r = 0; r < rounds; r++)); do
   for i in "${!names[@]}"; do
-    s=$(${cmds[$i]} 2>/dev/null | sed -n 's/^seconds=\([0-9.]*\).*/\1/p')
+    s=$(${cmds[$i]} 2>/dev/null | sed -n 's/^seconds=\([0-9.]*\).*/\1/p') || true
+    [ -n "$s" ] || { echo "bench_collector: '${cmds[$i]}' failed" >&2; exit 1; }
     echo "${names[$i]} $s" >>"$tmp/times"
   done
 done
