@@ -14,13 +14,14 @@ bool is_root(const Node* n) noexcept {
 
 }  // namespace
 
-Node::Node(ContextId i, ContextKind k, Node* p, std::string n) noexcept
+Node::Node(ContextId i, ContextKind k, Node* p, std::string n, CancelNode* self_source) noexcept
     : id(i),
       kind(k),
       parent(p),
       // Go: a value context's Done() is its parent's; without_cancel's is nil; a
-      // cancelable context is its own source.
-      source(is_cancelable(k) ? static_cast<CancelNode*>(this)
+      // cancelable context is its own source (passed in by CancelNode's constructor, as
+      // the object is not a CancelNode yet while this base is built).
+      source(self_source != nullptr      ? self_source
              : k == ContextKind::Value ? source_of(p)
                                        : nullptr),
       created(now()),
@@ -31,7 +32,7 @@ Node::~Node() = default;
 const void* Node::own_value(const void*) const noexcept { return nullptr; }
 
 CancelNode::CancelNode(ContextId i, ContextKind k, Node* p, std::string n) noexcept
-    : Node(i, k, p, std::move(n)) {}
+    : Node(i, k, p, std::move(n), this) {}
 
 CancelNode::~CancelNode() {
   // Registered children hold a reference to their parent, so a node with children

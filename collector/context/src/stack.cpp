@@ -42,10 +42,34 @@ namespace detail {
 
 int stack_capacity() noexcept { return creation_stack_depth(); }
 
+#if defined(__SANITIZE_THREAD__)
+// Under ThreadSanitizer, libunwind's per-thread cache is freed by a thread-exit destructor
+// after TSan has torn the thread down, which crashes (google/sanitizers#943). TSan builds
+// keep frame pointers, so walk them instead, staying within plausible stack bounds.
+[[gnu::noinline]] int walk_frame_pointers(void** out, int max) noexcept {
+  auto* frame = static_cast<void**>(__builtin_frame_address(0));
+  int n = 0;
+  while (frame != nullptr && n < max) {
+    void* ret = frame[1];
+    if (ret == nullptr) break;
+    out[n++] = ret;
+    auto* next = static_cast<void**>(frame[0]);
+    if (next <= frame || reinterpret_cast<char*>(next) - reinterpret_cast<char*>(frame) > (1 << 20)) break;
+    frame = next;
+  }
+  return n;
+}
+#endif
+
 [[gnu::noinline]] int capture_stack(void** buf, int max) noexcept {
   if (max <= 0) return 0;
   void* raw[kMaxDepth + kSkip];
+#if defined(__SANITIZE_THREAD__)
+  // Like unw_backtrace, the walk's first frame is in capture_stack itself.
+  const int n = walk_frame_pointers(raw, max + kSkip);
+#else
   const int n = unw_backtrace(raw, max + kSkip);
+#endif
   int out = 0;
   for (int i = kSkip; i < n; ++i) buf[out++] = raw[i];
   return out;

@@ -30,7 +30,8 @@ namespace ctxheap::detail {
 struct CancelNode;
 
 struct Node {
-  Node(ContextId id, ContextKind kind, Node* parent, std::string name) noexcept;
+  /// `self_source` is the CancelNode being built when this is its base (else nullptr).
+  Node(ContextId id, ContextKind kind, Node* parent, std::string name, CancelNode* self_source = nullptr) noexcept;
   virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
