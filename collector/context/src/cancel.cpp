@@ -79,8 +79,9 @@ bool mark_done(CancelNode* c, Err err, std::string_view cause, std::vector<Pendi
     c->err = err;
     c->cause.assign(cause);  // empty: cause() reports err's text, as Go's Cause does
     c->ended.store(now().time_since_epoch().count(), std::memory_order_relaxed);
+    // seq_cst: the other half of the Dekker pairing with waiters (see waiting.cpp).
     c->state.store(err == Err::DeadlineExceeded ? ContextState::Expired : ContextState::Cancelled,
-                   std::memory_order_release);
+                   std::memory_order_seq_cst);
     stop = c->stop;
     for (CancelNode* child = take_children(c); child != nullptr;) {
       CancelNode* next = child->next_sibling;

@@ -29,16 +29,16 @@ Stripe& stripe_for(const CancelNode* c) {
 }
 
 bool is_done(const CancelNode* c) {
-  return c->state.load(std::memory_order_acquire) != ContextState::Live;
+  return c->state.load(std::memory_order_seq_cst) != ContextState::Live;
 }
 
 }  // namespace
 
 void notify_done(CancelNode* c, std::stop_source* stop) {
-  // Pairs with the fence in wait_done: either the waiter sees the new state, or we see
-  // the waiter (Dekker), so no wakeup is lost.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (c->waiters.load(std::memory_order_relaxed) > 0) {
+  // Dekker with wait_done, all seq_cst: the state was stored seq_cst (mark_done), the
+  // waiter increments seq_cst and then reads the state seq_cst; so either it sees done,
+  // or we see it waiting. No wakeup is lost.
+  if (c->waiters.load(std::memory_order_seq_cst) > 0) {
     Stripe& s = stripe_for(c);
     { std::lock_guard lock(s.mu); }  // a waiter between its check and its wait sees the state
     s.cv.notify_all();
@@ -49,8 +49,7 @@ void notify_done(CancelNode* c, std::stop_source* stop) {
 bool wait_done(CancelNode* c, const TimePoint* limit) {
   if (is_done(c)) return true;
   Stripe& s = stripe_for(c);
-  c->waiters.fetch_add(1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  c->waiters.fetch_add(1, std::memory_order_seq_cst);
   emit_waiters_changed(c->id, +1);
   bool done;
   {

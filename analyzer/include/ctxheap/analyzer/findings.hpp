@@ -1,0 +1,95 @@
+// Findings: facts about single contexts (stale child entries, memory retained after
+// cancel, blocked waiters) and, across a series, about children sets that keep growing.
+// Each finding carries its reason and the evidence as fields; describe() in analysis.hpp
+// turns one into a sentence on demand (so a million findings cost no strings).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ctxheap/analyzer/model.hpp"
+#include "ctxheap/analyzer/retention.hpp"
+
+namespace ctxheap::analyzer {
+
+/// Every threshold of the findings stage. Defaults are documented in docs/analysis.md.
+struct FindingOptions {
+  /// A registered, live child with no allocation in its subtree for this long and no
+  /// waiter is stale ("idle"). 0 disables the idle rule.
+  std::uint64_t idle_threshold_ns = 60'000'000'000ull;
+  /// A live child whose (effective) deadline falls at most this long after the snapshot
+  /// is not stale: its timer will cancel it and remove the entry soon.
+  std::uint64_t expiry_grace_ns = 60'000'000'000ull;
+  /// An ended context owning at least this many in-use bytes is "retained after
+  /// cancel". The default, 1 KiB, is above a context's own node and set entry (~300 B),
+  /// so a cancelled context merely still referenced by a handle is not reported.
+  std::uint64_t retained_after_cancel_min_bytes = 1024;
+};
+
+enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
+std::string_view to_string(FindingKind kind) noexcept;
+
+/// Why an entry is stale. Both may hold.
+struct StaleReasons {
+  bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
+  bool idle = false;            ///< no allocation in its subtree for idle_threshold, no waiter
+};
+/// "cancel_dropped", "idle" or "cancel_dropped+idle".
+std::string_view to_string(StaleReasons reasons) noexcept;
+
+/// A context registered in a live parent's children set, not cancelled, whose entry
+/// nobody will remove: its cancel was dropped, or it has been idle with no waiter.
+/// Its timer (if any) is not due within expiry_grace.
+struct StaleChild {
+  Index context = kNoIndex;
+  Index registrar = kNoIndex;  ///< kNoIndex when the registrar is absent from the profile
+  ContextId registrar_id = 0;
+  StaleReasons reasons{};
+  std::uint64_t idle_ns = 0;   ///< snapshot time - latest activity in its subtree; 0 if unknown
+  std::int32_t waiters = 0;
+  Retained retained{};         ///< retained_if_cancelled
+  Index site = kNoIndex;       ///< its creation site (Analysis::sites)
+  Index group = kNoIndex;      ///< its stale group (Analysis::stale_groups)
+};
+
+/// An ended (cancelled or expired) context that still owns in-use memory.
+struct RetainedAfterCancel {
+  Index context = kNoIndex;
+  ContextState state = ContextState::Cancelled;
+  std::uint64_t ended_ago_ns = 0;  ///< 0 if unknown
+  std::uint64_t inuse_objects = 0;
+  std::uint64_t inuse_bytes = 0;
+  bool node_destroyed = false;     ///< the context itself is gone; its allocations outlived it
+};
+
+/// Threads blocked on done() of a stale child: nobody will cancel it, so they wait until
+/// the registrar is cancelled (Go's goroutine leak).
+struct BlockedWaiters {
+  Index context = kNoIndex;    ///< the stale child
+  Index registrar = kNoIndex;
+  std::int32_t waiters = 0;
+};
+
+enum class GrowthVerdict : std::uint8_t {
+  Growing,    ///< grew in the last interval (with two snapshots: grew since the previous)
+  Plateau,    ///< grew earlier in the series, flat in the last interval (≥ 3 snapshots)
+  Stable,     ///< never grew
+  Shrinking,  ///< shrank in the last interval
+};
+std::string_view to_string(GrowthVerdict verdict) noexcept;
+
+/// A live parent whose registered children grew across a series (series.hpp).
+struct UnboundedChildren {
+  Index growth = kNoIndex;  ///< index into Analysis::growth
+};
+
+struct Findings {
+  std::vector<StaleChild> stale;                     ///< by retained bytes, largest first
+  std::vector<RetainedAfterCancel> retained_after_cancel;  ///< by in-use bytes, largest first
+  std::vector<BlockedWaiters> blocked_waiters;       ///< by waiters, most first
+  std::vector<UnboundedChildren> unbounded_children; ///< only from a series; by growth
+  /// Index into `stale` for each node, kNoIndex if not stale (parallel to contexts).
+  std::vector<Index> stale_of_context;
+};
+
+}  // namespace ctxheap::analyzer

@@ -1,0 +1,42 @@
+// Turning input files into Profiles. The format is detected by content, never by name.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+#include "ctxheap/analyzer/model.hpp"
+#include "ctxheap/analyzer/progress.hpp"
+
+namespace ctxheap::analyzer {
+
+struct LoadOptions {
+  /// Stage::Reading with (file bytes consumed, file size).
+  ProgressFn progress{};
+  /// Polled between records; when it becomes true loading throws Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// The input cannot be used: missing, unreadable, not a supported format, truncated,
+/// corrupt, too new or over a limit. what() is one line starting with the file name,
+/// e.g. "a.ctxheap: truncated: record 12 at body offset 4821 ends early (30 of 77 bytes)"
+/// or "a.heap: gperftools heap profiles are not supported yet". The CLI prints it and
+/// exits 2.
+class LoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Loads one profile. ctxheap snapshots are streamed through the format module
+/// (ctxheap::format::SnapshotReader), so progress and cancellation work on any size.
+/// Throws LoadError or Cancelled.
+Profile load_profile(const std::filesystem::path& path, const LoadOptions& options = {});
+
+/// Loads two or more snapshots of one run (same program, pid and host) and returns them
+/// ordered by sequence (then by monotonic time). Throws LoadError for fewer than two
+/// paths, for snapshots of different runs, for two snapshots with the same sequence, or
+/// for any file load_profile rejects. Progress is reported per file.
+std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths, const LoadOptions& options = {});
+
+}  // namespace ctxheap::analyzer

@@ -1,0 +1,206 @@
+// The analyzer's one in-memory model of a heap profile. Every input format becomes a
+// Profile at the edge (load.hpp); everything after — retention forest, findings,
+// suspects, diff, report writers, the GUI — works on this model only. It is
+// format-neutral: no protobuf types and no wire values; enums are the analyzer's own.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctxheap::analyzer {
+
+/// Index into Profile::strings. Id 0 is always the empty string ("unknown" / "none").
+using StringId = std::uint32_t;
+/// The runtime's process-unique context id (Background is 1, TODO is 2); 0 = none.
+using ContextId = std::uint64_t;
+/// A position in one of the model's (or analysis') vectors.
+using Index = std::uint32_t;
+/// "No such element", e.g. a context without a creation stack.
+inline constexpr Index kNoIndex = std::numeric_limits<Index>::max();
+
+enum class ContextKind : std::uint8_t { Background, Todo, Cancel, Deadline, Value, WithoutCancel, AfterFunc };
+enum class ContextState : std::uint8_t { Live, Cancelled, Expired };
+/// Go's ctx.Err().
+enum class ContextErr : std::uint8_t { None, Canceled, DeadlineExceeded };
+enum class SnapshotReason : std::uint8_t { Unknown, Api, Signal, Period, Exit };
+/// What the input file was.
+enum class SourceFormat : std::uint8_t { CtxheapSnapshot, GperftoolsHeap, Pprof, Synthetic };
+/// Where the per-context counters come from.
+enum class CounterSource : std::uint8_t {
+  Exact,             ///< the collector's exact per-context counters
+  SampledEstimate,   ///< no exact counters in the input: summed from the sites' un-sampled estimates
+};
+
+/// Stable lower-case identifiers ("after_func", "deadline_exceeded", ...) for reports and JSON.
+std::string_view to_string(ContextKind kind) noexcept;
+std::string_view to_string(ContextState state) noexcept;
+std::string_view to_string(ContextErr err) noexcept;
+std::string_view to_string(SnapshotReason reason) noexcept;
+std::string_view to_string(SourceFormat format) noexcept;
+std::string_view to_string(CounterSource source) noexcept;
+
+/// Whether a context of this kind has a children set (Go's cancelCtx): Cancel,
+/// Deadline and AfterFunc. Only these can be registrars.
+bool is_cancelable(ContextKind kind) noexcept;
+
+/// Allocation counters. In use = allocated - freed.
+struct Counters {
+  std::uint64_t alloc_objects = 0;
+  std::uint64_t alloc_bytes = 0;
+  std::uint64_t freed_objects = 0;
+  std::uint64_t freed_bytes = 0;
+
+  std::uint64_t inuse_objects() const noexcept { return alloc_objects >= freed_objects ? alloc_objects - freed_objects : 0; }
+  std::uint64_t inuse_bytes() const noexcept { return alloc_bytes >= freed_bytes ? alloc_bytes - freed_bytes : 0; }
+  Counters& operator+=(const Counters& o) noexcept {
+    alloc_objects += o.alloc_objects;
+    alloc_bytes += o.alloc_bytes;
+    freed_objects += o.freed_objects;
+    freed_bytes += o.freed_bytes;
+    return *this;
+  }
+  bool operator==(const Counters&) const = default;
+};
+
+/// In-use bytes / allocated bytes, in [0, 1]; 0 when nothing was allocated.
+double inuse_ratio(const Counters& counters) noexcept;
+
+/// The sampled (or un-sampled estimated) allocations of one site.
+struct SampleCounts {
+  std::uint64_t alloc_objects = 0;
+  std::uint64_t alloc_bytes = 0;
+  std::uint64_t inuse_objects = 0;
+  std::uint64_t inuse_bytes = 0;
+  bool operator==(const SampleCounts&) const = default;
+};
+
+/// Times named *_ns are nanoseconds. wall_time_ns is the real-time clock since the Unix
+/// epoch; every other time is on the profiled process' steady clock, comparable with
+/// monotonic_time_ns of the same run only (compare ages across runs).
+struct ProfileMeta {
+  std::string program{};
+  std::vector<std::string> command_line{};  ///< argv, argv[0] first
+  std::uint32_t pid = 0;
+  std::string host{};
+  std::uint64_t sequence = 0;  ///< 0-based number of the snapshot within its run
+  SnapshotReason reason = SnapshotReason::Unknown;
+  std::uint64_t wall_time_ns = 0;
+  std::uint64_t monotonic_time_ns = 0;         ///< 0 = unknown: time-based rules are then skipped
+  std::uint64_t sampling_interval_bytes = 0;   ///< mean bytes between samples; 0 = sampling off
+  std::uint32_t max_stack_depth = 0;
+  std::string collector_version{};
+  SourceFormat source_format = SourceFormat::Synthetic;
+  std::uint32_t source_format_version = 0;     ///< version of the input format, 0 = n/a
+  std::string source_path{};                   ///< the file it was loaded from, empty if built in memory
+  CounterSource counters = CounterSource::Exact;
+};
+
+/// One symbolized frame. Strings are ids into Profile::strings (0 = unknown).
+struct Frame {
+  std::uint64_t address = 0;        ///< absolute pc in the recorded process
+  StringId function = 0;            ///< demangled
+  StringId file = 0;
+  std::uint32_t line = 0;           ///< 0 = unknown
+  StringId module = 0;              ///< path of the executable or shared object
+  std::uint64_t module_offset = 0;  ///< address relative to the module's load base
+  bool inlined = false;             ///< inlined into the next frame (same address)
+  bool operator==(const Frame&) const = default;
+};
+
+/// A call stack: frames [first_frame, first_frame + frame_count) of Profile::frames,
+/// innermost (leaf) first. Stacks in a Profile are distinct (deduplicated).
+struct Stack {
+  std::uint32_t first_frame = 0;
+  std::uint32_t frame_count = 0;
+};
+
+/// One context as the profile saw it (DESIGN §2). Field meanings follow Go's context
+/// package and docs/context-runtime.md.
+struct Context {
+  ContextId id = 0;
+  ContextKind kind = ContextKind::Cancel;
+  ContextState state = ContextState::Live;
+  ContextErr err = ContextErr::None;
+  bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
+  bool destroyed = false;       ///< the runtime has freed the context's own node
+  std::int32_t waiters = 0;     ///< threads blocked on done() at the snapshot
+  ContextId parent_id = 0;      ///< what it was derived from (created-from); 0 = none
+  /// The cancelable ancestor whose children set holds it (the real retainer); 0 = none
+  /// (a child of Background, a value context, or already removed).
+  ContextId registered_under_id = 0;
+  StringId name = 0;
+  StringId cause = 0;
+  Index creation_stack = kNoIndex;  ///< index into Profile::stacks
+  std::uint64_t created_ns = 0;
+  std::uint64_t ended_ns = 0;       ///< 0 = not ended
+  std::uint64_t deadline_ns = 0;    ///< effective deadline; 0 = none
+  std::uint64_t last_alloc_ns = 0;  ///< most recent tagged allocation (coarse clock); 0 = none
+  Counters counters{};              ///< allocations charged to this context itself
+
+  bool ended() const noexcept { return state != ContextState::Live; }
+};
+
+/// Sampled allocations of one (context, allocation stack) pair.
+struct Site {
+  ContextId context_id = 0;  ///< 0 = allocations made with no current context
+  Index stack = kNoIndex;    ///< index into Profile::stacks
+  SampleCounts sampled{};
+  SampleCounts estimated{};  ///< un-sampled estimate of all allocations at this site
+};
+
+struct AllocatorProperty {
+  std::string name{};  ///< e.g. generic.current_allocated_bytes
+  std::uint64_t value = 0;
+  bool operator==(const AllocatorProperty&) const = default;
+};
+
+struct Totals {
+  Counters no_context{};                   ///< allocations made with no current context
+  std::uint64_t contexts_tracked = 0;      ///< contexts the collector tracked (0 = unknown)
+  std::uint64_t contexts_created = 0;      ///< contexts created since the collector started
+  std::vector<AllocatorProperty> allocator{};
+};
+
+/// Strings by id; id 0 is "". Ids are dense and stable.
+class StringTable {
+ public:
+  StringTable() : strings_{std::string{}} {}
+  /// Appends without deduplication; returns the new id.
+  StringId add(std::string text);
+  std::string_view operator[](StringId id) const noexcept {
+    return id < strings_.size() ? std::string_view(strings_[id]) : std::string_view{};
+  }
+  std::size_t size() const noexcept { return strings_.size(); }
+
+ private:
+  std::vector<std::string> strings_;
+};
+
+/// One heap profile: one snapshot of one process.
+struct Profile {
+  ProfileMeta meta{};
+  StringTable strings{};
+  std::vector<Context> contexts{};  ///< ids unique; order as in the input
+  std::vector<Frame> frames{};
+  std::vector<Stack> stacks{};
+  std::vector<Site> sites{};
+  Totals totals{};
+
+  std::string_view str(StringId id) const noexcept { return strings[id]; }
+  /// Frames of a stack, innermost first; empty for kNoIndex.
+  std::span<const Frame> stack_frames(Index stack) const noexcept {
+    const std::span<const Frame> all(frames);
+    if (stack >= stacks.size()) return all.first(0);
+    return all.subspan(stacks[stack].first_frame, stacks[stack].frame_count);
+  }
+  /// In-use bytes the collector counted in the whole heap: every context's own plus
+  /// the no-context bucket. The denominator of "share of in-use heap".
+  std::uint64_t heap_inuse_bytes() const noexcept;
+  std::uint64_t heap_inuse_objects() const noexcept;
+};
+
+}  // namespace ctxheap::analyzer

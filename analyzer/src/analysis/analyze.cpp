@@ -1,0 +1,64 @@
+// The pipeline: forest -> creation sites -> findings -> summary -> stale groups and
+// suspects; for a series, then growth across the snapshots.
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+
+#include "ctxheap/analyzer/analysis.hpp"
+#include "pipeline.hpp"
+
+namespace ctxheap::analyzer {
+namespace {
+
+void add_warnings(Analysis& a) {
+  const auto& forest = a.forest;
+  if (forest.lookup().duplicates() != 0)
+    a.warnings.push_back(std::to_string(forest.lookup().duplicates()) +
+                         " context records repeat an id; references go to the first");
+  if (forest.dangling_parents() != 0)
+    a.warnings.push_back(std::to_string(forest.dangling_parents()) +
+                         " contexts refer to a parent or registrar absent from the profile; they are roots");
+  if (forest.cycles_broken() != 0)
+    a.warnings.push_back(std::to_string(forest.cycles_broken()) + " parent cycles were cut (corrupt input)");
+}
+
+}  // namespace
+
+Analysis analyze(std::shared_ptr<const Profile> profile, const AnalysisOptions& options, const RunControl& control) {
+  Analysis a;
+  a.profile = std::move(profile);
+  a.options = options;
+  a.forest = build_forest(*a.profile, control);
+  SiteTable sites = build_site_table(*a.profile);
+  a.sites = std::move(sites.sites);
+  a.context_site = std::move(sites.context_site);
+  detail::find_issues(a, control);
+  detail::summarize(a);
+  detail::group_stale_entries(a, control);
+  add_warnings(a);
+  return a;
+}
+
+Analysis analyze(Profile profile, const AnalysisOptions& options, const RunControl& control) {
+  return analyze(std::make_shared<const Profile>(std::move(profile)), options, control);
+}
+
+SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptions& options, const RunControl& control) {
+  std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& x, const Profile& y) {
+    return std::tie(x.meta.sequence, x.meta.monotonic_time_ns) < std::tie(y.meta.sequence, y.meta.monotonic_time_ns);
+  });
+  if (profiles.empty()) throw std::invalid_argument("analyze_series: no profiles");
+  SeriesAnalysis series;
+  const std::uint64_t total = profiles.size() + 1;
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    if (control.progress) control.progress(Stage::Series, i, total);
+    series.snapshots.push_back(analyze(std::move(profiles[i]), options, control));
+  }
+  if (control.cancel != nullptr && control.cancel->load()) throw Cancelled();
+  detail::analyze_growth(series);
+  if (control.progress) control.progress(Stage::Series, total, total);
+  return series;
+}
+
+}  // namespace ctxheap::analyzer

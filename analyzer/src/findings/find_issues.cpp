@@ -1,0 +1,167 @@
+// Stale child entries, memory retained after cancel, and blocked waiters: one pass over
+// the contexts, rules as in docs/analysis.md §3.
+#include <algorithm>
+#include <numeric>
+
+#include "ctxheap/analyzer/findings.hpp"
+#include "model/stage_progress.hpp"
+#include "pipeline.hpp"
+
+namespace ctxheap::analyzer {
+
+std::string_view to_string(FindingKind kind) noexcept {
+  switch (kind) {
+    case FindingKind::StaleChild: return "stale_child";
+    case FindingKind::RetainedAfterCancel: return "retained_after_cancel";
+    case FindingKind::UnboundedChildren: return "unbounded_children";
+    case FindingKind::BlockedWaiters: return "blocked_waiters";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(StaleReasons reasons) noexcept {
+  if (reasons.cancel_dropped && reasons.idle) return "cancel_dropped+idle";
+  if (reasons.cancel_dropped) return "cancel_dropped";
+  if (reasons.idle) return "idle";
+  return "none";
+}
+
+std::string_view to_string(GrowthVerdict verdict) noexcept {
+  switch (verdict) {
+    case GrowthVerdict::Growing: return "growing";
+    case GrowthVerdict::Plateau: return "plateau";
+    case GrowthVerdict::Stable: return "stable";
+    case GrowthVerdict::Shrinking: return "shrinking";
+  }
+  return "unknown";
+}
+
+namespace detail {
+namespace {
+
+struct StaleVerdict {
+  bool stale = false;
+  StaleReasons reasons{};
+  std::uint64_t idle_ns = 0;
+};
+
+StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
+  const Profile& p = *a.profile;
+  const Context& c = p.contexts[i];
+  const FindingOptions& o = a.options.findings;
+  StaleVerdict v;
+  if (c.registered_under_id == 0 || c.state != ContextState::Live) return v;
+  // Registration implies a live registrar; a registrar absent from the profile (pruned)
+  // is taken as live, one recorded as ended contradicts the entry and clears it.
+  if (registrar != kNoIndex && p.contexts[registrar].state != ContextState::Live) return v;
+  const std::uint64_t now = p.meta.monotonic_time_ns;
+  // Its timer will remove the entry soon: bounded, not stale.
+  if (now != 0 && c.deadline_ns != 0 && c.deadline_ns <= now + o.expiry_grace_ns) return v;
+  const std::uint64_t last = a.forest.node(i).subtree_last_activity_ns;
+  if (now != 0 && last != 0 && now >= last) v.idle_ns = now - last;
+  v.reasons.cancel_dropped = c.cancel_dropped;
+  v.reasons.idle = o.idle_threshold_ns != 0 && last != 0 && c.waiters <= 0 && v.idle_ns >= o.idle_threshold_ns;
+  v.stale = v.reasons.cancel_dropped || v.reasons.idle;
+  return v;
+}
+
+}  // namespace
+
+void find_issues(Analysis& a, const RunControl& control) {
+  const Profile& p = *a.profile;
+  const auto n = static_cast<Index>(p.contexts.size());
+  StageProgress progress(control, Stage::Findings, n);
+  Findings& f = a.findings;
+  const std::uint64_t now = p.meta.monotonic_time_ns;
+  for (Index i = 0; i < n; ++i) {
+    progress.tick(i);
+    const Context& c = p.contexts[i];
+    const RetentionNode& node = a.forest.node(i);
+    const Index registrar = node.edge == RetentionEdge::Registered ? node.parent
+                            : c.registered_under_id != 0   ? a.forest.find(c.registered_under_id)
+                                                           : kNoIndex;
+    if (const StaleVerdict v = judge(a, i, registrar); v.stale) {
+      StaleChild s;
+      s.context = i;
+      s.registrar = registrar;
+      s.registrar_id = c.registered_under_id;
+      s.reasons = v.reasons;
+      s.idle_ns = v.idle_ns;
+      s.waiters = c.waiters;
+      s.retained = retained_if_cancelled(a.forest, i);
+      s.site = a.context_site[i];
+      a.forest.mark_stale(i, s.retained);
+      f.stale.push_back(s);
+      if (c.waiters > 0) f.blocked_waiters.push_back({i, registrar, c.waiters});
+    }
+    if (c.ended() && node.self.inuse_bytes() >= std::max<std::uint64_t>(1, a.options.findings.retained_after_cancel_min_bytes)) {
+      RetainedAfterCancel r;
+      r.context = i;
+      r.state = c.state;
+      r.ended_ago_ns = (now != 0 && c.ended_ns != 0 && now >= c.ended_ns) ? now - c.ended_ns : 0;
+      r.inuse_objects = node.self.inuse_objects();
+      r.inuse_bytes = node.self.inuse_bytes();
+      r.node_destroyed = c.destroyed;
+      f.retained_after_cancel.push_back(r);
+    }
+  }
+  std::stable_sort(f.stale.begin(), f.stale.end(),
+                   [](const StaleChild& x, const StaleChild& y) { return x.retained.bytes > y.retained.bytes; });
+  std::stable_sort(f.retained_after_cancel.begin(), f.retained_after_cancel.end(),
+                   [](const auto& x, const auto& y) { return x.inuse_bytes > y.inuse_bytes; });
+  std::stable_sort(f.blocked_waiters.begin(), f.blocked_waiters.end(),
+                   [](const auto& x, const auto& y) { return x.waiters > y.waiters; });
+  f.stale_of_context.assign(n, kNoIndex);
+  for (Index s = 0; s < f.stale.size(); ++s) f.stale_of_context[f.stale[s].context] = s;
+  progress.finish();
+}
+
+void summarize(Analysis& a) {
+  const Profile& p = *a.profile;
+  Summary& s = a.summary;
+  s = Summary{};
+  s.contexts = p.contexts.size();
+  s.no_context = p.totals.no_context;
+  for (Index i = 0; i < p.contexts.size(); ++i) {
+    const Context& c = p.contexts[i];
+    const RetentionNode& node = a.forest.node(i);
+    CreationSite& site = a.sites[a.context_site[i]];
+    ++site.contexts;
+    site.self += c.counters;
+    if (c.state == ContextState::Live) {
+      ++s.live;
+      ++site.live;
+    } else {
+      ++s.ended;
+    }
+    if (c.destroyed) ++s.destroyed;
+    if (node.edge == RetentionEdge::Registered) {
+      ++s.registered;
+      ++site.registered;
+    }
+    if (node.stale) {
+      ++site.stale;
+      site.stale_retained += node.retained;
+    }
+    s.contexts_total += c.counters;
+  }
+  s.heap_inuse_objects = s.contexts_total.inuse_objects() + s.no_context.inuse_objects();
+  s.heap_inuse_bytes = s.contexts_total.inuse_bytes() + s.no_context.inuse_bytes();
+  s.heap_alloc_bytes = s.contexts_total.alloc_bytes + s.no_context.alloc_bytes;
+  s.stale = a.findings.stale.size();
+  // Outermost stale entries only: a stale entry inside another's subtree is already in
+  // that one's retained size.
+  std::vector<bool> under_stale(p.contexts.size(), false);
+  for (Index v : a.forest.preorder()) {
+    const RetentionNode& node = a.forest.node(v);
+    const bool inherited = node.parent != kNoIndex && (under_stale[node.parent] || a.forest.node(node.parent).stale);
+    under_stale[v] = inherited;
+    if (node.stale && !inherited) s.stale_retained += node.retained;
+  }
+  s.retained_after_cancel = a.findings.retained_after_cancel.size();
+  for (const auto& r : a.findings.retained_after_cancel) s.retained_after_cancel_bytes += r.inuse_bytes;
+  for (const auto& b : a.findings.blocked_waiters) s.blocked_waiter_threads += static_cast<std::uint64_t>(b.waiters);
+}
+
+}  // namespace detail
+}  // namespace ctxheap::analyzer

@@ -1,0 +1,99 @@
+// The edge of the analyzer: detect the input's format by content and hand it to its
+// reader. A new input format is one new reader file and one case here.
+#include <algorithm>
+#include <string>
+#include <system_error>
+#include <tuple>
+
+#include "ctxheap/analyzer/load.hpp"
+#include "ctxheap/format/detect.hpp"
+#include "ctxheap/format/error.hpp"
+#include "load/snapshot_loader.hpp"
+
+namespace ctxheap::analyzer {
+namespace {
+
+namespace fmt = ctxheap::format;
+
+/// One line: a multi-line message from below would break the CLI's contract.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\r', ' ');
+  return text;
+}
+
+[[noreturn]] void unsupported(const std::filesystem::path& path, std::string_view what) {
+  throw LoadError(one_line(path.string() + ": " + std::string(what) + " are not supported yet"));
+}
+
+Profile load_by_format(const std::filesystem::path& path, const LoadOptions& options) {
+  switch (fmt::detect_file_format(path)) {
+    case fmt::InputFormat::GperftoolsHeapText: unsupported(path, "gperftools heap profiles");
+    case fmt::InputFormat::PprofGzip:
+    case fmt::InputFormat::PprofRaw: unsupported(path, "Go pprof heap profiles");
+    case fmt::InputFormat::CtxheapSnapshot:
+    case fmt::InputFormat::Unknown:
+      // Unknown content goes to the snapshot reader too: it says precisely what is wrong
+      // ("empty file", "bad magic", "truncated header").
+      return detail::load_ctxheap_snapshot(path, options);
+  }
+  return detail::load_ctxheap_snapshot(path, options);
+}
+
+}  // namespace
+
+Profile load_profile(const std::filesystem::path& path, const LoadOptions& options) {
+  try {
+    return load_by_format(path, options);
+  } catch (const fmt::FormatError& e) {
+    throw LoadError(one_line(e.what()));
+  } catch (const fmt::ReadCancelled&) {
+    throw Cancelled();
+  } catch (const std::system_error& e) {
+    throw LoadError(one_line(path.string() + ": " + e.what()));
+  }
+}
+
+std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths, const LoadOptions& options) {
+  if (paths.size() < 2) throw LoadError("a series needs at least two snapshots of one run");
+  std::vector<std::uint64_t> sizes;
+  std::uint64_t total = 0;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(p, ec);
+    sizes.push_back(ec ? 0 : static_cast<std::uint64_t>(size));
+    total += sizes.back();
+  }
+  std::vector<Profile> profiles;
+  std::uint64_t done = 0;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    LoadOptions one = options;
+    if (options.progress) {
+      one.progress = [&options, done, total](Stage stage, std::uint64_t consumed, std::uint64_t) {
+        options.progress(stage, std::min(total, done + consumed), total);
+      };
+    }
+    profiles.push_back(load_profile(paths[i], one));
+    done += sizes[i];
+    const ProfileMeta& first = profiles.front().meta;
+    const ProfileMeta& meta = profiles.back().meta;
+    if (meta.pid != first.pid || meta.program != first.program || meta.host != first.host) {
+      throw LoadError(one_line(paths[i].string() + ": not from the same run as " + paths[0].string() + " (" +
+                               meta.program + " pid " + std::to_string(meta.pid) + " vs " + first.program + " pid " +
+                               std::to_string(first.pid) + ")"));
+    }
+  }
+  std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& a, const Profile& b) {
+    return std::tie(a.meta.sequence, a.meta.monotonic_time_ns) < std::tie(b.meta.sequence, b.meta.monotonic_time_ns);
+  });
+  for (std::size_t i = 1; i < profiles.size(); ++i) {
+    if (profiles[i].meta.sequence == profiles[i - 1].meta.sequence) {
+      throw LoadError(one_line(profiles[i].meta.source_path + ": same snapshot sequence " +
+                               std::to_string(profiles[i].meta.sequence) + " as " + profiles[i - 1].meta.source_path));
+    }
+  }
+  if (options.progress) options.progress(Stage::Reading, total, total);
+  return profiles;
+}
+
+}  // namespace ctxheap::analyzer

@@ -1,0 +1,173 @@
+#include "load/snapshot_loader.hpp"
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ctxheap/analyzer/profile_builder.hpp"
+#include "ctxheap/format/error.hpp"
+#include "ctxheap/format/reader.hpp"
+
+namespace ctxheap::analyzer::detail {
+namespace {
+
+namespace fmt = ctxheap::format;
+
+ContextKind convert(fmt::ContextKind kind) {
+  switch (kind) {
+    case fmt::ContextKind::Background: return ContextKind::Background;
+    case fmt::ContextKind::Todo: return ContextKind::Todo;
+    case fmt::ContextKind::Cancel: return ContextKind::Cancel;
+    case fmt::ContextKind::Deadline: return ContextKind::Deadline;
+    case fmt::ContextKind::Value: return ContextKind::Value;
+    case fmt::ContextKind::WithoutCancel: return ContextKind::WithoutCancel;
+    case fmt::ContextKind::AfterFunc: return ContextKind::AfterFunc;
+  }
+  return ContextKind::Cancel;  // unreachable: the reader rejects unknown enum values
+}
+
+ContextState convert(fmt::ContextState state) {
+  switch (state) {
+    case fmt::ContextState::Live: return ContextState::Live;
+    case fmt::ContextState::Cancelled: return ContextState::Cancelled;
+    case fmt::ContextState::Expired: return ContextState::Expired;
+  }
+  return ContextState::Live;
+}
+
+ContextErr convert(fmt::ContextErr err) {
+  switch (err) {
+    case fmt::ContextErr::None: return ContextErr::None;
+    case fmt::ContextErr::Canceled: return ContextErr::Canceled;
+    case fmt::ContextErr::DeadlineExceeded: return ContextErr::DeadlineExceeded;
+  }
+  return ContextErr::None;
+}
+
+SnapshotReason convert(fmt::SnapshotReason reason) {
+  switch (reason) {
+    case fmt::SnapshotReason::Api: return SnapshotReason::Api;
+    case fmt::SnapshotReason::Signal: return SnapshotReason::Signal;
+    case fmt::SnapshotReason::Period: return SnapshotReason::Period;
+    case fmt::SnapshotReason::Exit: return SnapshotReason::Exit;
+  }
+  return SnapshotReason::Unknown;
+}
+
+SampleCounts sampled(const fmt::Site& s) {
+  return {s.sampled_alloc_objects, s.sampled_alloc_bytes, s.sampled_inuse_objects, s.sampled_inuse_bytes};
+}
+
+SampleCounts estimated(const fmt::Site& s) {
+  return {s.estimated_alloc_objects, s.estimated_alloc_bytes, s.estimated_inuse_objects, s.estimated_inuse_bytes};
+}
+
+/// The file's string ids are kept as they are: the model's table starts with "" like the
+/// file's, and chunks are appended in order. Stack ids are remapped (stacks dedup).
+class ModelVisitor final : public fmt::SnapshotVisitor {
+ public:
+  explicit ModelVisitor(ProfileBuilder& builder) : builder_(builder) {}
+
+  void on_metadata(const fmt::Metadata& m) override {
+    ProfileMeta& meta = builder_.meta();
+    meta.program = m.program;
+    meta.command_line = m.command_line;
+    meta.pid = m.pid;
+    meta.host = m.hostname;
+    meta.sequence = m.sequence;
+    meta.reason = convert(m.reason);
+    meta.wall_time_ns = m.wall_time_ns;
+    meta.monotonic_time_ns = m.monotonic_time_ns;
+    meta.sampling_interval_bytes = m.sampling_interval_bytes;
+    meta.max_stack_depth = m.max_stack_depth;
+    meta.collector_version = m.collector_version;
+    meta.source_format_version = m.format_version;
+  }
+
+  void on_strings(fmt::StringId first_id, std::span<const std::string> strings) override {
+    // The model's id 0 is already "", and the file's string 0 is "" too.
+    if (first_id == 0 && !strings.empty()) strings = strings.subspan(1);
+    builder_.append_strings(strings);
+  }
+
+  void on_stack(const fmt::Stack& stack) override {
+    frames_.clear();
+    for (const fmt::Frame& f : stack.frames)
+      frames_.push_back({f.address, f.function, f.file, f.line, f.module, f.module_offset, f.inlined});
+    stack_map_.push_back(builder_.add_stack(std::span<const Frame>(frames_)));
+  }
+
+  void on_context(const fmt::ContextRecord& r) override {
+    Context c;
+    c.id = r.id;
+    c.kind = convert(r.kind);
+    c.state = convert(r.state);
+    c.err = convert(r.err);
+    c.cancel_dropped = r.cancel_dropped;
+    c.destroyed = r.destroyed;
+    c.waiters = r.waiters;
+    c.parent_id = r.parent_id;
+    c.registered_under_id = r.registered_under_id;
+    c.name = r.name;
+    c.cause = r.cause;
+    c.creation_stack = stack(r.creation_stack_id);
+    c.created_ns = r.created_ns;
+    c.ended_ns = r.ended_ns;
+    c.deadline_ns = r.deadline_ns;
+    c.last_alloc_ns = r.last_alloc_ns;
+    c.counters = {r.alloc_objects, r.alloc_bytes, r.freed_objects, r.freed_bytes};
+    builder_.add_context(c);
+  }
+
+  void on_site(const fmt::Site& s) override {
+    builder_.add_site({s.context_id, stack(s.stack_id), sampled(s), estimated(s)});
+  }
+
+  void on_totals(const fmt::Totals& t) override {
+    Totals& totals = builder_.totals();
+    totals.no_context = {t.no_context_alloc_objects, t.no_context_alloc_bytes, t.no_context_freed_objects,
+                         t.no_context_freed_bytes};
+    totals.contexts_tracked = t.contexts_tracked;
+    totals.contexts_created = t.contexts_created;
+    for (const fmt::AllocatorProperty& p : t.allocator) names_.push_back({p.name, p.value});
+  }
+
+  /// Allocator property names are string ids; resolved once the table is complete.
+  void finish(const Profile& profile, Totals& totals) const {
+    for (const auto& [name, value] : names_) totals.allocator.push_back({std::string(profile.str(name)), value});
+  }
+
+ private:
+  Index stack(fmt::StackId id) const {
+    // The reader guarantees id 0 or a stack already delivered.
+    return id == 0 || id > stack_map_.size() ? kNoIndex : stack_map_[id - 1];
+  }
+
+  ProfileBuilder& builder_;
+  std::vector<Frame> frames_;
+  std::vector<Index> stack_map_;
+  std::vector<std::pair<fmt::StringId, std::uint64_t>> names_;
+};
+
+}  // namespace
+
+Profile load_ctxheap_snapshot(const std::filesystem::path& path, const LoadOptions& options) {
+  fmt::ReadOptions read_options;
+  read_options.cancel = options.cancel;
+  if (options.progress) {
+    read_options.progress = [&options](std::uint64_t consumed, std::uint64_t total) {
+      options.progress(Stage::Reading, consumed, total);
+    };
+  }
+  fmt::SnapshotReader reader(path, read_options);
+  ProfileBuilder builder;
+  ModelVisitor visitor(builder);
+  reader.read(visitor);
+  builder.meta().source_format = SourceFormat::CtxheapSnapshot;
+  builder.meta().source_path = path.string();
+  Profile profile = std::move(builder).finish();
+  visitor.finish(profile, profile.totals);
+  return profile;
+}
+
+}  // namespace ctxheap::analyzer::detail

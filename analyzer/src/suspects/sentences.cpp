@@ -1,0 +1,137 @@
+// Every sentence the analyzer writes. Plain text, one line, numbers formatted by text.hpp.
+#include <cstdlib>
+#include <string>
+
+#include "ctxheap/analyzer/text.hpp"
+#include "pipeline.hpp"
+
+namespace ctxheap::analyzer {
+namespace {
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return format_count(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string created_at(const Analysis& a, Index context) {
+  return "created at " + describe_site(*a.profile, a.site_of(context));
+}
+
+/// "Context #16 "server" (created at main handler_leak.cpp:37)", or the id alone when
+/// the context is absent from the profile.
+std::string context_with_site(const Analysis& a, Index context, ContextId id) {
+  if (context == kNoIndex) return "Context #" + std::to_string(id) + " (not in the snapshot)";
+  return "Context " + describe_context(a, context) + " (" + created_at(a, context) + ")";
+}
+
+std::string idle_clause(const Analysis& a, bool one) {
+  return std::string(one ? "that has" : "that have") + " been idle for over " +
+         format_duration(a.options.findings.idle_threshold_ns) + " with no waiter";
+}
+
+std::string growth_clause(const GroupGrowth& g) {
+  const auto delta = static_cast<std::uint64_t>(std::llabs(g.delta_entries));
+  if (g.snapshots >= 3) {
+    switch (g.verdict) {
+      case GrowthVerdict::Growing:
+        return "; the set is growing: " + format_rate(g.entries_per_second) + " entries/s over " +
+               std::to_string(g.snapshots) + " snapshots, up " + format_count(delta) + " since the previous snapshot";
+      case GrowthVerdict::Plateau:
+        return "; the set has reached a plateau over " + std::to_string(g.snapshots) + " snapshots";
+      case GrowthVerdict::Shrinking:
+        return "; the set shrank by " + format_count(delta) + " since the previous snapshot";
+      case GrowthVerdict::Stable:
+        return "; the set has not changed over " + std::to_string(g.snapshots) + " snapshots";
+    }
+  }
+  if (g.delta_entries > 0) return "; the set grew by " + format_count(delta) + " since the previous snapshot";
+  if (g.delta_entries < 0) return "; the set shrank by " + format_count(delta) + " since the previous snapshot";
+  return "; the set did not change since the previous snapshot";
+}
+
+}  // namespace
+
+std::string describe_context(const Analysis& a, Index context) {
+  const Context& c = a.context(context);
+  std::string out = "#" + std::to_string(c.id);
+  const std::string_view name = a.profile->str(c.name);
+  if (!name.empty()) out += " \"" + std::string(name) + "\"";
+  return out;
+}
+
+std::string describe(const Analysis& a, const StaleGroup& g) {
+  const bool one = g.entries == 1;
+  std::string out = context_with_site(a, g.registrar, g.registrar_id);
+  out += " holds " + plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
+         describe_site(*a.profile, a.sites[g.site]);
+  if (g.idle_only == 0) {
+    out += " whose cancel was dropped";
+  } else if (g.cancel_dropped == 0) {
+    out += " " + idle_clause(a, one);
+  } else {
+    out += " whose cancel was dropped (" + format_count(g.cancel_dropped) + ") or " + idle_clause(a, false) + " (" +
+           format_count(g.idle_only) + ")";
+  }
+  out += one ? "; it retains " : "; they retain ";
+  out += format_bytes(g.retained.bytes) + " (" + format_share(g.heap_share) + " of in-use heap)";
+  if (g.waiters > 0)
+    out += "; " + plural(g.waiters, "thread is", "threads are") + " blocked on " + (one ? "its" : "their") + " done()";
+  if (g.growth) out += growth_clause(*g.growth);
+  return out + ".";
+}
+
+std::string describe(const Analysis& a, const StaleChild& s) {
+  std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ") is registered under ";
+  out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) + " (not in the snapshot)"
+                                 : describe_context(a, s.registrar);
+  out += " and was never cancelled: ";
+  if (s.reasons.cancel_dropped) out += "its cancel was dropped";
+  if (s.reasons.cancel_dropped && s.reasons.idle) out += " and ";
+  if (s.reasons.idle) out += "it has been idle for " + format_duration(s.idle_ns) + " with no waiter";
+  out += "; it retains " + format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
+  if (s.waiters > 0) out += "; " + plural(static_cast<std::uint64_t>(s.waiters), "thread is", "threads are") + " blocked on its done()";
+  return out + ".";
+}
+
+std::string describe(const Analysis& a, const RetainedAfterCancel& r) {
+  const Context& c = a.context(r.context);
+  std::string out = "Context " + describe_context(a, r.context) + " (" + created_at(a, r.context) + ") ";
+  out += r.state == ContextState::Expired ? "expired" : "was cancelled";
+  if (r.ended_ago_ns != 0) out += " " + format_duration(r.ended_ago_ns) + " before the snapshot";
+  const std::string_view cause = a.profile->str(c.cause);
+  if (!cause.empty()) out += " (cause: " + std::string(cause) + ")";
+  out += " but still owns " + format_bytes(r.inuse_bytes) + " in " + plural(r.inuse_objects, "object", "objects");
+  if (r.node_destroyed) out += "; the context itself is gone, its allocations outlived it";
+  return out + ".";
+}
+
+std::string describe(const Analysis& a, const BlockedWaiters& b) {
+  std::string out = plural(static_cast<std::uint64_t>(b.waiters), "thread is", "threads are");
+  out += " blocked on done() of " + describe_context(a, b.context) + " (" + created_at(a, b.context) + "), a stale child of ";
+  out += b.registrar == kNoIndex ? "#" + std::to_string(a.context(b.context).registered_under_id)
+                                 : describe_context(a, b.registrar);
+  return out + " that nobody will cancel; " + (b.waiters == 1 ? "it waits" : "they wait") +
+         " until the parent is cancelled.";
+}
+
+std::string describe(const Analysis& a, const UnboundedChildren& u) {
+  const ParentGrowth& g = a.growth[u.growth];
+  const GrowthPoint& last = g.points.back();
+  std::string out = "Context " + describe_context(a, g.context) + " (" + created_at(a, g.context) + ") holds " +
+                    plural(last.registered_children, "registered child", "registered children");
+  out += ", up " + format_count(static_cast<std::uint64_t>(std::llabs(g.last_children_delta))) +
+         " since the previous snapshot";
+  if (g.points.size() >= 3)
+    out += "; growing by " + format_rate(g.children_per_second) + " children/s (" +
+           format_bytes(static_cast<std::uint64_t>(std::max(0.0, g.bytes_per_second))) + "/s) over " +
+           std::to_string(g.points.size()) + " snapshots";
+  return out + ".";
+}
+
+namespace detail {
+
+void write_suspect_sentences(Analysis& a) {
+  for (LeakSuspect& s : a.suspects) s.sentence = describe(a, a.stale_groups[s.group]);
+}
+
+}  // namespace detail
+}  // namespace ctxheap::analyzer
