@@ -98,9 +98,18 @@ void on_new(const void* ptr, std::size_t size) {
     return;
   }
   t.in_hook = true;
-  const ContextId id = t.internal ? kNoContext : current_charge_id();
+  if (t.internal) [[unlikely]] {
+    // The collector's own memory: remembered, so its free is recognised, and kept apart.
+    if (s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kInternalSlot, size, false})) {
+      s->internal.alloc_objects.fetch_add(1, std::memory_order_relaxed);
+      s->internal.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
+    }
+    t.in_hook = false;
+    return;
+  }
+  const ContextId id = current_charge_id();
   bool sampled = false;
-  if (!t.internal && (t.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) [[unlikely]] {
+  if ((t.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) [[unlikely]] {
     sampled = sample_slow(*s, t, id, ptr, size);
   }
   if (id == kNoContext) {
@@ -151,7 +160,10 @@ void on_delete(const void* ptr) {
   t.in_hook = true;
   Owner o;
   if (s->side.erase(reinterpret_cast<std::uintptr_t>(ptr), &o)) {
-    if (o.slot == kNoContextSlot) {
+    if (o.slot == kInternalSlot) [[unlikely]] {
+      s->internal.free_objects.fetch_add(1, std::memory_order_relaxed);
+      s->internal.free_bytes.fetch_add(o.size, std::memory_order_relaxed);
+    } else if (o.slot == kNoContextSlot) {
       NoContextStripe& n = stripe(*s, t);
       n.free_objects.fetch_add(1, std::memory_order_relaxed);
       n.free_bytes.fetch_add(nallocx(o.size, 0), std::memory_order_relaxed);

@@ -56,9 +56,10 @@ struct CounterValues {
 class SlotTable {
  public:
   /// Slot 0 collects contexts that found the table full (more than kMaxSlot at once).
-  /// The side table's largest slot value is kept free to mark no-context samples.
+  /// The side table's two largest slot values are kept free (no-context samples, and
+  /// the collector's own blocks).
   static constexpr std::uint32_t kOverflowSlot = 0;
-  static constexpr std::uint32_t kMaxSlot = (1u << 20) - 2;
+  static constexpr std::uint32_t kMaxSlot = (1u << 20) - 3;
 
   SlotTable() noexcept;
   ~SlotTable();

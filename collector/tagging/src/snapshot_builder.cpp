@@ -218,6 +218,11 @@ void write_snapshot_file(State& state, ContextTable& table, const SnapshotReques
     if (MallocExtension_GetNumericProperty(name, &value))
       snap.totals.allocator.push_back({strings.intern(name), static_cast<std::uint64_t>(value)});
   }
+  // The collector's own heap, kept apart from the program's.
+  const auto own = [&](const char* name, std::uint64_t v) { snap.totals.allocator.push_back({strings.intern(name), v}); };
+  own("ctxheap.collector.inuse_bytes", state.internal.alloc_bytes.load() - state.internal.free_bytes.load());
+  own("ctxheap.collector.inuse_objects", state.internal.alloc_objects.load() - state.internal.free_objects.load());
+  own("ctxheap.side_table.bytes", state.side.committed_bytes());
   for (const NoContextStripe& n : state.no_context) {
     snap.totals.no_context_alloc_objects += n.alloc_objects.load(std::memory_order_relaxed);
     snap.totals.no_context_alloc_bytes += n.alloc_bytes.load(std::memory_order_relaxed);

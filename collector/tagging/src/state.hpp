@@ -14,7 +14,10 @@ namespace ctxheap::collector {
 
 /// Marks side-table entries of sampled blocks made with no current context.
 inline constexpr std::uint32_t kNoContextSlot = SideTable::kMaxSlot;
-static_assert(SlotTable::kMaxSlot < kNoContextSlot);
+/// Marks side-table entries of the collector's own blocks (made under InternalScope), so
+/// that the profiler's bookkeeping is counted apart from the program's heap.
+inline constexpr std::uint32_t kInternalSlot = SideTable::kMaxSlot - 1;
+static_assert(SlotTable::kMaxSlot < kInternalSlot);
 
 /// No-context counters, striped across cache lines so threads don't share one.
 struct alignas(64) NoContextStripe {
@@ -27,6 +30,7 @@ struct State {
   Sampler sampler;
   static constexpr int kStripes = 32;
   NoContextStripe no_context[kStripes];
+  NoContextStripe internal;                      ///< the collector's own blocks (exact bytes)
   std::atomic<std::int64_t> coarse_now_ns{0};   ///< refreshed by the collector thread
   std::atomic<std::uint64_t> hook_reentries{0};
   std::atomic<std::uint64_t> untracked{0};
