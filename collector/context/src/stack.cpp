@@ -1,7 +1,11 @@
 // Creation stacks: raw return addresses, captured with libunwind's cached fast trace
 // (tens of nanoseconds for a typical depth; glibc's backtrace() costs ~1 µs here).
+#if defined(__SANITIZE_THREAD__)
+#include <execinfo.h>
+#else
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#endif
 
 #include <atomic>
 #include <cstdlib>
@@ -16,7 +20,9 @@ constexpr int kMaxDepth = 64;
 constexpr int kSkip = 2;
 
 int initial_depth() noexcept {
+#if !defined(__SANITIZE_THREAD__)
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+#endif
   if (const char* env = std::getenv("CTXHEAP_STACK_DEPTH")) {
     char* end = nullptr;
     const long v = std::strtol(env, &end, 10);
@@ -42,31 +48,18 @@ namespace detail {
 
 int stack_capacity() noexcept { return creation_stack_depth(); }
 
-#if defined(__SANITIZE_THREAD__)
-// Under ThreadSanitizer, libunwind's per-thread cache is freed by a thread-exit destructor
-// after TSan has torn the thread down, which crashes (google/sanitizers#943). TSan builds
-// keep frame pointers, so walk them instead, staying within plausible stack bounds.
-[[gnu::noinline]] int walk_frame_pointers(void** out, int max) noexcept {
-  auto* frame = static_cast<void**>(__builtin_frame_address(0));
-  int n = 0;
-  while (frame != nullptr && n < max) {
-    void* ret = frame[1];
-    if (ret == nullptr) break;
-    out[n++] = ret;
-    auto* next = static_cast<void**>(frame[0]);
-    if (next <= frame || reinterpret_cast<char*>(next) - reinterpret_cast<char*>(frame) > (1 << 20)) break;
-    frame = next;
-  }
-  return n;
-}
-#endif
-
 [[gnu::noinline]] int capture_stack(void** buf, int max) noexcept {
   if (max <= 0) return 0;
   void* raw[kMaxDepth + kSkip];
 #if defined(__SANITIZE_THREAD__)
-  // Like unw_backtrace, the walk's first frame is in capture_stack itself.
-  const int n = walk_frame_pointers(raw, max + kSkip);
+  // Under ThreadSanitizer, libunwind's per-thread cache is freed by a thread-exit
+  // destructor after TSan has torn the thread down, which crashes (google/sanitizers#943).
+  // glibc's backtrace() (libgcc's unwinder, no per-thread cache) is slower but safe there.
+  // Its first frame is backtrace() itself: one more to skip.
+  void* with_self[kMaxDepth + kSkip + 1];
+  const int m = backtrace(with_self, max + kSkip + 1);
+  for (int i = 1; i < m; ++i) raw[i - 1] = with_self[i];
+  const int n = m > 0 ? m - 1 : 0;
 #else
   const int n = unw_backtrace(raw, max + kSkip);
 #endif
