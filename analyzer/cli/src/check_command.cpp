@@ -1,0 +1,160 @@
+// ctxheap check <snapshot...>: the CI gate. Exit 1 when a gate is exceeded, 0 otherwise,
+// printing each gate's figure and the stale groups it counted.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "ctxheap/analyzer/text.hpp"
+#include "errors.hpp"
+#include "flags.hpp"
+#include "gate.hpp"
+#include "inputs.hpp"
+#include "output.hpp"
+
+namespace ctxheap::cli {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> snapshots;
+  std::uint64_t max_stale = 3;
+  std::uint64_t warn_stale = 1;
+  std::string max_retained;
+  std::string baseline;
+  std::string suppress;
+  std::string write_baseline;
+  std::string color = "auto";
+  std::size_t top = 10;
+  AnalysisFlags analysis;
+};
+
+struct Painter {
+  bool color = false;
+  std::string operator()(std::string_view text, std::string_view sgr) const {
+    return color ? std::string(sgr) + std::string(text) + "\033[0m" : std::string(text);
+  }
+};
+
+constexpr std::string_view kRed = "\033[1;31m";
+constexpr std::string_view kYellow = "\033[33m";
+constexpr std::string_view kGreen = "\033[32m";
+
+std::string stale_thresholds(const GateOptions& o) {
+  std::string out;
+  if (o.warn_stale != 0) out += "warn at >= " + std::to_string(o.warn_stale);
+  if (o.max_stale != 0) out += std::string(out.empty() ? "" : ", ") + "fail at >= " + std::to_string(o.max_stale);
+  return out.empty() ? "no threshold" : out;
+}
+
+std::string stale_figure(const GateResult& r) {
+  return analyzer::format_count(r.stale) + " stale child " + (r.stale == 1 ? "entry" : "entries");
+}
+
+void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptions& o, const GateResult& r,
+                 const Painter& paint) {
+  const std::string_view label = r.stale_failed ? "FAIL" : r.stale_warned ? "WARN" : "PASS";
+  const std::string_view style = r.stale_failed ? kRed : r.stale_warned ? kYellow : kGreen;
+  out << "  " << paint(label, style) << "  " << stale_figure(r) << " (" << stale_thresholds(o) << ")\n";
+  const std::string retained = analyzer::format_bytes(r.retained_bytes) + " retained by them (" +
+                               analyzer::format_share(r.retained_share) + " of in-use heap)";
+  if (o.max_retained) {
+    out << "  " << paint(r.retained_failed ? "FAIL" : "PASS", r.retained_failed ? kRed : kGreen) << "  " << retained
+        << " (fail above " << describe(*o.max_retained) << ")\n";
+  } else if (r.stale != 0) {
+    out << "  info  " << retained << '\n';
+  }
+  if (r.suppressed != 0) out << "  info  " << analyzer::format_count(r.suppressed) << " entries at suppressed sites not counted\n";
+  if (r.baselined != 0) out << "  info  " << analyzer::format_count(r.baselined) << " entries in groups known to the baseline not counted\n";
+  if (a.summary.retained_after_cancel != 0)
+    out << "  info  " << analyzer::format_count(a.summary.retained_after_cancel) << " ended contexts still own "
+        << analyzer::format_bytes(a.summary.retained_after_cancel_bytes) << " (not gated)\n";
+  if (!a.findings.unbounded_children.empty())
+    out << "  info  " << a.findings.unbounded_children.size()
+        << (a.findings.unbounded_children.size() == 1 ? " children set grew" : " children sets grew")
+        << " across the series (not gated)\n";
+}
+
+void print_groups(std::ostream& out, const analyzer::Analysis& a, const GateResult& r, std::size_t top) {
+  if (r.groups.empty()) return;
+  out << "Stale groups counted:\n";
+  for (std::size_t k = 0; k < r.groups.size() && (top == 0 || k < top); ++k)
+    out << "  " << k + 1 << ". " << analyzer::describe(a, a.stale_groups[r.groups[k]]) << '\n';
+  if (top != 0 && r.groups.size() > top) out << "  ... and " << r.groups.size() - top << " more groups\n";
+}
+
+std::string verdict_line(const GateResult& r, const GateOptions& o) {
+  switch (r.verdict()) {
+    case Verdict::Fail: {
+      std::string why;
+      if (r.stale_failed) why = stale_figure(r) + " (fail at >= " + std::to_string(o.max_stale) + ")";
+      if (r.retained_failed)
+        why += std::string(why.empty() ? "" : "; ") + analyzer::format_bytes(r.retained_bytes) +
+               " retained by stale entries (fail above " + describe(*o.max_retained) + ")";
+      return "ctxheap check: FAILED: " + why;
+    }
+    case Verdict::Warn:
+      return "ctxheap check: passed with a warning: " + stale_figure(r) + " (" + stale_thresholds(o) + ")";
+    case Verdict::Pass: break;
+  }
+  return "ctxheap check: passed";
+}
+
+int run_check(const CheckArgs& args) {
+  GateOptions gate;
+  gate.max_stale = args.max_stale;
+  gate.warn_stale = args.warn_stale;
+  if (!args.max_retained.empty()) gate.max_retained = parse_retained_limit(args.max_retained, "--max-retained");
+  const auto options = analysis_options(args.analysis);
+  const Suppressions suppressions = args.suppress.empty() ? Suppressions() : Suppressions::read(args.suppress);
+  const Baseline baseline = args.baseline.empty() ? Baseline() : Baseline::read(args.baseline);
+
+  TerminalProgress progress;
+  Inputs inputs;
+  const auto series = load_and_analyze(inputs, args.snapshots, options, progress);
+  const analyzer::Analysis& a = series.latest();
+  if (!args.write_baseline.empty()) write_file(args.write_baseline, Baseline::of(a).to_json(generator()));
+
+  const GateResult r = evaluate_gate(a, gate, suppressions, baseline);
+  const Painter paint{stdout_color(args.color)};
+  std::cout << "ctxheap check: " << a.profile->meta.source_path;
+  if (series.snapshots.size() > 1) std::cout << " (latest of " << series.snapshots.size() << " snapshots)";
+  std::cout << '\n';
+  print_gates(std::cout, a, gate, r, paint);
+  print_groups(std::cout, a, r, args.top);
+  const std::string verdict = verdict_line(r, gate);
+  std::cout << paint(verdict, r.verdict() == Verdict::Fail ? kRed : r.verdict() == Verdict::Warn ? kYellow : kGreen) << '\n';
+  std::cout.flush();
+  return r.verdict() == Verdict::Fail ? kExitGate : kExitOk;
+}
+
+}  // namespace
+
+Command add_check_command(CLI::App& root) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "check", "CI gate: exit 1 when stale child entries or what they retain exceed the thresholds, else 0.");
+  cmd->add_option("snapshots", args->snapshots, "Snapshot files; several of one run are a series (the latest is gated)")
+      ->required()->type_name("SNAPSHOT");
+  const std::string group = "Gate";
+  cmd->add_option("--max-stale", args->max_stale, "Fail when at least N stale child entries are counted (0 = off)")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd->add_option("--warn-stale", args->warn_stale, "Warn when at least N are counted (0 = off)")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd->add_option("--max-retained", args->max_retained,
+                  "Fail when the counted entries retain more than BYTES, or PCT% of the in-use heap")
+      ->type_name("BYTES|PCT%")->group(group);
+  cmd->add_option("--baseline", args->baseline,
+                  "A JSON report or baseline from a previous run: its stale groups are not counted")
+      ->type_name("FILE")->group(group);
+  cmd->add_option("--suppress", args->suppress, "Creation-site patterns, one a line: entries created there are not counted")
+      ->type_name("FILE")->group(group);
+  cmd->add_option("--write-baseline", args->write_baseline, "Also write this run's stale groups as a baseline file")
+      ->type_name("FILE")->group(group);
+  cmd->add_option("--color", args->color, "Colour in the verdict")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  cmd->add_option("--top", args->top, "Stale groups listed (0 = all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  add_analysis_flags(*cmd, args->analysis);
+  return {cmd, [args] { return run_check(*args); }};
+}
+
+}  // namespace ctxheap::cli

@@ -1,0 +1,107 @@
+#include "flags.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <cstring>
+
+#include "errors.hpp"
+#include "units.hpp"
+
+namespace ctxheap::cli {
+
+void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
+  const std::string group = "Analysis thresholds";
+  cmd.add_option("--idle", f.idle,
+                 "A registered, live child with no allocation and no waiter for this long is stale (0 = off)")
+      ->type_name("DURATION")->capture_default_str()->group(group);
+  cmd.add_option("--expiry-grace", f.expiry_grace,
+                 "A child whose deadline falls within this after the snapshot is not stale")
+      ->type_name("DURATION")->capture_default_str()->group(group);
+  cmd.add_option("--retained-min", f.retained_min,
+                 "An ended context owning at least this much in use is 'retained after cancel'")
+      ->type_name("BYTES")->capture_default_str()->group(group);
+  cmd.add_option("--suspect-share", f.suspect_share,
+                 "A stale group retaining this share of the in-use heap is a leak suspect")
+      ->type_name("PCT")->capture_default_str()->group(group);
+  cmd.add_option("--suspect-entries", f.suspect_entries, "A stale group with this many entries is a leak suspect")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--max-suspects", f.max_suspects, "Leak suspects listed at most (0 = all)")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+}
+
+analyzer::AnalysisOptions analysis_options(const AnalysisFlags& f) {
+  analyzer::AnalysisOptions o;
+  o.findings.idle_threshold_ns = parse_duration_ns(f.idle, "--idle");
+  o.findings.expiry_grace_ns = parse_duration_ns(f.expiry_grace, "--expiry-grace");
+  o.findings.retained_after_cancel_min_bytes = parse_bytes(f.retained_min, "--retained-min");
+  o.suspects.min_heap_share = parse_percent(f.suspect_share, "--suspect-share");
+  o.suspects.min_entries = parse_count(f.suspect_entries, "--suspect-entries");
+  o.suspects.max_suspects = parse_count(f.max_suspects, "--max-suspects");
+  return o;
+}
+
+void add_output_flags(CLI::App& cmd, OutputFlags& f, const std::vector<std::string>& formats,
+                      const std::string& fallback, OutputExtras extras) {
+  const std::string group = "Output";
+  cmd.add_option("-f,--format", f.format,
+                 "Output format; by default the -o file's extension decides" +
+                     (fallback.empty() ? std::string(" (required otherwise)") : ", else " + fallback))
+      ->check(CLI::IsMember(formats))->group(group);
+  cmd.add_option("-o,--output", f.output, "Write to FILE (atomically: a temporary file renamed); - = standard output")
+      ->type_name("FILE")->capture_default_str()->group(group);
+  cmd.add_option("--top", f.top, "Rows in the parents and sites tables (0 = all)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--findings", f.findings, "Findings listed per kind (0 = all)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  if (extras.color)
+    cmd.add_option("--color", f.color, "Colour in terminal text")
+        ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str()->group(group);
+  if (extras.tree) {
+    cmd.add_option("--tree-rows", f.tree_rows, "Contexts shown in the HTML context tree")
+        ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+    cmd.add_option("--tree-children", f.tree_children, "Children shown per tree node, largest first")
+        ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  }
+  if (extras.sample_index)
+    cmd.add_option("--sample-index", f.sample_index, "The value folded stacks carry")
+        ->check(CLI::IsMember({"inuse_space", "inuse_objects", "alloc_space", "alloc_objects"}))
+        ->capture_default_str()->group(group);
+}
+
+report::Format output_format(const OutputFlags& f, report::Format fallback) {
+  if (!f.format.empty()) {
+    if (const auto format = report::parse_format(f.format)) return *format;
+    throw CliError("--format: unknown format '" + f.format + "'");
+  }
+  if (f.output != "-")
+    if (const auto format = report::format_for_path(f.output)) return *format;
+  return fallback;
+}
+
+bool stdout_color(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+report::ReportOptions report_options(const OutputFlags& f, report::Format format) {
+  report::ReportOptions o;
+  o.color = format == report::Format::Text && (f.color == "always" || (f.output == "-" && stdout_color(f.color)));
+  o.top = f.top;
+  o.findings = f.findings;
+  o.tree_rows = f.tree_rows;
+  o.tree_children = f.tree_children;
+  if (const auto index = report::parse_sample_index(f.sample_index)) o.sample_index = *index;
+  o.generator = generator();
+  return o;
+}
+
+std::string generator() { return "ctxheap " CTXHEAP_VERSION; }
+
+}  // namespace ctxheap::cli

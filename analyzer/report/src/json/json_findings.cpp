@@ -1,0 +1,68 @@
+// The JSON report's "findings": per kind the complete count and the first items (the
+// order of Analysis::findings: largest first), each with its reason, evidence and sentence.
+#include <algorithm>
+
+#include "json/json_parts.hpp"
+
+namespace ctxheap::report::detail {
+namespace {
+
+template <class Finding, class ToJson>
+Json kind_json(const std::vector<Finding>& found, std::size_t limit, ToJson to_json) {
+  const std::size_t n = limit == 0 ? found.size() : std::min(found.size(), limit);
+  Json items = Json::array();
+  for (std::size_t k = 0; k < n; ++k) items.push_back(to_json(found[k]));
+  return Json{{"count", found.size()}, {"items", std::move(items)}};
+}
+
+Json reasons_json(analyzer::StaleReasons r) {
+  Json out = Json::array();
+  if (r.cancel_dropped) out.push_back("cancel_dropped");
+  if (r.idle) out.push_back("idle");
+  return out;
+}
+
+}  // namespace
+
+Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
+  const auto& f = a.findings;
+  Json out;
+  out["stale_child"] = kind_json(f.stale, o.findings, [&](const analyzer::StaleChild& s) {
+    return Json{{"context", context_json(a, s.context)},
+                {"registrar", context_or_id_json(a, s.registrar, s.registrar_id)},
+                {"reasons", reasons_json(s.reasons)},
+                {"idle_ns", s.idle_ns},
+                {"waiters", s.waiters},
+                {"retained_objects", s.retained.objects},
+                {"retained_bytes", s.retained.bytes},
+                {"sentence", analyzer::describe(a, s)}};
+  });
+  out["retained_after_cancel"] = kind_json(f.retained_after_cancel, o.findings, [&](const analyzer::RetainedAfterCancel& r) {
+    return Json{{"context", context_json(a, r.context)},
+                {"state", std::string(analyzer::to_string(r.state))},
+                {"ended_ago_ns", r.ended_ago_ns},
+                {"inuse_objects", r.inuse_objects},
+                {"inuse_bytes", r.inuse_bytes},
+                {"node_destroyed", r.node_destroyed},
+                {"sentence", analyzer::describe(a, r)}};
+  });
+  out["blocked_waiters"] = kind_json(f.blocked_waiters, o.findings, [&](const analyzer::BlockedWaiters& b) {
+    return Json{{"context", context_json(a, b.context)},
+                {"registrar", context_or_id_json(a, b.registrar, a.context(b.context).registered_under_id)},
+                {"waiters", b.waiters},
+                {"sentence", analyzer::describe(a, b)}};
+  });
+  out["unbounded_children"] = kind_json(f.unbounded_children, o.findings, [&](const analyzer::UnboundedChildren& u) {
+    const auto& g = a.growth[u.growth];
+    return Json{{"context", context_json(a, g.context)},
+                {"verdict", std::string(analyzer::to_string(g.verdict))},
+                {"registered_children", g.points.empty() ? 0 : g.points.back().registered_children},
+                {"last_children_delta", g.last_children_delta},
+                {"children_per_second", g.children_per_second},
+                {"bytes_per_second", g.bytes_per_second},
+                {"sentence", analyzer::describe(a, u)}};
+  });
+  return out;
+}
+
+}  // namespace ctxheap::report::detail

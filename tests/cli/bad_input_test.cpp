@@ -1,0 +1,86 @@
+// Bad input and bad usage: exit 2, exactly one line on stderr ("ctxheap: <reason>"),
+// no stack trace, and no output file (not even a temporary one) left behind.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "cli_test_support.hpp"
+
+namespace {
+
+using namespace ctxheap_test;
+
+/// Makes each kind of bad input in `dir`; returns their names.
+std::vector<std::string> make_bad_inputs(const TempDir& dir) {
+  std::filesystem::create_directory(dir / "a_directory");
+  std::ofstream(dir / "empty.ctxheap");
+  const std::string good = read_text(sample_snapshot("handler_leak", 2));
+  std::ofstream(dir / "truncated.ctxheap", std::ios::binary) << good.substr(0, good.size() / 3);
+  std::string magic = good;
+  magic[0] ^= 0x5a;
+  magic[1] ^= 0x5a;
+  std::ofstream(dir / "wrong_magic.ctxheap", std::ios::binary) << magic;
+  std::ofstream(dir / "text.ctxheap") << "heap profile?\nnot really\n";
+  return {"missing.ctxheap", "a_directory", "empty.ctxheap", "truncated.ctxheap", "wrong_magic.ctxheap", "text.ctxheap"};
+}
+
+void expect_one_line_failure(const CliRun& r, const std::string& what) {
+  EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.out << r.err;
+  const auto lines = r.err_lines();
+  ASSERT_EQ(lines.size(), 1u) << what << "\n" << r.err;
+  EXPECT_EQ(lines[0].rfind("ctxheap: ", 0), 0u) << what << ": " << lines[0];
+  EXPECT_GT(lines[0].size(), std::string("ctxheap: ").size() + 5) << what;
+}
+
+TEST(BadInput, EveryCommandExitsTwoWithOneLineAndNoOutputFile) {
+  TempDir dir;
+  const auto inputs = make_bad_inputs(dir);
+  const auto before = files_in(dir);
+  const std::string good = sh_quote(sample_snapshot("handler_fixed", 2));
+  for (const auto& bad : inputs) {
+    const std::string in = sh_quote(bad);
+    for (const std::string& args : {"report -o out.html " + in, "report -o out.json " + in + " " + good,
+                                    "check " + in, "convert " + in + " -o out.pb.gz",
+                                    "diff -o out.md " + in + " " + good, "diff -o out.md " + good + " " + in}) {
+      const CliRun r = run_ctxheap(dir, args);
+      expect_one_line_failure(r, args);
+      EXPECT_TRUE(r.out.empty()) << args << "\n" << r.out;
+      EXPECT_EQ(files_in(dir), before) << args;
+    }
+  }
+}
+
+TEST(BadInput, MessagesSayWhatIsWrong) {
+  TempDir dir;
+  make_bad_inputs(dir);
+  EXPECT_NE(run_ctxheap(dir, "report missing.ctxheap").err.find("missing.ctxheap"), std::string::npos);
+  EXPECT_NE(run_ctxheap(dir, "report empty.ctxheap").err.find("empty"), std::string::npos);
+  EXPECT_NE(run_ctxheap(dir, "report truncated.ctxheap").err.find("truncated"), std::string::npos);
+  EXPECT_NE(run_ctxheap(dir, "report wrong_magic.ctxheap").err.find("wrong_magic.ctxheap"), std::string::npos);
+}
+
+TEST(BadInput, StandardInputIsNamedAndItsCopyRemoved) {
+  TempDir dir;
+  make_bad_inputs(dir);
+  const auto before = files_in(dir);
+  const CliRun r = run_ctxheap(dir, "report -o out.html -", (dir / "wrong_magic.ctxheap").string());
+  expect_one_line_failure(r, "stdin");
+  EXPECT_NE(r.err.find("<stdin>"), std::string::npos) << r.err;
+  EXPECT_EQ(files_in(dir), before);
+}
+
+TEST(BadInput, UsageErrorsExitTwoWithOneLine) {
+  TempDir dir;
+  const std::string good = sh_quote(sample_snapshot("handler_leak", 2));
+  for (const std::string& args :
+       {std::string(""), std::string("frobnicate"), std::string("report"), "report --no-such-option " + good,
+        "report --format yaml " + good, "report --idle 5parsecs " + good, "check --max-retained lots " + good,
+        "check --max-stale -1 " + good, "diff " + good, "report --color=sometimes " + good,
+        "report -o /no/such/dir/out.html " + good, "report -o . " + good}) {
+    const CliRun r = run_ctxheap(dir, args);
+    expect_one_line_failure(r, args);
+  }
+  EXPECT_TRUE(files_in(dir).empty());
+}
+
+}  // namespace

@@ -1,0 +1,89 @@
+// HTML: one self-contained page — no external reference of any kind — and every string
+// from the profile escaped.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "report_test_support.hpp"
+
+namespace {
+
+using namespace ctxheap_test;
+
+constexpr const char* kEvil = "<script>alert(1)</script>\"quoted\" 'single' & <b>bold</b>";
+
+LeakShape evil_shape() {
+  LeakShape shape;
+  shape.server_name = kEvil;
+  shape.child_name = kEvil;
+  shape.function = std::string("f<T>(\"") + kEvil + "\")";
+  shape.ended_with_memory = 2;
+  return shape;
+}
+
+/// The leak with hostile names, alone or diffed against the same leak fixed (so the
+/// names appear on both sides).
+std::string evil_report(bool with_diff) {
+  const Analysis leak = analyze(leak_profile(evil_shape()));
+  if (!with_diff) return write(report::Format::Html, report::ReportSubject::of(leak));
+  LeakShape fixed = evil_shape();
+  fixed.requests = 0;
+  fixed.pid = 43;
+  const Analysis after = analyze(leak_profile(fixed));
+  const ProfileDiff d = diff(leak, after);
+  return write(report::Format::Html, report::ReportSubject::of(leak, after, d));
+}
+
+TEST(HtmlWriter, HasNoExternalReference) {
+  for (bool with_diff : {false, true}) {
+  const std::string html = evil_report(with_diff);
+  for (const char* banned : {"http:", "https:", "//", "src=", "href=", "@import", "url(", "<link", "<iframe", "<img",
+                             "fetch(", "XMLHttpRequest", "<object", "<embed"})
+    EXPECT_EQ(html.find(banned), std::string::npos) << banned;
+  EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  }
+}
+
+TEST(HtmlWriter, EscapesEveryNameAndQuote) {
+  for (bool with_diff : {false, true}) {
+  const std::string html = evil_report(with_diff);
+  // Exactly one script element: the page's own.
+  std::size_t scripts = 0;
+  for (std::size_t at = html.find("<script"); at != std::string::npos; at = html.find("<script", at + 1)) ++scripts;
+  EXPECT_EQ(scripts, 1u);
+  EXPECT_EQ(html.find("<b>bold"), std::string::npos);
+  EXPECT_EQ(html.find("\"quoted\""), std::string::npos);
+  EXPECT_EQ(html.find("'single'"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;quoted&quot; &#39;single&#39; &amp; &lt;b&gt;"),
+            std::string::npos);
+  EXPECT_NE(html.find("f&lt;T&gt;(&quot;&lt;script&gt;"), std::string::npos);
+  }
+}
+
+TEST(HtmlWriter, HasSummarySuspectsChartAndTree) {
+  const std::string html = evil_report(false);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const char* part : {"class=\"cards\"", "id=\"suspects\"", "<ol class=\"suspects\">", "<svg", "<rect",
+                           "id=\"tree\"", "class=\"bar\"", "class=\"stale\"", "</html>"})
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+}
+
+TEST(HtmlWriter, DiffSectionListsTheFixedGroup) {
+  const std::string html = evil_report(true);
+  EXPECT_NE(html.find("id=\"diff\""), std::string::npos);
+  EXPECT_NE(html.find("<li class=\"fixed\">Fixed: "), std::string::npos);
+}
+
+TEST(HtmlWriter, TreeRowsAreBoundedWithAMoreRow) {
+  const Analysis a = analyze(leak_profile());
+  report::ReportOptions options;
+  options.tree_children = 4;
+  const std::string html = write(report::Format::Html, report::ReportSubject::of(a), options);
+  const std::regex row("<tr data-depth=\"2\"");
+  const auto rows = std::distance(std::sregex_iterator(html.begin(), html.end(), row), std::sregex_iterator());
+  EXPECT_EQ(rows, 5);  // four children and one "more" row under the server
+  EXPECT_NE(html.find("296 more children"), std::string::npos);
+}
+
+}  // namespace

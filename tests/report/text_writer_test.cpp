@@ -1,0 +1,80 @@
+// Terminal text: the leak named first, aligned tables, colour only when asked.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "report_test_support.hpp"
+
+namespace {
+
+using namespace ctxheap_test;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(TextWriter, NamesTheSuspectInOneSentenceBeforeTheNumbers) {
+  const Analysis a = analyze(leak_profile());
+  const std::string text = write(report::Format::Text, report::ReportSubject::of(a));
+  const auto suspects = text.find("Leak suspects\n  1. Context #16 \"server\" (created at main main.cpp:42) holds 150 "
+                                  "uncancelled children created at handle_request(int) handler.cpp:88");
+  ASSERT_NE(suspects, std::string::npos) << text;
+  EXPECT_LT(suspects, text.find("Summary"));
+  EXPECT_NE(text.find("stale child entries: 150, the 5 largest"), std::string::npos) << text;
+}
+
+TEST(TextWriter, TableColumnsLineUp) {
+  const Analysis a = analyze(leak_profile());
+  const auto lines = lines_of(write(report::Format::Text, report::ReportSubject::of(a)));
+  // In "Top creation sites", every row's right-aligned "in use" column ends where the header's does.
+  std::size_t header = 0;
+  for (; header < lines.size(); ++header)
+    if (lines[header] == "Top creation sites by in use") break;
+  ASSERT_LT(header + 2, lines.size());
+  const std::string& head = lines[header + 1];
+  const std::size_t end = head.find("in use") + std::string("in use").size();
+  for (std::size_t r = header + 2; r < lines.size() && !lines[r].empty(); ++r) {
+    ASSERT_GT(lines[r].size(), end) << lines[r];
+    EXPECT_EQ(lines[r][end], ' ') << lines[r];
+    EXPECT_NE(lines[r][end - 1], ' ') << lines[r];
+  }
+}
+
+TEST(TextWriter, ColourOnlyWhenAsked) {
+  const Analysis a = analyze(leak_profile());
+  report::ReportOptions options;
+  EXPECT_EQ(write(report::Format::Text, report::ReportSubject::of(a), options).find('\033'), std::string::npos);
+  options.color = true;
+  EXPECT_NE(write(report::Format::Text, report::ReportSubject::of(a), options).find("\033[1;31m"), std::string::npos);
+}
+
+TEST(TextWriter, NegativeControlSaysNoSuspects) {
+  const Analysis a = analyze(fixed_profile());
+  const std::string text = write(report::Format::Text, report::ReportSubject::of(a));
+  EXPECT_NE(text.find("Leak suspects\n  none: no stale child entries"), std::string::npos) << text;
+}
+
+TEST(TextWriter, DiffListsTheFixedGroupAndTotals) {
+  const Analysis before = analyze(leak_profile());
+  const Analysis after = analyze(fixed_profile());
+  const ProfileDiff d = diff(before, after);
+  const std::string text = write(report::Format::Text, report::ReportSubject::of(before, after, d));
+  EXPECT_NE(text.find("Stale groups: 1 fixed, 0 new, 0 persisting"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  Fixed: "), std::string::npos) << text;
+  EXPECT_NE(text.find("stale entries"), std::string::npos) << text;
+  EXPECT_NE(text.find("-150"), std::string::npos) << text;
+}
+
+TEST(TextWriter, ControlCharactersInNamesCannotBreakLines) {
+  LeakShape shape;
+  shape.server_name = "evil\nname\rwith\x1b[31mcontrols";
+  const Analysis a = analyze(leak_profile(shape));
+  const std::string text = write(report::Format::Text, report::ReportSubject::of(a));
+  EXPECT_EQ(text.find("evil\n"), std::string::npos);
+  EXPECT_EQ(text.find('\033'), std::string::npos);
+}
+
+}  // namespace
