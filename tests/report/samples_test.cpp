@@ -27,7 +27,9 @@ TEST(SampleReports, EveryFormatWritesForEverySample) {
       EXPECT_FALSE(write(format, subject).empty()) << sample << " " << report::to_string(format);
     report::ReportOptions allocated;
     allocated.sample_index = report::SampleIndex::AllocSpace;
-    EXPECT_FALSE(write(report::Format::Folded, subject, allocated).empty()) << sample;
+    if (allocations_counted(sample_snapshot(sample, 2))) {
+      EXPECT_FALSE(write(report::Format::Folded, subject, allocated).empty()) << sample;
+    }
     const auto errors = validate_json(report_schema(), nlohmann::json::parse(write(report::Format::Json, subject)));
     for (const auto& e : errors) ADD_FAILURE() << sample << ": " << e;
     const std::string html = write(report::Format::Html, subject);
