@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Collector overhead: one allocation workload (2 threads, log-uniform 16 B - 64 KiB,
 # alloc/free pairs, every block written and read) under glibc malloc, tcmalloc alone,
-# tcmalloc with empty hooks, ctxheap exact tagging, ctxheap sampled-only, gperftools' heap
-# profiler and heaptrack (record only). The variants run round-robin, N rounds, so machine
-# noise hits them alike; each is the median of its N runs, printed as a ratio to tcmalloc.
+# tcmalloc with hooks that do the least a tagger must (nothing; one shared atomic; a
+# per-thread side table with plain stores; that table plus stack sampling), ctxheap exact
+# tagging (with and without sampling), ctxheap sampled-only, gperftools' heap profiler and
+# heaptrack (record only). The variants run round-robin, N rounds, so machine noise hits
+# them alike; each is the median of its N runs, printed as a ratio to tcmalloc, in wall
+# time and in CPU time (which other programs on a shared machine inflate much less).
 # Usage: scripts/bench_collector.sh [pairs] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +17,19 @@ bin="$PWD/build/release/tests/bench"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-names=(glibc tcmalloc barehooks barermw exact sampled exact_1t tcmalloc_1t heapprofile)
+names=(glibc tcmalloc barehooks barermw baretable baresampled exact exact_nosample sampled exact_1t tcmalloc_1t heapprofile)
 labels=("glibc malloc" "tcmalloc alone" "tcmalloc + empty hooks" "tcmalloc + hooks doing 1 atomic op"
-        "ctxheap exact tagging" "ctxheap sampled-only (512 KiB)" "ctxheap exact, 1 thread"
-        "tcmalloc alone, 1 thread" "gperftools heap profiler")
+        "tcmalloc + per-thread table hooks" "  + stack sampling (512 KiB)"
+        "ctxheap exact tagging" "ctxheap exact, sampling off" "ctxheap sampled-only (512 KiB)"
+        "ctxheap exact, 1 thread" "tcmalloc alone, 1 thread" "gperftools heap profiler")
 cmds=("$bin/alloc_workload_glibc 2 $pairs"
       "$bin/alloc_workload_tcmalloc 2 $pairs"
       "$bin/alloc_workload_barehooks 2 $pairs"
-      "env CTXHEAP_BARE_HOOK_RMW=1 $bin/alloc_workload_barehooks 2 $pairs"
+      "env CTXHEAP_BARE_HOOK=rmw $bin/alloc_workload_barehooks 2 $pairs"
+      "env CTXHEAP_BARE_HOOK=table $bin/alloc_workload_barehooks 2 $pairs"
+      "env CTXHEAP_BARE_HOOK=sampled $bin/alloc_workload_barehooks 2 $pairs"
       "$bin/alloc_workload_ctxheap 2 $pairs"
+      "env CTXHEAP_SAMPLE=0 $bin/alloc_workload_ctxheap 2 $pairs"
       "env CTXHEAP_MODE=sampled $bin/alloc_workload_ctxheap 2 $pairs"
       "$bin/alloc_workload_ctxheap 1 $pairs"
       "$bin/alloc_workload_tcmalloc 1 $pairs"
@@ -35,20 +42,27 @@ fi
 
 for ((r = 0; r < rounds; r++)); do
   for i in "${!names[@]}"; do
-    s=$(${cmds[$i]} 2>/dev/null | sed -n 's/^seconds=\([0-9.]*\).*/\1/p') || true
-    [ -n "$s" ] || { echo "bench_collector: '${cmds[$i]}' failed" >&2; exit 1; }
-    echo "${names[$i]} $s" >>"$tmp/times"
+    line=$(${cmds[$i]} 2>/dev/null | grep '^seconds=') || true
+    s=$(sed -n 's/^seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    c=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    [ -n "$s" ] && [ -n "$c" ] || { echo "bench_collector: '${cmds[$i]}' failed" >&2; exit 1; }
+    echo "${names[$i]} $s $c" >>"$tmp/times"
   done
 done
 side=$("$bin/alloc_workload_ctxheap" 2 100000 2000000 | sed -n 's/^side_table_bytes_per_block=\([0-9.]*\).*/\1/p')
 
-median() { awk -v k="$1" '$1 == k {print $2}' "$tmp/times" | sort -g |
+# median NAME [COLUMN]: column 2 is wall seconds, 3 is CPU seconds (all threads of the
+# measured process; heaptrack's recorder runs partly outside it).
+median() { awk -v k="$1" -v f="${2:-2}" '$1 == k {print $f}' "$tmp/times" | sort -g |
   awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 base=$(median tcmalloc)
+cbase=$(median tcmalloc 3)
 echo "workload: $pairs alloc/free pairs, sizes 16 B - 64 KiB; median of $rounds interleaved rounds"
-printf '%-36s %10s %12s\n' "allocator / profiler" "seconds" "vs tcmalloc"
+printf '%-36s %10s %12s %10s %12s\n' "allocator / profiler" "seconds" "vs tcmalloc" "CPU s" "vs tcmalloc"
 for i in "${!names[@]}"; do
-  awk -v l="${labels[$i]}" -v s="$(median "${names[$i]}")" -v b="$base" 'BEGIN {printf "%-36s %10.3f %11.2fx\n", l, s, s / b}'
+  awk -v l="${labels[$i]}" -v s="$(median "${names[$i]}")" -v b="$base" \
+      -v c="$(median "${names[$i]}" 3)" -v cb="$cbase" \
+      'BEGIN {printf "%-36s %10.3f %11.2fx %10.3f %11.2fx\n", l, s, s / b, c, c / cb}'
 done
 awk -v e1="$(median exact_1t)" -v e2="$(median exact)" -v t1="$(median tcmalloc_1t)" -v t2="$base" 'BEGIN {
   printf "2-thread throughput vs 1 thread:     ctxheap exact %.2fx, tcmalloc alone %.2fx\n", e1 / e2, t1 / t2 }'

@@ -1,11 +1,15 @@
 // The allocation workload of scripts/bench_collector.sh: threads doing alloc/free pairs of
 // log-uniform sizes 16 B - 64 KiB over a window of live blocks, every block written and
-// read so nothing is optimised away. Built three times: with glibc malloc, with tcmalloc,
-// and with the ctxheap collector (the work then runs under a context).
+// read so nothing is optimised away. Built four times: with glibc malloc, with tcmalloc,
+// with tcmalloc and minimal hooks (the floors below), and with the ctxheap collector (the
+// work then runs under a context).
 //
 // Usage: alloc_workload THREADS PAIRS [HOLD]
-//   prints "seconds=<wall> checksum=<n>"; with the collector, HOLD small blocks are kept
-//   live at the end and "side_table_bytes_per_block=<x>" is printed too.
+//   prints "seconds=<wall> checksum=<n> cpu_seconds=<user + system, all threads>"; with the
+//   collector, HOLD small blocks are kept live at the end and "side_table_bytes_per_block=<x>"
+//   is printed too.
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -21,20 +25,128 @@
 #include "ctxheap/context/all.hpp"
 #endif
 #ifdef CTXHEAP_WORKLOAD_BARE_HOOKS
-// The floor under any hook-based tagger: tcmalloc with hooks that do nothing, or (with
-// CTXHEAP_BARE_HOOK_RMW=1) one atomic read-modify-write each, like any shared-table update.
+// Floors under any hook-based tagger, selected by CTXHEAP_BARE_HOOK:
+//   (unset)  tcmalloc with hooks that do nothing;
+//   rmw      one atomic read-modify-write per event on a shared counter, like any shared
+//            side-table update;
+//   table    the least an exact tagger must do with no locked instruction: a per-thread
+//            address -> (owner, size) table updated with plain stores (one cache-line bucket
+//            probe per event) and per-thread counters. No growth, no cross-thread frees, no
+//            context lookup, no slot counters, no sampling: a lower bound;
+//   sampled  table, plus what any stack sampler must do at the collector's default mean
+//            interval (512 KiB, a Poisson process over bytes): capture the stack.
+#define UNW_LOCAL_ONLY
 #include <gperftools/malloc_hook_c.h>
+#include <libunwind.h>
+#include <sys/mman.h>
+
+#include <cmath>
+#include <string_view>
 namespace {
+enum class Mode { Empty, Rmw, Table, Sampled };
+Mode g_mode = Mode::Empty;
 alignas(64) std::atomic<std::uint64_t> g_events{0};
-bool g_rmw = false;
-void bare_new(const void*, std::size_t) {
-  if (g_rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+// Table modes, printed at exit: blocks that found no room within kProbes buckets (a few
+// hundred per 3M; skipping them only makes the floor lower), and frees not found.
+std::atomic<std::uint64_t> g_lost{0};
+std::atomic<std::uint64_t> g_missed{0};
+
+struct ProtoTable {
+  // 1,280 buckets of 5 entries, one cache line each: 80 KiB per thread, about 0.64 full at
+  // this workload's 4,096 live blocks per thread; a full bucket spills into the next.
+  static constexpr std::size_t kBuckets = 1280, kWays = 5, kProbes = 8;
+  struct alignas(64) Bucket {
+    std::atomic<std::uint64_t> keys[kWays];  // (address >> 3) << 20 | owner
+    std::atomic<std::uint32_t> vals[kWays];  // size
+  };
+  Bucket b[kBuckets];
+  std::uint64_t alloc_objects, alloc_bytes, free_objects, free_bytes;
+  std::int64_t bytes_until_sample;
+  std::uint64_t rng;
+};
+static_assert(sizeof(ProtoTable::Bucket) == 64);
+constinit thread_local ProtoTable* t_table = nullptr;
+
+constexpr std::uint64_t mix(std::uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  k ^= k >> 33;
+  return k;
 }
-void bare_delete(const void*) {
-  if (g_rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+
+ProtoTable* table() {
+  if (t_table == nullptr) {
+    void* m = mmap(nullptr, sizeof(ProtoTable), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) t_table = static_cast<ProtoTable*>(m);
+  }
+  return t_table;
 }
+
+[[gnu::noinline]] void sample(ProtoTable& t) {
+  std::uint64_t& x = t.rng;
+  if (x == 0) x = reinterpret_cast<std::uintptr_t>(&t) | 1;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  const double u = (static_cast<double>(x >> 11) + 1.0) / 9007199254740993.0;
+  t.bytes_until_sample = static_cast<std::int64_t>(-std::log(u) * 524288.0);
+  void* frames[64];
+  const int n = unw_backtrace(frames, 64);
+  g_events.store(reinterpret_cast<std::uintptr_t>(frames[n > 0 ? n - 1 : 0]), std::memory_order_relaxed);
+}
+
+void bare_new(const void* p, std::size_t size) {
+  if (g_mode == Mode::Rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+  if (g_mode < Mode::Table) return;
+  ProtoTable* t = table();
+  if (t == nullptr) return;
+  const std::uint64_t a = reinterpret_cast<std::uintptr_t>(p) >> 3;
+  bool placed = false;
+  for (std::size_t i = mix(a) % ProtoTable::kBuckets, n = 0; n < ProtoTable::kProbes && !placed;
+       ++n, i = (i + 1) % ProtoTable::kBuckets) {
+    ProtoTable::Bucket& b = t->b[i];
+    for (std::size_t w = 0; w < ProtoTable::kWays; ++w) {
+      if (b.keys[w].load(std::memory_order_relaxed) == 0) {
+        b.vals[w].store(static_cast<std::uint32_t>(size), std::memory_order_relaxed);
+        b.keys[w].store(a << 20 | 1, std::memory_order_release);
+        placed = true;
+        break;
+      }
+    }
+  }
+  if (!placed) [[unlikely]] g_lost.fetch_add(1, std::memory_order_relaxed);
+  t->alloc_objects += 1;
+  t->alloc_bytes += size;
+  if (g_mode == Mode::Sampled && (t->bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) sample(*t);
+}
+
+void bare_delete(const void* p) {
+  if (g_mode == Mode::Rmw) g_events.fetch_add(1, std::memory_order_relaxed);
+  if (g_mode < Mode::Table || t_table == nullptr) return;
+  ProtoTable* t = t_table;
+  const std::uint64_t a = reinterpret_cast<std::uintptr_t>(p) >> 3;
+  for (std::size_t i = mix(a) % ProtoTable::kBuckets, n = 0; n < ProtoTable::kProbes;
+       ++n, i = (i + 1) % ProtoTable::kBuckets) {
+    ProtoTable::Bucket& b = t->b[i];
+    for (std::size_t w = 0; w < ProtoTable::kWays; ++w) {
+      const std::uint64_t k = b.keys[w].load(std::memory_order_relaxed);
+      if (k != 0 && (k >> 20) == a) {
+        t->free_bytes += b.vals[w].load(std::memory_order_relaxed);
+        b.keys[w].store(0, std::memory_order_relaxed);
+        t->free_objects += 1;
+        return;
+      }
+    }
+  }
+  g_missed.fetch_add(1, std::memory_order_relaxed);  // rare: blocks from before the table
+}
+
 [[gnu::constructor]] void install_bare_hooks() {
-  g_rmw = std::getenv("CTXHEAP_BARE_HOOK_RMW") != nullptr;
+  const char* m = std::getenv("CTXHEAP_BARE_HOOK");
+  const std::string_view mode = m ? m : "";
+  g_mode = mode == "rmw" ? Mode::Rmw : mode == "table" ? Mode::Table : mode == "sampled" ? Mode::Sampled : Mode::Empty;
   MallocHook_AddNewHook(&bare_new);
   MallocHook_AddDeleteHook(&bare_delete);
 }
@@ -44,6 +156,15 @@ void bare_delete(const void*) {
 namespace {
 
 constexpr std::size_t kWindow = 4096;
+
+// CPU time of the whole process (every thread, user + system): unlike wall time, it does not
+// grow while other programs on the machine hold the cores.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
 
 std::uint64_t run_thread(std::uint64_t pairs, std::uint64_t seed) {
   std::vector<unsigned char*> window(kWindow, nullptr);
@@ -83,6 +204,7 @@ int main(int argc, char** argv) {
   auto [ctx, cancel] = ctxheap::with_cancel(ctxheap::background(), "workload");
 #endif
   std::atomic<std::uint64_t> checksum{0};
+  const double cpu_start = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -95,7 +217,8 @@ int main(int argc, char** argv) {
   }
   for (auto& th : pool) th.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("seconds=%.4f checksum=%llu\n", seconds, static_cast<unsigned long long>(checksum.load()));
+  const double cpu = cpu_seconds() - cpu_start;
+  std::printf("seconds=%.4f checksum=%llu cpu_seconds=%.4f\n", seconds, static_cast<unsigned long long>(checksum.load()), cpu);
 #ifdef CTXHEAP_WORKLOAD_COLLECTOR
   if (hold > 0) {
     std::vector<void*> held(hold);
@@ -112,6 +235,11 @@ int main(int argc, char** argv) {
   cancel();
 #else
   (void)hold;
+#endif
+#ifdef CTXHEAP_WORKLOAD_BARE_HOOKS
+  if (g_mode >= Mode::Table)
+    std::printf("table_lost=%llu table_missed_frees=%llu\n", static_cast<unsigned long long>(g_lost.load()),
+                static_cast<unsigned long long>(g_missed.load()));
 #endif
   return 0;
 }
