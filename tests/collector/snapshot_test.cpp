@@ -39,6 +39,11 @@ bool stack_mentions(const fmt::Snapshot& s, fmt::StackId id, const std::string& 
   for (int i = 0; i < 10; ++i) out.push_back(keep(std::malloc(1000)));  // out has room: see callers
 }
 
+[[gnu::noinline]] void allocate_many_under(const ctxheap::Context& ctx, std::vector<void*>& out, std::size_t n) {
+  ctxheap::CurrentScope scope(ctx);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(keep(std::malloc(48)));  // out has room: see callers
+}
+
 TEST(Snapshot, RecordsMatchTheRuntimeAndTheExactCounters) {
   const auto dir = ctxheap_test::temp_dir("roundtrip");
   auto [server, stop] = ctxheap::with_cancel(ctxheap::background(), "server");
@@ -108,6 +113,31 @@ TEST(Snapshot, SampledSitesNameTheAllocatingFunctionAndContext) {
   }
   EXPECT_EQ(sampled_bytes, 10000u);  // interval 1: every block is a sample
   for (void* p : blocks) std::free(p);
+  cancel();
+}
+
+// The sampler's index of live sampled blocks starts small and grows; blocks sampled before
+// a growth must still find their site when freed after it.
+TEST(Snapshot, SampledBlocksFreedAfterTheIndexGrewReachTheirSite) {
+  const auto dir = ctxheap_test::temp_dir("grow");
+  auto [ctx, cancel] = ctxheap::with_cancel(ctxheap::background(), "many");
+  constexpr std::size_t kBlocks = 50'000;
+  std::vector<void*> blocks;
+  blocks.reserve(kBlocks);
+  allocate_many_under(ctx, blocks, kBlocks);
+  for (std::size_t i = 0; i < kBlocks; i += 2) std::free(blocks[i]);  // every other one
+  const auto path = dir / "grow.ctxheap";
+  ctxheap::collector::write_snapshot(path.string());
+  const fmt::Snapshot snap = fmt::read_snapshot(path);
+  std::uint64_t alloc = 0, inuse = 0;
+  for (const auto& site : snap.sites) {
+    if (site.context_id != ctx.id() || !stack_mentions(snap, site.stack_id, "allocate_many_under")) continue;
+    alloc += site.sampled_alloc_objects;
+    inuse += site.sampled_inuse_objects;
+  }
+  EXPECT_EQ(alloc, kBlocks);  // interval 1: every block is a sample
+  EXPECT_EQ(inuse, kBlocks / 2);
+  for (std::size_t i = 1; i < kBlocks; i += 2) std::free(blocks[i]);
   cancel();
 }
 

@@ -15,6 +15,7 @@ constexpr std::uint32_t kStackIndexSize = 1u << 21;
 constexpr std::uint32_t kSiteCapacity = 1u << 20;
 constexpr std::uint32_t kSiteIndexSize = 1u << 21;
 constexpr std::uint32_t kLiveIndexSize = 1u << 22;
+constexpr std::uint32_t kLiveInitialSize = 1u << 12;
 
 template <class T>
 T* reserve_array(std::size_t n) noexcept {
@@ -36,7 +37,8 @@ Sampler::Sampler() noexcept
       sites_(reserve_array<Site>(kSiteCapacity)),
       site_index_(reserve_array<std::uint32_t>(kSiteIndexSize)),
       live_addr_(reserve_array<std::uintptr_t>(kLiveIndexSize)),
-      live_site_(reserve_array<std::uint32_t>(kLiveIndexSize)) {}
+      live_site_(reserve_array<std::uint32_t>(kLiveIndexSize)),
+      live_mask_(kLiveInitialSize - 1) {}
 
 Sampler::~Sampler() {
   unreserve(frames_, kFrameCapacity * sizeof(std::uintptr_t));
@@ -115,23 +117,51 @@ void Sampler::record_alloc(ContextId ctx, std::uintptr_t address, std::uint64_t 
   ++s.alloc_objects;
   s.alloc_bytes += size;
   // Remember the block so its free reaches the same site (linear probing).
-  for (std::uint32_t i = mix64(address) & (kLiveIndexSize - 1), probes = 0; probes < kLiveIndexSize;
-       i = (i + 1) & (kLiveIndexSize - 1), ++probes) {
+  if ((live_count_ + 1) * 2 > live_mask_ + 1 && !grow_live() && live_count_ == live_mask_) return;
+  for (std::uint32_t i = mix64(address) & live_mask_;; i = (i + 1) & live_mask_) {
     if (live_addr_[i] == 0) {
       live_addr_[i] = address;
       live_site_[i] = site + 1;
+      ++live_count_;
       return;
     }
   }
 }
 
+// Doubles the live-block index into fresh arrays (rare: log2 of the peak live samples).
+bool Sampler::grow_live() noexcept {
+  const std::uint32_t capacity = live_mask_ + 1;
+  if (capacity >= kLiveIndexSize) return false;
+  auto* addr = reserve_array<std::uintptr_t>(kLiveIndexSize);
+  auto* site = reserve_array<std::uint32_t>(kLiveIndexSize);
+  if (!addr || !site) {
+    unreserve(addr, kLiveIndexSize * sizeof(std::uintptr_t));
+    unreserve(site, kLiveIndexSize * sizeof(std::uint32_t));
+    return false;
+  }
+  const std::uint32_t mask = capacity * 2 - 1;
+  for (std::uint32_t j = 0; j < capacity; ++j) {
+    if (live_addr_[j] == 0) continue;
+    std::uint32_t i = mix64(live_addr_[j]) & mask;
+    while (addr[i] != 0) i = (i + 1) & mask;
+    addr[i] = live_addr_[j];
+    site[i] = live_site_[j];
+  }
+  unreserve(live_addr_, kLiveIndexSize * sizeof(std::uintptr_t));
+  unreserve(live_site_, kLiveIndexSize * sizeof(std::uint32_t));
+  live_addr_ = addr;
+  live_site_ = site;
+  live_mask_ = mask;
+  return true;
+}
+
 void Sampler::record_free(std::uintptr_t address, std::uint64_t size) noexcept {
   std::lock_guard lock(lock_);
   if (!live_addr_) return;
-  constexpr std::uint32_t mask = kLiveIndexSize - 1;
+  const std::uint32_t mask = live_mask_;
   std::uint32_t i = mix64(address) & mask;
   for (std::uint32_t probes = 0;; i = (i + 1) & mask, ++probes) {
-    if (live_addr_[i] == 0 || probes == kLiveIndexSize) return;
+    if (live_addr_[i] == 0 || probes > mask) return;
     if (live_addr_[i] == address) break;
   }
   Site& s = sites_[live_site_[i] - 1];
@@ -150,6 +180,7 @@ void Sampler::record_free(std::uintptr_t address, std::uint64_t size) noexcept {
   }
   live_addr_[i] = 0;
   live_site_[i] = 0;
+  --live_count_;
 }
 
 std::vector<SiteValues> Sampler::sites() const {

@@ -61,6 +61,7 @@ class Sampler {
 
   std::uint32_t intern_stack(const std::uintptr_t* frames, int depth) noexcept;  // lock held
   std::uint32_t site_for(ContextId ctx, std::uint32_t stack) noexcept;           // lock held
+  bool grow_live() noexcept;                                                      // lock held
 
   std::atomic<std::uint64_t> interval_{512 * 1024};
   mutable SpinLock lock_;
@@ -74,9 +75,14 @@ class Sampler {
   Site* sites_;
   std::uint32_t site_count_ = 0;
   std::uint32_t* site_index_;
-  // Sampled live blocks: address → 1 + site.
+  // Sampled live blocks: address → 1 + site, open addressing over the first live_mask_ + 1
+  // entries. It starts small and doubles at half load, so the pages it touches track the
+  // number of live sampled blocks (a fixed 48 MiB table touched at random faulted in a
+  // page per sample).
   std::uintptr_t* live_addr_;
   std::uint32_t* live_site_;
+  std::uint32_t live_mask_;
+  std::uint32_t live_count_ = 0;
 };
 
 }  // namespace ctxheap::collector
