@@ -18,8 +18,8 @@ class ChartDataTest : public QObject {
   void topParentBarsAreTheReportsTopParents() {
     auto doc = make_document(server_profile(10, 3));
     const Analysis& a = doc->latest();
-    const auto bars = gui::top_parent_bars(a, 10);
-    const auto expected = ctxheap::report::top_parents(a, 10);
+    const auto bars = gui::top_parent_bars(a, doc->top_parents());
+    const auto expected = ctxheap::report::top_parents(a, Document::kTopParents);
     QCOMPARE(bars.size(), expected.size());
     QVERIFY(!bars.empty());
     for (std::size_t k = 0; k < bars.size(); ++k) {

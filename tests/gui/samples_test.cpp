@@ -77,7 +77,10 @@ class SamplesTest : public QObject {
     // The summary's suspect sentence, the chart's top parent, the series diff.
     QVERIFY(window.summary_page()->toPlainText().contains(QString::fromStdString(a.suspects[0].sentence)));
     QCOMPARE(window.charts_page()->top_parents()->bars().front().label, QStringLiteral("#16 \"server\""));
-    QVERIFY(!window.charts_page()->icicle()->boxes().empty() || window.charts_page()->icicle()->width() == 0);
+    window.show_tab(gui::MainWindow::Tab::Charts);
+    QApplication::processEvents();
+    QVERIFY(window.charts_page()->icicle()->width() > 0);
+    QVERIFY(!window.charts_page()->icicle()->boxes().empty());
     QVERIFY(doc->diff() != nullptr);
     QCOMPARE(diff_of(*doc).mode, MatchMode::ById);
   }

@@ -2,16 +2,15 @@
 
 #include <algorithm>
 
-#include "ctxheap/report/selection.hpp"
 #include "models/text.hpp"
 
 namespace ctxheap::gui {
 
 namespace an = ctxheap::analyzer;
 
-std::vector<ParentBar> top_parent_bars(const an::Analysis& analysis, std::size_t n) {
+std::vector<ParentBar> top_parent_bars(const an::Analysis& analysis, const std::vector<an::Index>& parents) {
   std::vector<ParentBar> bars;
-  for (an::Index i : report::top_parents(analysis, n)) {
+  for (an::Index i : parents) {
     const an::RetentionNode& node = analysis.node(i);
     bars.push_back({context_text(analysis, i), i, node.subtree.inuse_bytes(), node.subtree.alloc_bytes});
   }

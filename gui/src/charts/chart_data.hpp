@@ -17,8 +17,8 @@ struct ParentBar {
   std::uint64_t inuse_bytes = 0;      ///< subtree in use
   std::uint64_t allocated_bytes = 0;  ///< subtree allocated
 };
-/// The top `n` parents by subtree in-use bytes (ctxheap::report::top_parents).
-std::vector<ParentBar> top_parent_bars(const analyzer::Analysis& analysis, std::size_t n);
+/// Bars for parents (the document's top_parents(): ctxheap::report::top_parents).
+std::vector<ParentBar> top_parent_bars(const analyzer::Analysis& analysis, const std::vector<analyzer::Index>& parents);
 
 struct SeriesPoint {
   double seconds = 0;  ///< since the first snapshot (its sequence number when times are unknown)

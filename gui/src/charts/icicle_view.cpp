@@ -54,15 +54,22 @@ void IcicleView::zoom_to(Index node) {
 }
 
 void IcicleView::relayout() {
-  boxes_.clear();
-  laid_out_width_ = width();
-  if (document_ && width() > 0) boxes_ = icicle_layout(*document_, root_, 1.0 / width(), kMaxDepth);
+  // Laid out when next painted: a hidden tab costs nothing on load.
+  dirty_ = true;
   update();
 }
 
-void IcicleView::resizeEvent(QResizeEvent*) {
-  if (width() != laid_out_width_) relayout();
+const std::vector<IcicleBox>& IcicleView::boxes() const {
+  if (dirty_ || width() != laid_out_width_) {
+    boxes_.clear();
+    laid_out_width_ = width();
+    if (document_ && width() > 0) boxes_ = icicle_layout(*document_, root_, 1.0 / width(), kMaxDepth);
+    dirty_ = false;
+  }
+  return boxes_;
 }
+
+void IcicleView::resizeEvent(QResizeEvent*) { update(); }
 
 QRectF IcicleView::box_rect(const IcicleBox& b) const {
   const double w = width();
@@ -95,7 +102,7 @@ void IcicleView::paintEvent(QPaintEvent*) {
   p.drawText(QRect(4, 0, width() - 8, kHeader), Qt::AlignLeft | Qt::AlignVCenter, crumb);
   const QFontMetrics fm = p.fontMetrics();
   const QColor border = palette().color(QPalette::Base);
-  for (const IcicleBox& b : boxes_) {
+  for (const IcicleBox& b : boxes()) {
     const QRectF r = box_rect(b);
     if (r.top() > height()) continue;
     p.fillRect(r, box_color(b.node, b.stale > 0));
@@ -111,7 +118,7 @@ void IcicleView::paintEvent(QPaintEvent*) {
 }
 
 const IcicleBox* IcicleView::box_at(const QPoint& point) const {
-  for (const IcicleBox& b : boxes_)
+  for (const IcicleBox& b : boxes())
     if (box_rect(b).contains(point)) return &b;
   return nullptr;
 }

@@ -23,7 +23,8 @@ class IcicleView : public QWidget {
   void set_document(std::shared_ptr<const Document> document);
   void zoom_to(analyzer::Index node);  ///< kNoIndex: all roots
   analyzer::Index zoomed() const noexcept { return root_; }
-  const std::vector<IcicleBox>& boxes() const { return boxes_; }
+  /// The boxes at the current width (laid out on first use after a change).
+  const std::vector<IcicleBox>& boxes() const;
   /// The context under a point, kNoIndex if none.
   analyzer::Index node_at(const QPoint& point) const;
   const IcicleBox* box_at(const QPoint& point) const;
@@ -48,9 +49,10 @@ class IcicleView : public QWidget {
   std::shared_ptr<const Document> document_;
   analyzer::Index root_ = analyzer::kNoIndex;
   analyzer::Index selected_ = analyzer::kNoIndex;
-  std::vector<IcicleBox> boxes_;
+  mutable std::vector<IcicleBox> boxes_;
+  mutable int laid_out_width_ = -1;
+  mutable bool dirty_ = true;
   std::vector<std::uint8_t> retained_after_cancel_;
-  int laid_out_width_ = -1;
 };
 
 }  // namespace ctxheap::gui

@@ -17,7 +17,7 @@ TopParentsChart::TopParentsChart(QWidget* parent) : QChartView(parent) {
 }
 
 void TopParentsChart::set_document(const std::shared_ptr<const Document>& document) {
-  bars_ = document ? top_parent_bars(document->latest(), kParents) : std::vector<ParentBar>{};
+  bars_ = document ? top_parent_bars(document->latest(), document->top_parents()) : std::vector<ParentBar>{};
   auto* chart = new QChart();
   apply_chart_theme(chart, palette());
   chart->setTitle(tr("In use vs allocated: top parents by subtree in use"));

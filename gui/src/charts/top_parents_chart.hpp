@@ -14,7 +14,6 @@ namespace ctxheap::gui {
 class TopParentsChart : public QChartView {
   Q_OBJECT
  public:
-  static constexpr std::size_t kParents = 10;
   explicit TopParentsChart(QWidget* parent = nullptr);
   void set_document(const std::shared_ptr<const Document>& document);
   const std::vector<ParentBar>& bars() const noexcept { return bars_; }

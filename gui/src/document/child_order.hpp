@@ -4,8 +4,8 @@
 // forest, so even a million-child parent opens without sorting on the UI thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -24,8 +24,8 @@ class ChildOrder {
   ChildOrder() = default;
   /// Every parent's children (and the roots) sorted by `before` (a strict weak order;
   /// ties keep profile order).
-  ChildOrder(const analyzer::RetentionForest& forest,
-             const std::function<bool(analyzer::Index, analyzer::Index)>& before);
+  template <typename Before>
+  ChildOrder(const analyzer::RetentionForest& forest, Before before);
   /// Largest retained_weight first.
   static ChildOrder by_weight(const analyzer::Analysis& analysis);
 
@@ -41,5 +41,25 @@ class ChildOrder {
   std::vector<analyzer::Index> list_;
   std::vector<std::uint32_t> row_;
 };
+
+template <typename Before>
+ChildOrder::ChildOrder(const analyzer::RetentionForest& forest, Before before) {
+  const std::size_t n = forest.size();
+  row_.assign(n, 0);
+  begin_.assign(n + 1, 0);
+  list_.reserve(n);
+  const auto sorted_into = [&](std::span<const analyzer::Index> source, std::vector<analyzer::Index>& out) {
+    const std::size_t first = out.size();
+    out.insert(out.end(), source.begin(), source.end());
+    if (source.size() > 1) std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), before);
+    for (std::size_t r = first; r < out.size(); ++r) row_[out[r]] = static_cast<std::uint32_t>(r - first);
+  };
+  sorted_into(forest.roots(), roots_);
+  for (analyzer::Index i = 0; i < n; ++i) {
+    begin_[i] = static_cast<std::uint32_t>(list_.size());
+    sorted_into(forest.children(i), list_);
+  }
+  begin_[n] = static_cast<std::uint32_t>(list_.size());
+}
 
 }  // namespace ctxheap::gui

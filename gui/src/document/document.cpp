@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ctxheap/report/selection.hpp"
+
 namespace ctxheap::gui {
 
 using analyzer::Index;
@@ -34,6 +36,7 @@ void Document::prepare(const analyzer::RunControl& control) {
   if (control.cancel != nullptr && control.cancel->load()) throw analyzer::Cancelled();
 
   order_ = ChildOrder::by_weight(a);
+  top_parents_ = report::top_parents(a, kTopParents);
 
   // Sampled sites by context (CSR), each context's largest first.
   const analyzer::Profile& p = *a.profile;

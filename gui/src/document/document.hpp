@@ -47,6 +47,10 @@ class Document {
   /// The sampled allocation sites (indices into Profile::sites) of a context of latest(),
   /// largest estimated in-use bytes first.
   std::span<const analyzer::Index> sites_of(analyzer::Index context) const noexcept;
+  /// The top parents of latest() by subtree in use (ctxheap::report::top_parents, as the
+  /// reports rank them), at most kTopParents.
+  static constexpr std::size_t kTopParents = 10;
+  const std::vector<analyzer::Index>& top_parents() const noexcept { return top_parents_; }
   /// Sites made with no current context.
   std::span<const analyzer::Index> sites_without_context() const noexcept { return no_context_sites_; }
 
@@ -60,6 +64,7 @@ class Document {
   std::optional<analyzer::Analysis> compared_;
   std::optional<analyzer::ProfileDiff> diff_;
   ChildOrder order_;
+  std::vector<analyzer::Index> top_parents_;
   std::vector<std::uint32_t> site_begin_;
   std::vector<analyzer::Index> site_list_;
   std::vector<analyzer::Index> no_context_sites_;
