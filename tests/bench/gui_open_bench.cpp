@@ -6,6 +6,7 @@
 // next on that tree: sorting a column and the "stale only" filter.
 //   gui_open_bench [runs=3] [contexts=1000000] [wide|deep]
 // Targets (issue 6): usable tree ≤ 3 s, longest UI stall while loading ≤ 100 ms.
+#include <time.h>
 #include <unistd.h>
 
 #include <QApplication>
@@ -41,33 +42,50 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-/// The largest gap between ticks of a 1 ms timer on the UI thread, minus the interval.
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+/// The largest gap between ticks of a 1 ms timer on the UI thread, minus the interval —
+/// in wall time (what a user feels, including time the scheduler gave to other processes)
+/// and in the UI thread's own CPU time (the work the app did without returning to its
+/// event loop, which is the app's part of a stall on a busy machine).
 class StallMeter : public QObject {
  public:
   StallMeter() {
     timer_.setTimerType(Qt::PreciseTimer);
     timer_.setInterval(1);
-    QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-      const auto now = Clock::now();
-      worst_ms_ = std::max(worst_ms_, std::chrono::duration<double, std::milli>(now - last_).count() - 1.0);
-      last_ = now;
-    });
+    QObject::connect(&timer_, &QTimer::timeout, this, [this] { tick(); });
   }
   void start() {
-    worst_ms_ = 0;
+    worst_ms_ = worst_cpu_ms_ = 0;
     last_ = Clock::now();
+    last_cpu_ = thread_cpu_ms();
     timer_.start();
   }
-  double stop() {
+  void stop() {
     timer_.stop();
-    worst_ms_ = std::max(worst_ms_, std::chrono::duration<double, std::milli>(Clock::now() - last_).count() - 1.0);
-    return std::max(0.0, worst_ms_);
+    tick();
   }
+  double worst_ms() const { return std::max(0.0, worst_ms_); }
+  double worst_cpu_ms() const { return worst_cpu_ms_; }
 
  private:
+  void tick() {
+    const auto now = Clock::now();
+    const double cpu = thread_cpu_ms();
+    worst_ms_ = std::max(worst_ms_, std::chrono::duration<double, std::milli>(now - last_).count() - 1.0);
+    worst_cpu_ms_ = std::max(worst_cpu_ms_, cpu - last_cpu_);
+    last_ = now;
+    last_cpu_ = cpu;
+  }
   QTimer timer_;
   Clock::time_point last_{};
+  double last_cpu_ = 0;
   double worst_ms_ = 0;
+  double worst_cpu_ms_ = 0;
 };
 
 /// Ends `loop` at the first paint of the tree's viewport after the document arrived.
@@ -91,6 +109,7 @@ class PaintWatch : public QObject {
 struct GuiRun {
   double usable_ms = 0;
   double stall_ms = 0;
+  double stall_cpu_ms = 0;
   double sort_ms = 0;
   double filter_ms = 0;
   std::size_t contexts = 0;
@@ -119,7 +138,9 @@ GuiRun open_in_gui(const std::filesystem::path& snapshot) {
   window.open({{snapshot}, {}});
   loop.exec();
   run.usable_ms = ms_since(t0);
-  run.stall_ms = meter.stop();
+  meter.stop();
+  run.stall_ms = meter.worst_ms();
+  run.stall_cpu_ms = meter.worst_cpu_ms();
   run.contexts = window.document()->latest().forest.size();
   if (tree->currentIndex().isValid() == false) {
     std::fprintf(stderr, "gui_open_bench: the tree did not open on a context\n");
@@ -172,13 +193,16 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const auto snapshot = dir / "synthetic.ctxheap";
   const auto stats = ctxheap_bench::write_synthetic_snapshot(snapshot, shape);
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  std::printf("gui_open_bench: load average %.1f on %ld cores\n", load[0], sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("gui_open_bench: %llu contexts (%s tree, %llu stale, %llu sites), %.1f MiB snapshot, %d runs, medians\n",
               static_cast<unsigned long long>(stats.contexts), std::string(ctxheap_bench::to_string(shape.shape)).c_str(),
               static_cast<unsigned long long>(stats.stale), static_cast<unsigned long long>(stats.sites),
               static_cast<double>(stats.file_bytes) / (1 << 20), runs);
   std::fflush(stdout);
 
-  std::vector<double> usable, stall, sort, filter, headless, document;
+  std::vector<double> usable, stall, stall_cpu, sort, filter, headless, document;
   for (int r = 0; r < runs; ++r) {  // interleaved, so all see the same machine
     headless.push_back(analyze_headless(snapshot));
     document.push_back(load_document_alone(snapshot));
@@ -186,14 +210,17 @@ int main(int argc, char** argv) {
     const GuiRun g = open_in_gui(snapshot);
     usable.push_back(g.usable_ms);
     stall.push_back(g.stall_ms);
+    stall_cpu.push_back(g.stall_cpu_ms);
     sort.push_back(g.sort_ms);
     filter.push_back(g.filter_ms);
   }
   const double u = median(usable), s = median(stall), h = median(headless);
   std::printf("| measure | value | target |\n| --- | ---: | ---: |\n");
   std::printf("| open to usable tree | %.2f s | ≤ 3 s |\n", u / 1000);
-  std::printf("| longest UI-thread stall while loading | %.0f ms (worst run %.0f ms) | ≤ 100 ms |\n", s,
+  std::printf("| longest UI-thread stall while loading, wall | %.0f ms (worst run %.0f ms) | ≤ 100 ms |\n", s,
               *std::max_element(stall.begin(), stall.end()));
+  std::printf("| the same stall, UI-thread CPU time | %.0f ms (worst run %.0f ms) | |\n", median(stall_cpu),
+              *std::max_element(stall_cpu.begin(), stall_cpu.end()));
   std::printf("| analyzer alone (load + analyze), same process | %.2f s | |\n", h / 1000);
   std::printf("| the loading thread's work alone (load_document) | %.2f s | |\n", median(document) / 1000);
   std::printf("| GUI / analyzer alone | %.2f× | |\n", u / h);

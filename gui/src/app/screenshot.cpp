@@ -19,7 +19,9 @@ void settle() {
 int take_screenshot(const CommandLine& cl) {
   MainWindow window(nullptr, /*persistent=*/false);
   window.resize(cl.size);
+  window.show_tab(cl.tab);
   window.show();
+  settle();  // laid out at its size before the document arrives, as on screen
   QString failure;
   QObject::connect(&window, &MainWindow::loadFailed, &window, [&failure](const QString& reason) { failure = reason; });
   window.open(cl.request);
@@ -40,7 +42,8 @@ int take_screenshot(const CommandLine& cl) {
   }
   settle();
   const QPixmap picture = window.grab();
-  if (picture.isNull() || !picture.toImage().convertToFormat(QImage::Format_RGB32).save(cl.screenshot, "PNG")) {
+  // Quality 0 is PNG's strongest compression (lossless): screenshots go into the repository.
+  if (picture.isNull() || !picture.toImage().convertToFormat(QImage::Format_RGB32).save(cl.screenshot, "PNG", 0)) {
     std::fprintf(stderr, "ctxheap-gui: cannot write %s\n", qPrintable(cl.screenshot));
     return 1;
   }

@@ -20,8 +20,8 @@ ChartsPage::ChartsPage(QWidget* parent) : QWidget(parent) {
   rows_ = new QSplitter(Qt::Vertical, this);
   rows_->addWidget(columns_);
   rows_->addWidget(icicle_);
-  rows_->setStretchFactor(0, 5);
-  rows_->setStretchFactor(1, 3);
+  rows_->setStretchFactor(0, 3);
+  rows_->setStretchFactor(1, 1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(rows_);

@@ -99,7 +99,7 @@ ContextPage::ContextPage(QWidget* parent) : QWidget(parent) {
 }
 
 void ContextPage::reset_layout() {
-  static constexpr int widths[ContextTreeModel::ColumnCount] = {210, 72, 300, 150, 70, 85, 90, 105, 105, 85, 115, 85, 65};
+  static constexpr int widths[ContextTreeModel::ColumnCount] = {210, 92, 290, 150, 70, 85, 90, 105, 105, 85, 115, 85, 65};
   for (int c = 0; c < ContextTreeModel::ColumnCount; ++c) {
     tree_->setColumnWidth(c, widths[c]);
     tree_->header()->setSectionHidden(c, false);
@@ -190,13 +190,11 @@ void ContextPage::select_context(Index context) {
   if (!index.isValid()) return;
   for (QModelIndex p = index.parent(); p.isValid(); p = p.parent()) tree_->expand(p);
   tree_->setCurrentIndex(index);
-  // Show the holder too: its parent at the top when the row fits on the page below it.
-  const QModelIndex holder = index.parent();
-  const int rows_per_page = tree_->viewport()->height() / std::max(1, tree_->sizeHintForRow(0));
-  if (holder.isValid() && index.row() + 2 < rows_per_page)
-    tree_->scrollTo(holder, QAbstractItemView::PositionAtTop);
-  else
-    tree_->scrollTo(index, QAbstractItemView::PositionAtCenter);
+  // Show its ancestors too when the row fits on the page below its root.
+  QModelIndex root = index;
+  while (root.parent().isValid()) root = root.parent();
+  tree_->scrollTo(root, QAbstractItemView::PositionAtTop);
+  if (!tree_->viewport()->rect().contains(tree_->visualRect(index))) tree_->scrollTo(index, QAbstractItemView::PositionAtCenter);
 }
 
 Index ContextPage::current_context() const { return model_->node(proxy_->mapToSource(tree_->currentIndex())); }
