@@ -82,6 +82,10 @@ TEST(Text, NumbersAreWrittenTheSameEverywhere) {
   EXPECT_EQ(format_share(0.045), "4.5 %");
   EXPECT_EQ(format_share(0.0004), "<0.1 %");
   EXPECT_EQ(format_share(0), "0 %");
+  // Almost all is not all: 99.96 % must not read as 100 %.
+  EXPECT_EQ(format_share(0.9996), "99.9 %");
+  EXPECT_EQ(format_share(0.997), "99.7 %");
+  EXPECT_EQ(format_share(1.0), "100 %");
   EXPECT_EQ(format_duration(60 * kSecond), "1.0 min");
   EXPECT_EQ(format_duration(1'500'000'000), "1.5 s");
   EXPECT_EQ(format_duration(2'000'000), "2 ms");

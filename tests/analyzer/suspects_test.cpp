@@ -105,7 +105,7 @@ TEST(Suspects, IdleChildrenAndWaitersAreSaidSo) {
   ASSERT_EQ(a.suspects.size(), 1u);
   EXPECT_EQ(a.suspects[0].sentence,
             "Context #16 \"server\" (created at main server.cpp:42) holds 1 uncancelled child created at poll poller.cpp:7 "
-            "that has been idle for over 1.0 min with no waiter; it retains 97.7 KiB (100 % of in-use heap).");
+            "that has been idle for over 1.0 min with no waiter; it retains 97.7 KiB (99.7 % of in-use heap).");
 }
 
 TEST(Suspects, AGroupBelowBothThresholdsIsNotASuspect) {

@@ -1,5 +1,6 @@
 #include "ctxheap/analyzer/text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -37,6 +38,9 @@ std::string format_share(double share) {
   if (percent < 0.1) return "<0.1 %";
   if (percent < 9.95) {
     std::snprintf(buf, sizeof buf, "%.1f %%", percent);
+  } else if (share < 1.0 && percent >= 99.5) {
+    // Not all of it: never round up to "100 %".
+    std::snprintf(buf, sizeof buf, "%.1f %%", std::min(std::floor(percent * 10.0) / 10.0, 99.9));
   } else {
     std::snprintf(buf, sizeof buf, "%.0f %%", percent);
   }

@@ -26,7 +26,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 tr.hl td{background:#fff6ed}
 .bar{display:inline-block;width:80px;height:10px;background:var(--alloc);border-radius:2px;vertical-align:middle;margin-right:6px}
 .bar i{display:block;height:100%;background:var(--use);border-radius:2px}
-#tree td:first-child{white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}
+#tree td{white-space:nowrap}
 #tree tr.stale td{background:#fef3f2}
 .tog{cursor:pointer;display:inline-block;width:1.2em;color:var(--muted);user-select:none}
 tr.closed .tog::before{content:"\25B8"}tr:not(.closed) .tog::before{content:"\25BE"}

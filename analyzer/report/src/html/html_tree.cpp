@@ -61,7 +61,7 @@ void write_context_tree(std::ostream& out, const analyzer::Analysis& a, const Re
   out << "<div class=\"tools\"><input id=\"filter\" type=\"search\" placeholder=\"filter contexts\">"
          "<button id=\"expand\" type=\"button\">expand all</button>"
          "<button id=\"collapse\" type=\"button\">collapse all</button></div>\n";
-  out << "<table id=\"tree\">\n<thead><tr><th>context</th><th>kind</th><th>state</th><th>edge</th>"
+  out << "<div class=\"scroll\"><table id=\"tree\">\n<thead><tr><th>context</th><th>kind</th><th>state</th><th>edge</th>"
          "<th class=\"num\">registered</th><th class=\"num\">stale</th><th class=\"num\">self in use</th>"
          "<th class=\"num\">subtree in use</th><th class=\"num\">subtree allocated</th><th>in use / allocated</th>"
          "<th>created at</th></tr></thead>\n<tbody>\n";
@@ -72,7 +72,7 @@ void write_context_tree(std::ostream& out, const analyzer::Analysis& a, const Re
       context_row(out, a, row);
     }
   }
-  out << "</tbody></table>\n";
+  out << "</tbody></table></div>\n";
 }
 
 }  // namespace ctxheap::report::detail
