@@ -40,6 +40,27 @@ Shown shown(ContextFilterProxy& proxy, const ContextFilter& f) {
 class ContextFilterProxyTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void filteredBatchesCountVisibleRowsOnly() {
+    auto doc = make_document(server_profile(40, 200));  // 40 stale among ~490 children of the server
+    ContextTreeModel tree;
+    tree.set_batch_size(10);
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    ContextFilter f;
+    f.stale_only = true;
+    proxy.set_filter(f);
+    const Index server = doc->latest().forest.find(16);
+    const QModelIndex in_proxy = proxy.mapFromSource(tree.index_of(server));
+    QVERIFY(in_proxy.isValid());
+    // The first batch holds 10 shown rows, not 10 source rows of which few pass.
+    QCOMPARE(proxy.rowCount(in_proxy), 10);
+    QVERIFY(tree.rowCount(tree.index_of(server)) < static_cast<int>(doc->latest().forest.children(server).size()));
+    QVERIFY(proxy.canFetchMore(in_proxy));
+    proxy.fetchMore(in_proxy);
+    QCOMPARE(proxy.rowCount(in_proxy), 20);
+  }
+
   void staleOnlyShowsEveryStaleEntryWithItsHolders() {
     auto doc = make_document(server_profile(50, 10));
     ContextTreeModel tree;
@@ -50,8 +71,8 @@ class ContextFilterProxyTest : public QObject {
     ContextFilter f;
     f.stale_only = true;
     proxy.set_filter(f);
-    // Attached after the resets (see context_tree_model_test.cpp).
-    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // (No QAbstractItemModelTester: the batches stay lazy under the filter, and Qt 6.4's
+    // tester reports its own fetches as nested changes; see context_tree_model_test.cpp.)
     const Analysis& a = doc->latest();
     const Shown s = shown(proxy, f);
     QCOMPARE(s.matching.size(), a.findings.stale.size());
@@ -73,6 +94,7 @@ class ContextFilterProxyTest : public QObject {
     tree.set_document(doc);
     ContextFilterProxy proxy;
     proxy.set_tree(&tree);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const Analysis& a = doc->latest();
 
     ContextFilter by_site;

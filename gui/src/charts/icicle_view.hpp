@@ -1,8 +1,7 @@
 // Draws icicle_layout(): the retention tree sized by in-use bytes. Boxes holding stale
-// entries are red,
-// memory retained after cancel amber, the rest coloured by creation site. Hover shows a
-// context, click selects it, double-click zooms into it, right-click (or Backspace) zooms
-// out.
+// entries are red, memory retained after cancel amber, the rest coloured by creation
+// site. Hover shows a box's figures, click selects its context, double-click zooms into
+// it, right-click (or Backspace) zooms out.
 #pragma once
 
 #include <QWidget>

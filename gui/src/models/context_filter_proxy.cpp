@@ -84,7 +84,7 @@ void ContextFilterProxy::set_tree(ContextTreeModel* tree) {
 
 void ContextFilterProxy::refresh() {
   compute();
-  if (tree_ != nullptr) tree_->set_fetch_all(filter_.active());
+  if (tree_ != nullptr) tree_->set_visibility(filter_.active() ? &visible_ : nullptr);
   invalidateFilter();
   Q_EMIT filterChanged();
 }

@@ -1,7 +1,8 @@
 // Filtering the context tree: text search (id, name, kind, creation site), state, and
 // "stale only". A matching context is shown with its ancestors, so the tree keeps its
 // shape. Which nodes are visible is decided for the whole forest in one linear pass when
-// the filter changes; filterAcceptsRow() is then a lookup. Sorting is the source
+// the filter changes; filterAcceptsRow() is then a lookup, and the tree model's lazy
+// batches count only the rows it shows. Sorting is the source
 // model's (it sorts lazily, per parent), so sort() is forwarded there.
 #pragma once
 

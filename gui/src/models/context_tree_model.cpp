@@ -44,10 +44,9 @@ void ContextTreeModel::set_document(std::shared_ptr<const Document> document) {
   endResetModel();
 }
 
-void ContextTreeModel::set_fetch_all(bool all) {
-  if (all == fetch_all_) return;
+void ContextTreeModel::set_visibility(const std::vector<std::uint8_t>* visible) {
   beginResetModel();
-  fetch_all_ = all;
+  visible_ = visible;
   fetched_.clear();
   endResetModel();
 }
@@ -62,11 +61,23 @@ std::uint32_t ContextTreeModel::total_children(Index parent) const noexcept {
   return static_cast<std::uint32_t>(parent == kNoIndex ? forest.roots().size() : forest.children(parent).size());
 }
 
-std::uint32_t ContextTreeModel::exposed(Index parent) const noexcept {
+std::uint32_t ContextTreeModel::exposed(Index parent) const {
   const std::uint32_t total = total_children(parent);
-  if (fetch_all_) return total;
-  const auto it = fetched_.find(parent);
-  return std::min(total, it != fetched_.end() ? it->second : static_cast<std::uint32_t>(batch_));
+  if (const auto it = fetched_.find(parent); it != fetched_.end()) return std::min(total, it->second);
+  if (visible_ == nullptr || total == 0) return std::min(total, static_cast<std::uint32_t>(batch_));
+  const std::uint32_t rows = extend(parent, 0, static_cast<std::uint32_t>(batch_));
+  fetched_.emplace(parent, rows);  // the first batch of a filtered parent, found once
+  return rows;
+}
+
+std::uint32_t ContextTreeModel::extend(Index parent, std::uint32_t have, std::uint32_t count) const {
+  const std::uint32_t total = total_children(parent);
+  if (visible_ == nullptr) return std::min<std::uint64_t>(total, std::uint64_t{have} + count);
+  const std::span<const Index> children = ordered_children(parent);
+  std::uint32_t row = have;
+  for (std::uint32_t found = 0; row < total && found < count; ++row)
+    if ((*visible_)[children[row]] != 0) ++found;
+  return row;
 }
 
 const std::vector<Index>& ContextTreeModel::sorted_children(Index parent) const {
@@ -145,9 +156,9 @@ void ContextTreeModel::fetchMore(const QModelIndex& parent) {
   if (!canFetchMore(parent)) return;
   const Index p = node(parent);
   const std::uint32_t have = exposed(p);
-  const std::uint32_t more = std::min<std::uint32_t>(static_cast<std::uint32_t>(batch_), total_children(p) - have);
-  beginInsertRows(parent, static_cast<int>(have), static_cast<int>(have + more - 1));
-  fetched_[p] = have + more;
+  const std::uint32_t want = extend(p, have, static_cast<std::uint32_t>(batch_));
+  beginInsertRows(parent, static_cast<int>(have), static_cast<int>(want - 1));
+  fetched_[p] = want;
   endInsertRows();
 }
 
@@ -161,8 +172,7 @@ QModelIndex ContextTreeModel::index_of(Index target, int column) {
     const std::uint32_t row = row_of(*it);
     if (row >= exposed(p)) {  // fetch whole batches up to and including it
       const std::uint32_t have = exposed(p);
-      const std::uint32_t b = static_cast<std::uint32_t>(batch_);
-      const std::uint32_t want = std::min(total_children(p), (row / b + 1) * b);
+      const std::uint32_t want = std::max(row + 1, extend(p, row + 1, static_cast<std::uint32_t>(batch_) - 1));
       beginInsertRows(parent, static_cast<int>(have), static_cast<int>(want - 1));
       fetched_[p] = want;
       endInsertRows();

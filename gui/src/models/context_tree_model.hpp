@@ -5,7 +5,8 @@
 //
 // Lazy population: a parent first shows `batch_size` children and fetchMore() adds the
 // next batch (the view asks when it scrolls to the end), so a parent holding a million
-// children opens instantly. Sorting happens here, not in the proxy: the default order
+// children opens instantly. While a filter is on, a batch counts the children the filter
+// shows, so filtered views stay lazy too. Sorting happens here, not in the proxy: the default order
 // (largest retained first) comes precomputed with the document; another column sorts one
 // parent's children when that parent is first shown.
 #pragma once
@@ -43,8 +44,9 @@ class ContextTreeModel : public QAbstractItemModel {
   std::span<const analyzer::Index> ordered_children(analyzer::Index parent) const;
 
   void set_batch_size(int rows) { batch_ = rows < 1 ? 1 : rows; }
-  /// Exposes every child of every parent (a filter needs to see them all).
-  void set_fetch_all(bool all);
+  /// Which nodes a filter shows (indexed by node; null: every node). Batches then count
+  /// visible children only. Resets the model.
+  void set_visibility(const std::vector<std::uint8_t>* visible);
 
   QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
   QModelIndex parent(const QModelIndex& child) const override;
@@ -63,7 +65,9 @@ class ContextTreeModel : public QAbstractItemModel {
   const analyzer::Analysis& analysis() const { return document_->latest(); }
   bool default_order() const noexcept { return sort_column_ == Retained && sort_order_ == Qt::DescendingOrder; }
   std::uint32_t total_children(analyzer::Index parent) const noexcept;
-  std::uint32_t exposed(analyzer::Index parent) const noexcept;
+  std::uint32_t exposed(analyzer::Index parent) const;
+  /// Rows to expose for `count` more counted (visible) children after the first `have`.
+  std::uint32_t extend(analyzer::Index parent, std::uint32_t have, std::uint32_t count) const;
   std::uint32_t row_of(analyzer::Index node) const;
   const std::vector<analyzer::Index>& sorted_children(analyzer::Index parent) const;
   FindingMark finding(analyzer::Index node) const noexcept;
@@ -72,8 +76,9 @@ class ContextTreeModel : public QAbstractItemModel {
 
   std::shared_ptr<const Document> document_;
   int batch_ = kDefaultBatch;
-  bool fetch_all_ = false;
-  std::unordered_map<analyzer::Index, std::uint32_t> fetched_;  // parent -> rows exposed, once more than a batch
+  const std::vector<std::uint8_t>* visible_ = nullptr;
+  // parent -> rows exposed, once fetched beyond the first batch (or, with a filter, once shown)
+  mutable std::unordered_map<analyzer::Index, std::uint32_t> fetched_;
   int sort_column_ = Retained;
   Qt::SortOrder sort_order_ = Qt::DescendingOrder;
   // Children of the parents shown so far, in a non-default order, and each one's row.
