@@ -1,0 +1,28 @@
+// ctxheap-gui's command line:
+//   ctxheap-gui [FILE...] [--compare AFTER] [--screenshot OUT.png [--tab NAME] [--size WxH] [--select ID]]
+#pragma once
+
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "ctxheap/analyzer/model.hpp"
+#include "document/document.hpp"
+#include "views/main_window.hpp"
+
+namespace ctxheap::gui {
+
+struct CommandLine {
+  LoadRequest request;
+  QString screenshot;  ///< empty: run the app
+  MainWindow::Tab tab = MainWindow::Tab::Contexts;
+  QSize size{1440, 900};
+  std::optional<analyzer::ContextId> select;
+};
+
+/// Parses arguments (argv[0] first). Prints --help/--version and exits 0 itself; returns
+/// an error (one line) for bad options.
+std::optional<CommandLine> parse_command_line(const QStringList& arguments, QString& error);
+
+}  // namespace ctxheap::gui

@@ -1,0 +1,49 @@
+// The stacks of one context: its creation stack, then its sampled allocation stacks with
+// their (un-sampled estimates of) in-use and allocated bytes, largest first. Two levels:
+// a row per stack, its frames (innermost first) as children.
+#pragma once
+
+#include <QAbstractItemModel>
+#include <memory>
+#include <vector>
+
+#include "document/document.hpp"
+#include "models/roles.hpp"
+
+namespace ctxheap::gui {
+
+class StackModel : public QAbstractItemModel {
+  Q_OBJECT
+ public:
+  enum Column : int { Frame, Location, Inuse, Allocated, Module, ColumnCount };
+
+  explicit StackModel(QObject* parent = nullptr);
+
+  /// Shows the stacks of `context` in the document's latest snapshot; kNoIndex clears.
+  void set_context(std::shared_ptr<const Document> document, analyzer::Index context);
+  analyzer::Index context() const noexcept { return context_; }
+  /// Rows: 1 for the creation stack (when the context has one) + its sampled sites.
+  int stack_count() const noexcept { return static_cast<int>(stacks_.size()); }
+
+  QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+  QModelIndex parent(const QModelIndex& child) const override;
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+ private:
+  struct Entry {
+    bool creation = false;
+    analyzer::Index stack = analyzer::kNoIndex;
+    analyzer::SampleCounts counts{};
+  };
+  QVariant stack_data(const Entry& entry, int column, int role) const;
+  QVariant frame_data(const analyzer::Frame& frame, int column, int role) const;
+
+  std::shared_ptr<const Document> document_;
+  analyzer::Index context_ = analyzer::kNoIndex;
+  std::vector<Entry> stacks_;
+};
+
+}  // namespace ctxheap::gui

@@ -1,0 +1,65 @@
+#include "views/stacks_panel.hpp"
+
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include "models/roles.hpp"
+#include "models/stack_model.hpp"
+#include "models/text.hpp"
+#include "views/source_viewer.hpp"
+
+namespace ctxheap::gui {
+
+StacksPanel::StacksPanel(QWidget* parent) : QWidget(parent) {
+  title_ = new QLabel(tr("Select a context to see its creation and allocation stacks"), this);
+  title_->setTextFormat(Qt::PlainText);
+  title_->setContentsMargins(4, 2, 4, 2);
+  model_ = new StackModel(this);
+  view_ = new QTreeView(this);
+  view_->setObjectName(QStringLiteral("stacksView"));
+  view_->setModel(model_);
+  view_->setUniformRowHeights(true);
+  view_->setAlternatingRowColors(true);
+  view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view_->header()->setStretchLastSection(false);
+  view_->header()->setSectionResizeMode(StackModel::Frame, QHeaderView::Stretch);
+  view_->setColumnWidth(StackModel::Location, 200);
+  view_->setColumnWidth(StackModel::Inuse, 150);
+  view_->setColumnWidth(StackModel::Allocated, 150);
+  view_->setColumnWidth(StackModel::Module, 160);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  layout->addWidget(title_);
+  layout->addWidget(view_);
+  connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) { open_frame(index); });
+}
+
+void StacksPanel::set_context(const std::shared_ptr<const Document>& document, analyzer::Index context) {
+  model_->set_context(document, context);
+  if (!document || context == analyzer::kNoIndex) {
+    title_->setText(tr("Select a context to see its creation and allocation stacks"));
+    return;
+  }
+  const int sampled = model_->stack_count() - (document->latest().context(context).creation_stack != analyzer::kNoIndex ? 1 : 0);
+  title_->setText(tr("Stacks of %1: creation stack and %2 sampled allocation stacks")
+                      .arg(context_text(document->latest(), context))
+                      .arg(sampled));
+  view_->expandToDepth(0);
+}
+
+bool StacksPanel::open_frame(const QModelIndex& index) {
+  const QString file = index.data(FileRole).toString();
+  if (file.isEmpty()) return false;
+  const int line = index.data(LineRole).toInt();
+  if (!QFileInfo::exists(file) || !SourceViewer::open(this, file, line)) {
+    Q_EMIT statusMessage(tr("%1 is not on this machine").arg(file));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ctxheap::gui

@@ -1,0 +1,104 @@
+// What the charts plot: the report library's top parents, one point per snapshot, and
+// an icicle whose boxes nest and merge siblings by creation site.
+#include <QtTest>
+
+#include "charts/chart_data.hpp"
+#include "charts/icicle_layout.hpp"
+#include "charts/series_chart.hpp"
+#include "charts/top_parents_chart.hpp"
+#include "ctxheap/report/selection.hpp"
+#include "gui_test_support.hpp"
+
+using namespace ctxheap_test;
+namespace gui = ctxheap::gui;
+
+class ChartDataTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void topParentBarsAreTheReportsTopParents() {
+    auto doc = make_document(server_profile(10, 3));
+    const Analysis& a = doc->latest();
+    const auto bars = gui::top_parent_bars(a, doc->top_parents());
+    const auto expected = ctxheap::report::top_parents(a, Document::kTopParents);
+    QCOMPARE(bars.size(), expected.size());
+    QVERIFY(!bars.empty());
+    for (std::size_t k = 0; k < bars.size(); ++k) {
+      QCOMPARE(bars[k].context, expected[k]);
+      QCOMPARE(bars[k].inuse_bytes, a.node(expected[k]).subtree.inuse_bytes());
+      QCOMPARE(bars[k].allocated_bytes, a.node(expected[k]).subtree.alloc_bytes);
+    }
+    gui::TopParentsChart chart;
+    chart.set_document(doc);
+    QCOMPARE(chart.bars().size(), bars.size());
+  }
+
+  void seriesHasOnePointPerSnapshot() {
+    std::vector<Profile> run;
+    for (int k = 0; k < 3; ++k) {
+      run.push_back(server_profile(5 * (k + 1), 0, kNow + static_cast<std::uint64_t>(k) * 10 * kSecond));
+      run.back().meta.sequence = static_cast<std::uint64_t>(k);
+    }
+    auto doc = make_document(std::move(run));
+    const auto points = gui::series_points(doc->series());
+    QCOMPARE(points.size(), std::size_t{3});
+    for (std::size_t k = 0; k < 3; ++k) {
+      QCOMPARE(points[k].heap_inuse_bytes, doc->series().snapshots[k].summary.heap_inuse_bytes);
+      QCOMPARE(points[k].stale_retained_bytes, doc->series().snapshots[k].summary.stale_retained.bytes);
+      QCOMPARE(points[k].seconds, 10.0 * static_cast<double>(k));
+    }
+    QVERIFY(points[2].heap_inuse_bytes > points[0].heap_inuse_bytes);
+    const auto lines = gui::parent_lines(doc->series(), 3);
+    QVERIFY(!lines.empty());
+    QCOMPARE(lines.front().label, QStringLiteral("#16 \"server\""));
+    QCOMPARE(lines.front().points.size(), std::size_t{3});
+    gui::SeriesChart chart;
+    chart.set_document(doc);
+    QCOMPARE(chart.line_count(), 2 + static_cast<int>(lines.size()));
+  }
+
+  void icicleBoxesNestInsideTheirParentsAndMergeSiblingsBySite() {
+    auto doc = make_document(server_profile(40, 5));
+    const Analysis& a = doc->latest();
+    const auto boxes = gui::icicle_layout(*doc, kNoIndex, 0.0, 64);
+    QVERIFY(!boxes.empty());
+    // 40 stale children share one site: one box of 40, all stale; their values another.
+    const gui::IcicleBox* stale_box = nullptr;
+    for (const auto& b : boxes)
+      if (b.stale > 0) stale_box = &b;
+    QVERIFY(stale_box != nullptr);
+    QCOMPARE(stale_box->contexts, std::uint64_t{40});
+    QCOMPARE(stale_box->stale, std::uint64_t{40});
+    std::uint64_t stale_bytes = 0;
+    for (const StaleChild& s : a.findings.stale) stale_bytes += a.node(s.context).subtree.inuse_bytes();
+    QCOMPARE(stale_box->inuse_bytes, stale_bytes);
+    // Every box lies within a box one row up, and widths are bytes over the total.
+    double total = 0;
+    for (Index r : a.forest.roots()) total += static_cast<double>(a.node(r).subtree.inuse_bytes());
+    for (const auto& b : boxes) {
+      QVERIFY(b.x0 >= 0 && b.x1 <= 1.0 + 1e-9 && b.x1 >= b.x0);
+      QVERIFY(std::abs((b.x1 - b.x0) - static_cast<double>(b.inuse_bytes) / total) < 1e-9);
+      if (b.depth == 0) continue;
+      bool inside = false;
+      for (const auto& p : boxes)
+        inside = inside || (p.depth + 1 == b.depth && p.x0 <= b.x0 + 1e-9 && b.x1 <= p.x1 + 1e-9);
+      QVERIFY(inside);
+    }
+  }
+
+  void narrowBoxesAndDeepRowsAreLeftOut() {
+    auto doc = make_document(server_profile(40, 5));
+    const auto all = gui::icicle_layout(*doc, kNoIndex, 0.0, 64);
+    const auto wide = gui::icicle_layout(*doc, kNoIndex, 0.2, 64);
+    QVERIFY(wide.size() < all.size());
+    for (const auto& b : wide) QVERIFY(b.x1 - b.x0 >= 0.2);
+    const auto shallow = gui::icicle_layout(*doc, kNoIndex, 0.0, 2);
+    for (const auto& b : shallow) QVERIFY(b.depth < 2);
+    // Zoomed into the server: it is the full width.
+    const auto zoomed = gui::icicle_layout(*doc, doc->latest().forest.find(16), 0.0, 64);
+    QCOMPARE(zoomed.front().node, doc->latest().forest.find(16));
+    QCOMPARE(zoomed.front().x1 - zoomed.front().x0, 1.0);
+  }
+};
+
+QTEST_MAIN(ChartDataTest)
+#include "chart_data_test.moc"

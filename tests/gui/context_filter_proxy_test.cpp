@@ -1,0 +1,180 @@
+// ContextFilterProxy: text search, state, stale only — matches shown with their
+// ancestors, over rows the tree model has not fetched yet; and copying rows.
+#include <QAbstractItemModelTester>
+#include <QTreeView>
+#include <QtTest>
+
+#include "export/copy_rows.hpp"
+#include "gui_test_support.hpp"
+#include "models/context_filter_proxy.hpp"
+#include "models/context_tree_model.hpp"
+
+using namespace ctxheap_test;
+using ctxheap::gui::ContextFilter;
+using ctxheap::gui::ContextFilterProxy;
+using ctxheap::gui::ContextTreeModel;
+namespace gui = ctxheap::gui;
+
+namespace {
+
+Index node_of(const QModelIndex& i) { return static_cast<Index>(i.data(gui::NodeRole).toULongLong()); }
+
+/// Contexts shown by the proxy, and which of them match the filter themselves.
+struct Shown {
+  std::vector<Index> all;
+  std::vector<Index> matching;
+};
+
+Shown shown(ContextFilterProxy& proxy, const ContextFilter& f) {
+  Shown s;
+  const Analysis& a = proxy.tree()->document()->latest();
+  for (const QModelIndex& i : all_rows(proxy)) {
+    s.all.push_back(node_of(i));
+    if (gui::context_matches(a, node_of(i), f)) s.matching.push_back(node_of(i));
+  }
+  return s;
+}
+
+}  // namespace
+
+class ContextFilterProxyTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void filteredBatchesCountVisibleRowsOnly() {
+    auto doc = make_document(server_profile(40, 200));  // 40 stale among ~490 children of the server
+    ContextTreeModel tree;
+    tree.set_batch_size(10);
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    ContextFilter f;
+    f.stale_only = true;
+    proxy.set_filter(f);
+    const Index server = doc->latest().forest.find(16);
+    const QModelIndex in_proxy = proxy.mapFromSource(tree.index_of(server));
+    QVERIFY(in_proxy.isValid());
+    // The first batch holds 10 shown rows, not 10 source rows of which few pass.
+    QCOMPARE(proxy.rowCount(in_proxy), 10);
+    QVERIFY(tree.rowCount(tree.index_of(server)) < static_cast<int>(doc->latest().forest.children(server).size()));
+    QVERIFY(proxy.canFetchMore(in_proxy));
+    proxy.fetchMore(in_proxy);
+    QCOMPARE(proxy.rowCount(in_proxy), 20);
+  }
+
+  void staleOnlyShowsEveryStaleEntryWithItsHolders() {
+    auto doc = make_document(server_profile(50, 10));
+    ContextTreeModel tree;
+    tree.set_batch_size(8);  // the filter must see rows the view has not fetched
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    ContextFilter f;
+    f.stale_only = true;
+    proxy.set_filter(f);
+    // (No QAbstractItemModelTester: the batches stay lazy under the filter, and Qt 6.4's
+    // tester reports its own fetches as nested changes; see context_tree_model_test.cpp.)
+    const Analysis& a = doc->latest();
+    const Shown s = shown(proxy, f);
+    QCOMPARE(s.matching.size(), a.findings.stale.size());
+    QCOMPARE(proxy.matches(), static_cast<std::uint64_t>(a.findings.stale.size()));
+    for (Index n : s.all) {
+      if (a.node(n).stale) continue;
+      // Not stale itself: shown only because it holds a stale entry.
+      bool holds = false;
+      for (Index m : s.matching)
+        for (Index p = a.node(m).parent; p != kNoIndex && !holds; p = a.node(p).parent) holds = p == n;
+      QVERIFY2(holds, qPrintable(QStringLiteral("context #%1 shown without a stale descendant").arg(a.context(n).id)));
+    }
+    QCOMPARE(s.all.size(), a.findings.stale.size() + 2);  // + background and server
+  }
+
+  void textSearchMatchesNameSiteAndId() {
+    auto doc = make_document(server_profile(10, 4));
+    ContextTreeModel tree;
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const Analysis& a = doc->latest();
+
+    ContextFilter by_site;
+    by_site.text = QStringLiteral("RUN_BATCH");  // case-insensitive, the creation site's function
+    proxy.set_filter(by_site);
+    Shown s = shown(proxy, by_site);
+    QCOMPARE(s.matching.size(), std::size_t{1});
+    QCOMPARE(a.context(s.matching[0]).id, ContextId{900});
+    QCOMPARE(s.all.size(), std::size_t{3});  // background > server > batch
+
+    ContextFilter by_name;
+    by_name.text = QStringLiteral("served");
+    proxy.set_filter(by_name);
+    QCOMPARE(shown(proxy, by_name).matching.size(), std::size_t{4});
+
+    ContextFilter by_id;
+    by_id.text = QStringLiteral("#16");
+    proxy.set_filter(by_id);
+    s = shown(proxy, by_id);
+    QCOMPARE(s.matching.size(), std::size_t{1});
+    QCOMPARE(a.context(s.matching[0]).id, ContextId{16});
+
+    proxy.set_filter({});
+    QCOMPARE(shown(proxy, {}).all.size(), a.forest.size());
+  }
+
+  void stateFilterKeepsOnlyThatState() {
+    auto doc = make_document(server_profile(5, 6));
+    ContextTreeModel tree;
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    const Analysis& a = doc->latest();
+    for (const auto state : {ContextFilter::State::Cancelled, ContextFilter::State::Expired, ContextFilter::State::Ended}) {
+      ContextFilter f;
+      f.state = state;
+      proxy.set_filter(f);
+      std::size_t expected = 0;
+      for (const Context& c : a.profile->contexts)
+        expected += state == ContextFilter::State::Ended ? c.ended()
+                    : state == ContextFilter::State::Expired ? c.state == ContextState::Expired
+                                                             : c.state == ContextState::Cancelled;
+      const Shown s = shown(proxy, f);
+      QCOMPARE(s.matching.size(), expected);
+      for (Index n : s.matching) QVERIFY(a.context(n).ended());
+    }
+  }
+
+  void sortingThroughTheProxySortsTheTree() {
+    auto doc = make_document(server_profile(10, 4));
+    ContextTreeModel tree;
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    proxy.sort(ContextTreeModel::Age, Qt::AscendingOrder);
+    QCOMPARE(tree.sort_column(), static_cast<int>(ContextTreeModel::Age));
+    QCOMPARE(tree.sort_order(), Qt::AscendingOrder);
+  }
+
+  void copiedRowsAreTabSeparatedVisibleColumns() {
+    auto doc = make_document(server_profile(3));
+    ContextTreeModel tree;
+    tree.set_document(doc);
+    ContextFilterProxy proxy;
+    proxy.set_tree(&tree);
+    QTreeView view;
+    view.setModel(&proxy);
+    view.setColumnHidden(ContextTreeModel::Kind, true);
+    view.expandAll();
+    const QModelIndex server = proxy.mapFromSource(tree.index_of(doc->latest().forest.find(16)));
+    const QModelIndex first_child = proxy.index(0, ContextTreeModel::Site, server);
+    const QString text = gui::rows_as_text(view, {first_child, server.sibling(server.row(), ContextTreeModel::Age), server});
+    const QStringList lines = text.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);  // header, server, its child — each row once, in tree order
+    QCOMPARE(lines[0].split(QLatin1Char('\t')).size(), ContextTreeModel::ColumnCount - 1);
+    QVERIFY(!lines[0].contains(QStringLiteral("Kind")));
+    QVERIFY(lines[1].startsWith(QStringLiteral("#16 \"server\"\t")));
+    QCOMPARE(lines[2].split(QLatin1Char('\t')).front(), first_child.sibling(first_child.row(), 0).data().toString());
+  }
+};
+
+QTEST_MAIN(ContextFilterProxyTest)
+#include "context_filter_proxy_test.moc"

@@ -1,0 +1,88 @@
+// StackModel: a context's creation stack and its sampled allocation stacks, largest first.
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+#include "gui_test_support.hpp"
+#include "models/stack_model.hpp"
+
+using namespace ctxheap_test;
+using ctxheap::gui::StackModel;
+namespace gui = ctxheap::gui;
+
+namespace {
+
+Profile profile_with_sites() {
+  ProfileMaker m = with_server();
+  add_request(m, 100, 101);
+  const FrameText small[] = {{"operator new(unsigned long)", "new_op.cc", 50, "/lib/libstdc++.so", 0x10, 0x10, false},
+                             {"parse_body", "/src/handler.cpp", 31, "/bin/app", 0x2100, 0x2100, false}};
+  const FrameText large[] = {{"malloc", "", 0, "/lib/libc.so", 0x20, 0x20, false},
+                             {"fill_cache", "/src/cache.cpp", 77, "/bin/app", 0x2200, 0x2200, false},
+                             {"main", "main.cpp", 10, "/bin/app", 0x3000, 0x3000, false}};
+  const Index s_small = m.builder().add_stack(std::span<const FrameText>(small));
+  const Index s_large = m.builder().add_stack(std::span<const FrameText>(large));
+  m.builder().add_site({101, s_small, {1, 512, 1, 512}, {2, 1024, 2, 1024}});
+  m.builder().add_site({101, s_large, {1, 4096, 0, 0}, {8, 65536, 4, 32768}});
+  m.builder().add_site({16, s_small, {1, 64, 1, 64}, {1, 64, 1, 64}});
+  return std::move(m).profile();
+}
+
+}  // namespace
+
+class StackModelTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void showsCreationStackThenSampledStacksLargestFirst() {
+    auto doc = make_document(profile_with_sites());
+    StackModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const Analysis& a = doc->latest();
+    const Index child = a.forest.find(101);
+    model.set_context(doc, child);
+    QCOMPARE(model.rowCount(), 3);  // creation + two sampled sites of #101 (not #16's)
+    const QModelIndex creation = model.index(0, StackModel::Frame);
+    QCOMPARE(creation.data().toString(), QStringLiteral("Creation stack"));
+    const auto frames = a.profile->stack_frames(a.context(child).creation_stack);
+    QCOMPARE(model.rowCount(creation), static_cast<int>(frames.size()));
+    for (int r = 0; r < model.rowCount(creation); ++r)
+      QCOMPARE(model.index(r, StackModel::Frame, creation).data().toString(),
+               QString::fromStdString(std::string(a.profile->str(frames[static_cast<std::size_t>(r)].function))));
+
+    // Sampled stacks by estimated in-use bytes: fill_cache (32 KiB) before parse_body (1 KiB).
+    const QModelIndex first = model.index(1, 0);
+    const QModelIndex second = model.index(2, 0);
+    QVERIFY(first.sibling(1, StackModel::Inuse).data(gui::SortRole).toULongLong() >
+            second.sibling(2, StackModel::Inuse).data(gui::SortRole).toULongLong());
+    QCOMPARE(model.index(1, StackModel::Frame, first).data().toString(), QStringLiteral("fill_cache"));
+    QCOMPARE(first.sibling(1, StackModel::Inuse).data().toString(),
+             QStringLiteral("%1 in 4 objects").arg(QString::fromStdString(format_bytes(32768))));
+    QCOMPARE(model.rowCount(first), 3);
+  }
+
+  void framesCarryTheirFileAndLineForOpening() {
+    auto doc = make_document(profile_with_sites());
+    StackModel model;
+    model.set_context(doc, doc->latest().forest.find(101));
+    const QModelIndex sampled = model.index(1, 0);
+    const QModelIndex fill = model.index(1, StackModel::Location, sampled);
+    QCOMPARE(fill.data().toString(), QStringLiteral("cache.cpp:77"));
+    QCOMPARE(fill.data(gui::FileRole).toString(), QStringLiteral("/src/cache.cpp"));
+    QCOMPARE(fill.data(gui::LineRole).toInt(), 77);
+    // malloc has no file: nothing to open.
+    QVERIFY(model.index(0, StackModel::Location, sampled).data(gui::FileRole).toString().isEmpty());
+  }
+
+  void clearingShowsNothing() {
+    auto doc = make_document(profile_with_sites());
+    StackModel model;
+    model.set_context(doc, doc->latest().forest.find(101));
+    model.set_context(doc, kNoIndex);
+    QCOMPARE(model.rowCount(), 0);
+    // A context without a creation stack or sites (Background) has no rows.
+    model.set_context(doc, doc->latest().forest.find(1));
+    QCOMPARE(model.rowCount(), 0);
+  }
+};
+
+QTEST_MAIN(StackModelTest)
+#include "stack_model_test.moc"
