@@ -60,10 +60,29 @@ std::string describe_context(const Analysis& a, Index context) {
 
 std::string describe(const Analysis& a, const StaleGroup& g) {
   const bool one = g.entries == 1;
-  std::string out = context_with_site(a, g.registrar, g.registrar_id);
-  out += " holds " + plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
-         describe_site(*a.profile, a.sites[g.site]);
-  if (g.idle_only == 0) {
+  const std::string children = plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
+                               describe_site(*a.profile, a.sites[g.site]);
+  std::string out;
+  if (g.registrar_id == 0 && g.timer_held != 0) {
+    // Registered nowhere (a Background parent has no children set): timers hold them.
+    out = std::string(one ? "A pending timer holds " : "Pending timers hold ") + children;
+    out += one ? " that is registered in no children set (its parent, e.g. Background, has none), so only its "
+                 "timer keeps it alive until its deadline"
+               : " that are registered in no children set (their parent, e.g. Background, has none), so only "
+                 "their timers keep them alive until their deadlines";
+    out += g.never_cancelled != 0 ? "; their cancel was never called (inferred from the heap profile)"
+                                  : "; their cancel was dropped";
+  } else {
+    out = context_with_site(a, g.registrar, g.registrar_id) + " holds " + children;
+  }
+  if (g.registrar_id == 0 && g.timer_held != 0) {
+    // the clause is written above
+  } else if (g.never_cancelled == g.entries) {
+    out += one ? " that is still in its children set after GC, so its cancel was never called (inferred from "
+                 "the heap profile)"
+               : " that are still in its children set after GC, so their cancel was never called (inferred from "
+                 "the heap profile)";
+  } else if (g.idle_only == 0) {
     out += " whose cancel was dropped";
   } else if (g.cancel_dropped == 0) {
     out += " " + idle_clause(a, one);
