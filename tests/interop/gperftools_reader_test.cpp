@@ -34,7 +34,7 @@ TEST(GperftoolsReader, HeapprofileRecordsBecomeSitesWithExactCounts) {
                            "     1:      512 [     6:     2048] @ 0x55d000001300\n\n" + kMaps;
   const Profile p = read_gperftools_heap(text, no_symbols());
   EXPECT_EQ(p.meta.source_format, SourceFormat::GperftoolsHeap);
-  EXPECT_EQ(p.meta.sampling_interval_bytes, 0u);
+  EXPECT_EQ(p.meta.sampling_interval_bytes, 1u);  // the heap profiler records every allocation
   ASSERT_EQ(p.sites.size(), 2u);
   EXPECT_EQ(p.sites[0].estimated.inuse_bytes, 1024u);
   EXPECT_EQ(p.sites[0].estimated.alloc_objects, 4u);

@@ -258,7 +258,8 @@ Profile read_gperftools_heap(std::string_view text, const ReadOptions& o) {
   meta.source_format = SourceFormat::GperftoolsHeap;
   meta.source_format_version = h.sampling == Sampling::V2 ? 2 : h.sampling == Sampling::V1 ? 1 : 0;
   meta.source_path = o.name;
-  meta.sampling_interval_bytes = h.sampling == Sampling::None ? 0 : h.adjustment;
+  // The heap profiler records every allocation (interval 1); growth stacks are not samples.
+  meta.sampling_interval_bytes = h.growth ? 0 : h.sampling == Sampling::None ? 1 : h.adjustment;
   meta.counters = h.sampling == Sampling::None ? CounterSource::Exact : CounterSource::SampledEstimate;
   meta_from_name(o.name, meta);
   std::vector<symbolize::Mapping> maps = symbolize::parse_proc_maps(maps_text);

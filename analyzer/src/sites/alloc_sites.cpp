@@ -168,17 +168,17 @@ std::vector<SiteGrowth> site_growth(const std::vector<const Profile*>& series, s
   return out;
 }
 
-std::vector<SiteDelta> diff_by_symbol_path(const Profile& before, const Profile& after, std::size_t top) {
-  std::map<std::string, SiteDelta> by_path;
+std::vector<StackDelta> diff_by_symbol_path(const Profile& before, const Profile& after, std::size_t top) {
+  std::map<std::string, StackDelta> by_path;
   for (const Site& s : before.sites) by_path[symbol_path(before, s.stack)].before += s.estimated;
   for (const Site& s : after.sites) by_path[symbol_path(after, s.stack)].after += s.estimated;
-  std::vector<SiteDelta> out;
+  std::vector<StackDelta> out;
   out.reserve(by_path.size());
   for (auto& [path, d] : by_path) {
     d.path = path;
     out.push_back(std::move(d));
   }
-  std::stable_sort(out.begin(), out.end(), [](const SiteDelta& a, const SiteDelta& b) {
+  std::stable_sort(out.begin(), out.end(), [](const StackDelta& a, const StackDelta& b) {
     return std::llabs(a.delta_inuse_bytes()) > std::llabs(b.delta_inuse_bytes());
   });
   if (top != 0 && out.size() > top) out.resize(top);

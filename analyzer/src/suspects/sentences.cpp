@@ -99,7 +99,22 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
 }
 
 std::string describe(const Analysis& a, const StaleChild& s) {
-  std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ") is registered under ";
+  std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ")";
+  if (s.entries > 1) out += ", standing for " + format_count(s.entries) + " contexts inferred from the heap profile,";
+  if (s.reasons.timer_held) {
+    out += std::string(" is registered in no children set; only ") + (s.entries > 1 ? "their pending timers keep them" : "its pending timer keeps it") +
+           " alive until the deadline, and " + (s.reasons.never_cancelled ? "the cancel was never called" : "its cancel was dropped");
+    return out + "; " + (s.entries > 1 ? "they retain " : "it retains ") + format_bytes(s.retained.bytes) + " in " +
+           plural(s.retained.objects, "object", "objects") + ".";
+  }
+  if (s.reasons.never_cancelled) {
+    out += " is still in the children set of ";
+    out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) : describe_context(a, s.registrar);
+    out += " after GC, so its cancel was never called (inferred from the heap profile); it retains " +
+           format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
+    return out + ".";
+  }
+  out += " is registered under ";
   out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) + " (not in the snapshot)"
                                  : describe_context(a, s.registrar);
   out += " and was never cancelled: ";

@@ -63,7 +63,7 @@ struct SiteGrowth {
 std::vector<SiteGrowth> site_growth(const std::vector<const Profile*>& series, std::size_t top = 0);
 
 /// One symbol path in two profiles.
-struct SiteDelta {
+struct StackDelta {
   std::string path{};
   SampleCounts before{};
   SampleCounts after{};
@@ -73,6 +73,6 @@ struct SiteDelta {
 };
 /// Sites of two profiles matched by symbol_path (addresses ignored), ranked by the
 /// absolute change of in-use bytes. At most `top` (0 = all).
-std::vector<SiteDelta> diff_by_symbol_path(const Profile& before, const Profile& after, std::size_t top = 0);
+std::vector<StackDelta> diff_by_symbol_path(const Profile& before, const Profile& after, std::size_t top = 0);
 
 }  // namespace ctxheap::analyzer

@@ -79,6 +79,8 @@ std::string ratio_text(const analyzer::Counters& counters) {
 }
 
 std::string reasons_text(analyzer::StaleReasons reasons) {
+  if (reasons.timer_held) return reasons.never_cancelled ? "never cancelled, timer-held" : "cancel dropped, timer-held";
+  if (reasons.never_cancelled) return "never cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel dropped, idle";
   if (reasons.cancel_dropped) return "cancel dropped";
   if (reasons.idle) return "idle";
