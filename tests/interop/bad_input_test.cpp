@@ -1,6 +1,7 @@
 // Bad gperftools and pprof inputs through the CLI: exit 2 and one line naming the file
 // and what is wrong; never a crash. And the limits of the readers themselves.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <string>
@@ -135,6 +136,75 @@ TEST(InteropBadInput, EveryPrefixOfARealProfileIsRejectedOrReadNeverCrashes) {
     }
   }
   SUCCEED();
+}
+
+}  // namespace
+
+namespace {
+
+/// Deterministic byte mutations (flip, delete, duplicate, insert a digit or separator)
+/// of a real input, read by `read`: every result is a profile or a LoadError.
+template <class Read>
+void mutate_and_read(const std::string& seed, Read read, int rounds) {
+  std::uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  static constexpr char kNoise[] = "0123456789:[]@x \n-";
+  for (int r = 0; r < rounds; ++r) {
+    std::string input = seed;
+    for (int k = 0; k < 1 + static_cast<int>(next() % 8) && !input.empty(); ++k) {
+      const std::size_t at = next() % input.size();
+      switch (next() % 4) {
+        case 0: input[at] = static_cast<char>(next()); break;
+        case 1: input.erase(at, 1 + next() % 16); break;
+        case 2: input.insert(at, input.substr(at, 1 + next() % 64)); break;
+        default: input.insert(input.begin() + static_cast<std::ptrdiff_t>(at), kNoise[next() % (sizeof kNoise - 1)]); break;
+      }
+    }
+    try {
+      read(input);
+    } catch (const LoadError&) {
+    }
+  }
+}
+
+TEST(InteropBadInput, MutatedGperftoolsDumpsAreReadOrRejected) {
+  const std::string seed = "heap profile:   100:   100000 [   300:   400000] @ heap_v2/524288\n"
+                           "    10:    60000 [    10:    60000] @ 0x55d000001234 0x7f0000000100\n"
+                           "     5:    15000 [    20:    90000] @ 0x55d000001300 0x1\n"
+                           "MAPPED_LIBRARIES:\n"
+                           "55d000001000-55d000005000 r-xp 00001000 08:01 100 /opt/app/bin/server\n"
+                           "7f0000000000-7f0000100000 r-xp 00020000 08:01 200 /dev/zero\n";
+  ReadOptions o;
+  o.name = "mutated.heap";
+  mutate_and_read(seed, [&](const std::string& text) { read_gperftools_heap(text, o); }, 3000);
+  SUCCEED();
+}
+
+TEST(InteropBadInput, MutatedGoProfilesAreReadOrRejected) {
+  const std::string raw = gunzip(
+      std::as_bytes(std::span<const char>(interop_test::read_file(interop_test::data("go/fixtures/fixed/heap.pb.gz")))),
+      "fixed", {});
+  mutate_and_read(raw, [](const std::string& bytes) { read_pprof(std::as_bytes(std::span<const char>(bytes))); }, 1500);
+  SUCCEED();
+}
+
+TEST(InteropBadInput, MappedDevicesAndFifosAreNeverOpened) {
+  TempDir dir;
+  const std::string fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Opening the FIFO for reading would block this test forever.
+  const std::string text = "heap profile: 1: 8 [ 1: 8] @ heapprofile\n1: 8 [ 1: 8] @ 0x1010\n"
+                           "MAPPED_LIBRARIES:\n1000-2000 r-xp 00000000 00:00 1 " + fifo + "\n";
+  const Profile p = read_gperftools_heap(text);
+  const auto frames = p.stack_frames(p.sites.at(0).stack);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(p.str(frames[0].module), fifo);
+  EXPECT_EQ(frames[0].module_offset, 0x10u);
 }
 
 }  // namespace

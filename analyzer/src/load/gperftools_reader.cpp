@@ -4,6 +4,7 @@
 // mapped files when they exist here, else kept as module + offset.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <optional>
 #include <regex>
 #include <string>
@@ -144,8 +145,15 @@ class FrameSource {
       : builder_(builder), maps_(std::move(maps)) {
     std::sort(maps_.begin(), maps_.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
     if (symbolize && !maps_.empty()) {
+      // Only regular files reach the symbolizer, which opens them: a path naming a FIFO
+      // or a device would block or read forever. The others keep module + offset.
+      std::vector<symbolize::Mapping> files;
+      for (const auto& m : maps_) {
+        std::error_code ec;
+        if (!m.path.empty() && m.path.front() == '/' && std::filesystem::is_regular_file(m.path, ec)) files.push_back(m);
+      }
       try {
-        symbolizer_.emplace(symbolize::Symbolizer::for_mappings(maps_));
+        symbolizer_.emplace(symbolize::Symbolizer::for_mappings(std::move(files)));
       } catch (const std::exception&) {
         symbolizer_.reset();  // no libdwfl session: module + offset only
       }
@@ -165,7 +173,9 @@ class FrameSource {
         frames.push_back({address, builder_.intern(f.function), builder_.intern(f.file), f.line,
                           builder_.intern(f.module), f.module_offset, f.inlined});
       }
-      return;
+      // Resolved, or at least placed in a module: done. Else by the dump's own mappings.
+      if (frames.size() != 1 || frames[0].function != 0 || frames[0].module != 0) return;
+      frames.clear();
     }
     Frame frame;
     frame.address = address;
