@@ -40,7 +40,11 @@ std::int64_t value_of(const pb::Profile& p, const std::string& type, const pb::S
   return 0;
 }
 
+/// `go tool pprof -top file`; a missing Go toolchain is a failure (scripts/setup.sh installs it).
 interop_test::Run go_pprof_top(const TempDir& dir, const std::string& file) {
+  const auto version = interop_test::run(dir, interop_test::sh_quote(CTXHEAP_GO_TOOL) + " version");
+  EXPECT_EQ(version.exit_code, 0) << "the Go toolchain (" << CTXHEAP_GO_TOOL
+                                  << ") is needed to check pprof exports: install golang-go (scripts/setup.sh)";
   return interop_test::run(dir, interop_test::sh_quote(CTXHEAP_GO_TOOL) + " tool pprof -top " + interop_test::sh_quote(file));
 }
 

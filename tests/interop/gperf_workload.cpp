@@ -15,21 +15,23 @@ namespace {
 
 std::vector<void*> g_live;
 
-[[gnu::noinline]] void keep(std::size_t bytes) {
+/// Allocates and keeps a block. Inlined, so the allocating function is the caller's.
+inline void* keep(std::size_t bytes) {
   void* p = std::malloc(bytes);
   std::memset(p, 1, bytes);
   g_live.push_back(p);
+  return p;
 }
 
 [[gnu::noinline]] void grow_cache(int entries) {
-  for (int i = 0; i < entries; ++i) keep(4096);
+  for (int i = 0; i < entries; ++i) g_live.push_back(std::memset(std::malloc(4096), 1, 4096));
 }
 
 [[gnu::noinline]] void fixed_pool() {
   static bool done = false;
   if (done) return;
   done = true;
-  for (int i = 0; i < 64; ++i) keep(1024);
+  for (int i = 0; i < 64; ++i) g_live.push_back(std::memset(std::malloc(1024), 1, 1024));
 }
 
 /// Each level calls the next from one of two call sites, so every path of `bits` is a
@@ -37,7 +39,7 @@ std::vector<void*> g_live;
 template <int Depth>
 [[gnu::noinline]] void branch(unsigned bits) {
   if constexpr (Depth == 0) {
-    keep(32 + (bits % 7) * 16);
+    keep(32 + (bits % 7) * 16);  // the leaf of 2^depth distinct stacks
   } else {
     if (bits & (1u << (Depth - 1))) {
       branch<Depth - 1>(bits);

@@ -146,17 +146,38 @@ TEST(GperftoolsRealDump, FramesAreSymbolizedFromTheMappedBinary) {
   EXPECT_EQ(p.meta.source_format, SourceFormat::GperftoolsHeap);
   EXPECT_TRUE(p.meta.notes.empty()) << p.meta.notes.front();
   // grow_cache allocated 200, 400 and 600 pages of 4 KiB before the dumps and never
-  // freed them; fixed_pool 64 KiB once.
+  // freed them; fixed_pool 64 KiB once. Each is its allocations' site.
   std::uint64_t cache = 0, pool = 0;
-  for (const Site& s : p.sites) {
-    const std::string path = symbol_path(p, s.stack);
-    if (path.find("grow_cache") != std::string::npos) cache += s.estimated.inuse_bytes;
-    if (path.find("fixed_pool") != std::string::npos) pool += s.estimated.inuse_bytes;
+  for (const AllocSite& s : allocation_sites(p)) {
+    const std::string site = describe_alloc_site(p, s);
+    if (site.find("grow_cache") != std::string::npos) cache += s.totals.inuse_bytes;
+    if (site.find("fixed_pool") != std::string::npos) pool += s.totals.inuse_bytes;
   }
   const bool found = cache != 0;
   EXPECT_EQ(cache, 1200u * 4096u);
   EXPECT_EQ(pool, 64u * 1024u);
   EXPECT_TRUE(found) << "no site in grow_cache: frames were not symbolized";
+}
+
+TEST(GperftoolsRealDump, NumberedDumpsAreASeriesWithAGrowingAndAFlatSite) {
+  if (!have_workload()) GTEST_SKIP() << "tcmalloc workload is not built under sanitizers";
+  TempDir dir;
+  ASSERT_EQ(interop_test::run(dir, interop_test::sh_quote(CTXHEAP_GPERF_WORKLOAD) + " series app").exit_code, 0);
+  std::string args = "report --format json -o r.json";
+  for (const auto& f : interop_test::dumps(dir, "app")) args += " " + interop_test::sh_quote(f.filename().string());
+  const auto r = interop_test::ctxheap(dir, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string json = interop_test::read_file(dir / "r.json");
+  // Trends as the analysis states them: the cache grew in every dump, the pool never did.
+  const auto trend_of = [&](std::string_view function) {
+    const std::size_t at = json.find(std::string("\"site\": \"(anonymous namespace)::") + std::string(function),
+                                     json.find("\"allocation_site_growth\""));
+    if (at == std::string::npos) return std::string("absent");
+    const std::size_t t = json.find("\"trend\": \"", at);
+    return json.substr(t + 10, json.find('"', t + 10) - t - 10);
+  };
+  EXPECT_EQ(trend_of("grow_cache"), "growing") << json.substr(json.find("allocation_site_growth"), 600);
+  EXPECT_EQ(trend_of("fixed_pool"), "stable");
 }
 
 TEST(GperftoolsRealDump, DumpOverOneMebibyteIsFlaggedAsTruncated) {
