@@ -130,6 +130,10 @@ TEST(GoRecognizer, CheckGateFailsOnTheLeakAndPassesTheFix) {
   const auto leak = interop_test::ctxheap(dir, "check " + interop_test::sh_quote(data("go/fixtures/leak/heap.pb.gz").string()));
   EXPECT_EQ(leak.exit_code, 1) << leak.out << leak.err;
   EXPECT_NE(leak.out.find("main.handleRequestLeaky"), std::string::npos) << leak.out;
+  // The gate counts every inferred child, not inferred records.
+  const std::string leak_path = interop_test::sh_quote(data("go/fixtures/leak/heap.pb.gz").string());
+  EXPECT_EQ(interop_test::ctxheap(dir, "check --warn-stale 0 --max-stale 50001 " + leak_path).exit_code, 0);
+  EXPECT_EQ(interop_test::ctxheap(dir, "check --warn-stale 0 --max-stale 50000 " + leak_path).exit_code, 1);
   const auto fixed = interop_test::ctxheap(dir, "check " + interop_test::sh_quote(data("go/fixtures/fixed/heap.pb.gz").string()));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
   const auto diff = interop_test::ctxheap(dir, "diff " + interop_test::sh_quote(data("go/fixtures/leak/heap.pb.gz").string()) +

@@ -43,8 +43,9 @@ Role role_of(const Profile& p, std::span<const Frame> frames, std::size_t user) 
   if (leaf == "context.WithDeadline" || leaf == "context.WithDeadlineCause" || leaf == "context.WithTimeout" ||
       leaf == "context.WithTimeoutCause")
     return Role::TimerCtx;
+  // context.AfterFunc (Go 1.21) registers an afterFuncCtx in the parent's map like a child.
   if (leaf == "context.WithCancel" || leaf == "context.WithCancelCause" || leaf == "context.newCancelCtx" ||
-      leaf == "context.withCancel")
+      leaf == "context.withCancel" || leaf == "context.AfterFunc")
     return Role::CancelCtx;
   if (leaf.starts_with("time.")) {
     for (std::size_t i = 1; i < user; ++i)
