@@ -98,7 +98,8 @@ TEST(GoRecognizer, BurstThenCancelLeavesMapCapacityNotALeak) {
   for (const auto& w : a.warnings) warnings += w;
   EXPECT_NE(warnings.find("Leftover map capacity, not a leak of children"), std::string::npos) << warnings;
   EXPECT_NE(warnings.find("main.handleBurst"), std::string::npos) << warnings;
-  const auto* e = estimate_for(estimates("go/burst.heap.pb.gz"), "main.handleBurst");
+  const auto all = estimates("go/burst.heap.pb.gz");
+  const auto* e = estimate_for(all, "main.handleBurst");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->retention, golang::Retention::LeftoverMapCapacity);
   EXPECT_GT(e->map_slots, 30'000u);  // it held 30,000 children at the peak

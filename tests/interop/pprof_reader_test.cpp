@@ -107,6 +107,19 @@ TEST(PprofReader, GoroutineProfileListsParkedGoroutinesByStack) {
   EXPECT_EQ(all.find("main.main"), std::string::npos) << "the running goroutine is not parked";
 }
 
+TEST(PprofReader, NamesInAnyEncodingAreKept) {
+  pb::Profile m = tiny_heap();
+  m.set_string_table(7, "main.caf\xe9");  // Latin-1, not UTF-8: pprof does not check either
+  const Profile p = read_pprof(bytes_of(m.SerializeAsString()));
+  EXPECT_EQ(p.str(p.stack_frames(p.sites.at(0).stack)[0].function), "main.caf\xe9");
+
+  interop_test::TempDir dir;
+  interop_test::write_file(dir / "latin1.pb", m.SerializeAsString());
+  const auto r = interop_test::ctxheap(dir, "report latin1.pb");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
 TEST(PprofReader, CpuProfilesAreRejectedByName) {
   pb::Profile m = tiny_heap();
   m.set_string_table(1, "samples");
