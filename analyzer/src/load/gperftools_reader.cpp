@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ctxheap/analyzer/profile_builder.hpp"
@@ -141,16 +142,27 @@ struct Record {
 /// Resolves addresses to frames: through the symbolizer when allowed, else by mapping.
 class FrameSource {
  public:
-  FrameSource(ProfileBuilder& builder, std::vector<symbolize::Mapping> maps, bool symbolize)
+  /// `addresses`: every address of the records, sorted.
+  FrameSource(ProfileBuilder& builder, std::vector<symbolize::Mapping> maps, bool symbolize,
+              const std::vector<std::uint64_t>& addresses)
       : builder_(builder), maps_(std::move(maps)) {
     std::sort(maps_.begin(), maps_.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
     if (symbolize && !maps_.empty()) {
-      // Only regular files reach the symbolizer, which opens them: a path naming a FIFO
-      // or a device would block or read forever. The others keep module + offset.
+      // The symbolizer opens and indexes each file it is given: only files some record
+      // points into (all their mappings, for the load bias), and only regular files — a
+      // path naming a FIFO or a device would block or read forever. The others keep
+      // module + offset.
+      std::unordered_set<std::string> used;
+      for (const auto& m : maps_) {
+        const auto it = std::lower_bound(addresses.begin(), addresses.end(), m.start);
+        if (it != addresses.end() && *it < m.end) used.insert(m.path);
+      }
       std::vector<symbolize::Mapping> files;
       for (const auto& m : maps_) {
         std::error_code ec;
-        if (!m.path.empty() && m.path.front() == '/' && std::filesystem::is_regular_file(m.path, ec)) files.push_back(m);
+        if (used.contains(m.path) && !m.path.empty() && m.path.front() == '/' &&
+            std::filesystem::is_regular_file(m.path, ec))
+          files.push_back(m);
       }
       try {
         symbolizer_.emplace(symbolize::Symbolizer::for_mappings(std::move(files)));
@@ -280,7 +292,11 @@ Profile read_gperftools_heap(std::string_view text, const ReadOptions& o) {
     }
   }
 
-  FrameSource source(builder, std::move(maps), o.symbolize);
+  std::vector<std::uint64_t> addresses;
+  for (const Record& r : records) addresses.insert(addresses.end(), r.addresses.begin(), r.addresses.end());
+  std::sort(addresses.begin(), addresses.end());
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  FrameSource source(builder, std::move(maps), o.symbolize, addresses);
   std::vector<Frame> frames;
   Counts sum{};
   for (const Record& r : records) {
