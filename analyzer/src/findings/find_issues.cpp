@@ -105,7 +105,7 @@ void find_issues(Analysis& a, const RunControl& control) {
       s.site = a.context_site[i];
       a.forest.mark_stale(i, s.retained);
       f.stale.push_back(s);
-      if (c.waiters > 0 && !c.inferred) f.blocked_waiters.push_back({i, registrar, c.waiters});
+      if (c.waiters > 0) f.blocked_waiters.push_back({i, registrar, c.waiters});
     }
     if (c.ended() && node.self.inuse_bytes() >= std::max<std::uint64_t>(1, a.options.findings.retained_after_cancel_min_bytes)) {
       RetainedAfterCancel r;
