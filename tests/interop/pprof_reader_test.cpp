@@ -105,6 +105,7 @@ TEST(PprofReader, GoroutineProfileListsParkedGoroutinesByStack) {
       << all;
   EXPECT_NE(all.find("in main.selectOnDone"), std::string::npos) << all;
   EXPECT_EQ(all.find("main.main"), std::string::npos) << "the running goroutine is not parked";
+  EXPECT_EQ(p.meta.source_kind, "goroutine");
 }
 
 TEST(PprofReader, NamesInAnyEncodingAreKept) {

@@ -315,6 +315,7 @@ Profile read_gperftools_heap(std::string_view text, const ReadOptions& o) {
     sum.alloc_bytes += r.raw.alloc_bytes;
   }
 
+  if (h.growth) meta.source_kind = "growth";
   if (h.growth)
     meta.notes.push_back("A heap growth profile: each record is a stack that grew the heap's system memory, not "
                          "live objects.");

@@ -31,6 +31,7 @@ class PprofModel {
     meta.wall_time_ns = p_.time_nanos() > 0 ? static_cast<std::uint64_t>(p_.time_nanos()) : 0;
     // pprof has no sequence number: load_series orders pprof profiles by wall time.
     if (p_.mapping_size() > 0) meta.program = std::string(str(p_.mapping(0).filename(), "mapping 1 file name"));
+    if (kind == Kind::Goroutine) meta.source_kind = "goroutine";
     if (kind == Kind::Heap) {
       meta.sampling_interval_bytes = p_.period() > 0 ? static_cast<std::uint64_t>(p_.period()) : 0;
       meta.counters = meta.sampling_interval_bytes > 1 ? CounterSource::SampledEstimate : CounterSource::Exact;

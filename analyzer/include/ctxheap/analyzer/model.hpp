@@ -97,6 +97,10 @@ struct ProfileMeta {
   std::uint32_t source_format_version = 0;     ///< version of the input format, 0 = n/a
   std::string source_path{};                   ///< the file it was loaded from, empty if built in memory
   CounterSource counters = CounterSource::Exact;
+  /// What the input measures when its format holds several kinds: "goroutine" (a pprof
+  /// goroutine profile: sites count goroutines, 0 bytes), "growth" (gperftools heap
+  /// growth stacks); empty = heap allocations.
+  std::string source_kind{};
   /// What the reader or a recognizer noticed about the input, one plain sentence each
   /// (a truncated gperftools dump, leftover map capacity, goroutines blocked on context
   /// waits). The analysis lists them with its warnings.
