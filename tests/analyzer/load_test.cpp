@@ -258,16 +258,20 @@ TEST(Load, FutureFormatVersionIsAOneLineLoadError) {
   EXPECT_NE(message.find("newer"), std::string::npos) << message;
 }
 
-TEST(Load, GperftoolsHeapProfileIsNotSupportedYet) {
+TEST(Load, GperftoolsHeapProfileIsDetectedByContentAndRead) {
   TempDir dir;
-  write_bytes(dir / "file.heap", "heap profile:    1:     8 [     1:     8] @ heapprofile\n");
-  EXPECT_EQ(load_error(dir / "file.heap"), (dir / "file.heap").string() + ": gperftools heap profiles are not supported yet");
+  write_bytes(dir / "file.bin", "heap profile:    1:     8 [     1:     8] @ heapprofile\n     1:     8 [     1:     8] @ 0x10\n");
+  const Profile p = load_profile(dir / "file.bin");
+  EXPECT_EQ(p.meta.source_format, SourceFormat::GperftoolsHeap);
+  ASSERT_EQ(p.sites.size(), 1u);
+  EXPECT_EQ(p.sites[0].estimated.inuse_bytes, 8u);
 }
 
-TEST(Load, GzippedPprofIsNotSupportedYet) {
+TEST(Load, GzipHeaderWithoutAStreamIsATruncatedPprof) {
   TempDir dir;
   write_bytes(dir / "heap.pb.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8));
-  EXPECT_EQ(load_error(dir / "heap.pb.gz"), (dir / "heap.pb.gz").string() + ": Go pprof heap profiles are not supported yet");
+  const std::string message = load_error(dir / "heap.pb.gz");
+  EXPECT_TRUE(message.starts_with((dir / "heap.pb.gz").string() + ": truncated gzip data")) << message;
 }
 
 TEST(LoadSeries, SnapshotsComeBackOrderedBySequence) {

@@ -48,10 +48,12 @@ TEST(MarkdownWriter, EveryTableLinesUp) {
   const Analysis before = analyze(leak_profile(shape));
   const Analysis after = analyze(fixed_profile());
   const ProfileDiff d = diff(before, after);
-  // The leak alone: summary, stale entries, retained after cancel, parents, sites.
-  EXPECT_EQ(check_tables(write(report::Format::Markdown, report::ReportSubject::of(before))), 5);
-  // The diff: its totals, sites and parents, then the fixed snapshot's summary and sites.
-  EXPECT_EQ(check_tables(write(report::Format::Markdown, report::ReportSubject::of(before, after, d))), 5);
+  // The leak alone: summary, stale entries, retained after cancel, parents, sites,
+  // allocation sites, call tree.
+  EXPECT_EQ(check_tables(write(report::Format::Markdown, report::ReportSubject::of(before))), 7);
+  // The diff: its totals, sites, parents and allocation stacks, then the fixed
+  // snapshot's summary, sites, allocation sites and call tree.
+  EXPECT_EQ(check_tables(write(report::Format::Markdown, report::ReportSubject::of(before, after, d))), 8);
 }
 
 TEST(MarkdownWriter, EscapesMarkupInNames) {

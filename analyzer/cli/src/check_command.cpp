@@ -133,7 +133,7 @@ Command add_check_command(CLI::App& root) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = root.add_subcommand(
       "check", "CI gate: exit 1 when stale child entries or what they retain exceed the thresholds, else 0.");
-  cmd->add_option("snapshots", args->snapshots, "Snapshot files; several of one run are a series (the latest is gated)")
+  cmd->add_option("snapshots", args->snapshots, "Snapshots, gperftools heap dumps or pprof profiles; several of one run are a series (the latest is gated)")
       ->required()->type_name("SNAPSHOT");
   const std::string group = "Gate";
   cmd->add_option("--max-stale", args->max_stale, "Fail when at least N stale child entries are counted (0 = off)")

@@ -42,8 +42,8 @@ int run_convert(const ConvertArgs& args) {
 
 Command add_convert_command(CLI::App& root) {
   auto args = std::make_shared<ConvertArgs>();
-  CLI::App* cmd = root.add_subcommand("convert", "Convert a snapshot to a JSON report, a pprof profile or folded stacks.");
-  cmd->add_option("input", args->input, "The snapshot (- = standard input)")->required()->type_name("IN");
+  CLI::App* cmd = root.add_subcommand("convert", "Convert a snapshot, gperftools heap dump or pprof profile to a JSON report, a pprof profile or folded stacks.");
+  cmd->add_option("input", args->input, "The snapshot or profile (- = standard input)")->required()->type_name("IN");
   add_output_flags(*cmd, args->output, {"json", "pprof", "folded"}, "", {false, false, true});
   cmd->get_option("--output")->required();
   add_analysis_flags(*cmd, args->analysis);

@@ -53,7 +53,7 @@ int run_diff(const DiffArgs& args) {
 Command add_diff_command(CLI::App& root) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* cmd = root.add_subcommand(
-      "diff", "Compare two snapshots: deltas per creation site and parent, stale groups fixed and new.");
+      "diff", "Compare two snapshots or profiles: deltas per creation site, parent and allocation stack, stale groups fixed and new.");
   cmd->add_option("before", args->before, "The earlier snapshot, or the one before the fix")->required()->type_name("BEFORE");
   cmd->add_option("after", args->after, "The later snapshot, or the one after the fix")->required()->type_name("AFTER");
   cmd->add_option("--match", args->match,

@@ -43,11 +43,11 @@ GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options
   for (const auto& s : a.findings.stale) {
     const GroupFate f = s.group == analyzer::kNoIndex ? GroupFate::Counted : fate[s.group];
     if (f == GroupFate::Suppressed) {
-      ++r.suppressed;
+      r.suppressed += s.entries;
     } else if (f == GroupFate::Baselined) {
-      ++r.baselined;
+      r.baselined += s.entries;
     } else {
-      ++r.stale;
+      r.stale += s.entries;
       if (!covered[s.context]) r.retained_bytes += s.retained.bytes;
     }
   }

@@ -41,7 +41,7 @@ Command add_report_command(CLI::App& root) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = root.add_subcommand(
       "report", "Analyse snapshots and write a report. Several snapshots of one run are a series: growth is reported.");
-  cmd->add_option("snapshots", args->snapshots, "Snapshot files (- = standard input)")
+  cmd->add_option("snapshots", args->snapshots, "Snapshots, gperftools heap dumps or pprof profiles (- = standard input)")
       ->required()->type_name("SNAPSHOT");
   add_output_flags(*cmd, args->output, {"text", "json", "md", "html", "folded", "pprof"}, "text");
   add_analysis_flags(*cmd, args->analysis);

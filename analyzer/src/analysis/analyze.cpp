@@ -37,6 +37,7 @@ Analysis analyze(std::shared_ptr<const Profile> profile, const AnalysisOptions& 
   detail::summarize(a);
   detail::group_stale_entries(a, control);
   add_warnings(a);
+  a.warnings.insert(a.warnings.end(), a.profile->meta.notes.begin(), a.profile->meta.notes.end());
   return a;
 }
 
@@ -46,7 +47,8 @@ Analysis analyze(Profile profile, const AnalysisOptions& options, const RunContr
 
 SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptions& options, const RunControl& control) {
   std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& x, const Profile& y) {
-    return std::tie(x.meta.sequence, x.meta.monotonic_time_ns) < std::tie(y.meta.sequence, y.meta.monotonic_time_ns);
+    return std::tie(x.meta.sequence, x.meta.monotonic_time_ns, x.meta.wall_time_ns) <
+           std::tie(y.meta.sequence, y.meta.monotonic_time_ns, y.meta.wall_time_ns);
   });
   if (profiles.empty()) throw std::invalid_argument("analyze_series: no profiles");
   SeriesAnalysis series;

@@ -20,6 +20,8 @@ std::string_view to_string(FindingKind kind) noexcept {
 }
 
 std::string_view to_string(StaleReasons reasons) noexcept {
+  if (reasons.timer_held) return reasons.never_cancelled ? "never_cancelled+timer_held" : "cancel_dropped+timer_held";
+  if (reasons.never_cancelled) return "never_cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel_dropped+idle";
   if (reasons.cancel_dropped) return "cancel_dropped";
   if (reasons.idle) return "idle";
@@ -50,18 +52,28 @@ StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
   const Context& c = p.contexts[i];
   const FindingOptions& o = a.options.findings;
   StaleVerdict v;
-  if (c.registered_under_id == 0 || c.state != ContextState::Live) return v;
+  if (c.state != ContextState::Live) return v;
+  const std::uint64_t now = p.meta.monotonic_time_ns;
+  if (c.registered_under_id == 0) {
+    // Registered nowhere: only a pending timer can hold it, until a deadline not due soon.
+    if (!c.timer_held || (now != 0 && c.deadline_ns != 0 && c.deadline_ns <= now + o.expiry_grace_ns)) return v;
+    v.reasons.timer_held = true;
+    v.reasons.cancel_dropped = c.cancel_dropped;
+    v.reasons.never_cancelled = c.inferred;
+    v.stale = c.cancel_dropped || c.inferred;
+    return v;
+  }
   // Registration implies a live registrar; a registrar absent from the profile (pruned)
   // is taken as live, one recorded as ended contradicts the entry and clears it.
   if (registrar != kNoIndex && p.contexts[registrar].state != ContextState::Live) return v;
-  const std::uint64_t now = p.meta.monotonic_time_ns;
   // Its timer will remove the entry soon: bounded, not stale.
   if (now != 0 && c.deadline_ns != 0 && c.deadline_ns <= now + o.expiry_grace_ns) return v;
   const std::uint64_t last = a.forest.node(i).subtree_last_activity_ns;
   if (now != 0 && last != 0 && now >= last) v.idle_ns = now - last;
   v.reasons.cancel_dropped = c.cancel_dropped;
   v.reasons.idle = o.idle_threshold_ns != 0 && last != 0 && c.waiters <= 0 && v.idle_ns >= o.idle_threshold_ns;
-  v.stale = v.reasons.cancel_dropped || v.reasons.idle;
+  v.reasons.never_cancelled = c.inferred;
+  v.stale = v.reasons.cancel_dropped || v.reasons.idle || v.reasons.never_cancelled;
   return v;
 }
 
@@ -86,6 +98,7 @@ void find_issues(Analysis& a, const RunControl& control) {
       s.registrar = registrar;
       s.registrar_id = c.registered_under_id;
       s.reasons = v.reasons;
+      s.entries = std::max<std::uint64_t>(1, c.count);
       s.idle_ns = v.idle_ns;
       s.waiters = c.waiters;
       s.retained = retained_if_cancelled(a.forest, i);
@@ -148,7 +161,8 @@ void summarize(Analysis& a) {
   s.heap_inuse_objects = s.contexts_total.inuse_objects() + s.no_context.inuse_objects();
   s.heap_inuse_bytes = s.contexts_total.inuse_bytes() + s.no_context.inuse_bytes();
   s.heap_alloc_bytes = s.contexts_total.alloc_bytes + s.no_context.alloc_bytes;
-  s.stale = a.findings.stale.size();
+  s.stale = 0;
+  for (const StaleChild& st : a.findings.stale) s.stale += st.entries;
   // Outermost stale entries only: a stale entry inside another's subtree is already in
   // that one's retained size.
   std::vector<bool> under_stale(p.contexts.size(), false);

@@ -1,11 +1,16 @@
 // The edge of the analyzer: detect the input's format by content and hand it to its
 // reader. A new input format is one new reader file and one case here.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <span>
 #include <string>
 #include <system_error>
 #include <tuple>
 
 #include "ctxheap/analyzer/load.hpp"
+#include "ctxheap/analyzer/readers.hpp"
 #include "ctxheap/format/detect.hpp"
 #include "ctxheap/format/error.hpp"
 #include "load/snapshot_loader.hpp"
@@ -22,15 +27,35 @@ std::string one_line(std::string text) {
   return text;
 }
 
-[[noreturn]] void unsupported(const std::filesystem::path& path, std::string_view what) {
-  throw LoadError(one_line(path.string() + ": " + std::string(what) + " are not supported yet"));
+/// The whole file, for the readers of other tools' formats (their files are small next
+/// to the limits; the inflated size of a gzipped one is bounded by ReaderLimits).
+std::string read_whole_file(const std::filesystem::path& path, const ReaderLimits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw LoadError(path.string() + ": cannot open: " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw LoadError(path.string() + ": cannot read its size");
+  if (static_cast<std::uint64_t>(size) > limits.max_inflated_bytes)
+    throw LoadError(path.string() + ": larger than the limit of " + std::to_string(limits.max_inflated_bytes) + " bytes");
+  in.seekg(0);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (!in.read(bytes.data(), size)) throw LoadError(path.string() + ": read error");
+  return bytes;
+}
+
+Profile load_foreign(const std::filesystem::path& path, const LoadOptions& options) {
+  ReadOptions read;
+  read.name = path.string();
+  read.load = options;
+  const std::string bytes = read_whole_file(path, read.limits);
+  return read_profile_bytes(std::as_bytes(std::span<const char>(bytes)), read);
 }
 
 Profile load_by_format(const std::filesystem::path& path, const LoadOptions& options) {
   switch (fmt::detect_file_format(path)) {
-    case fmt::InputFormat::GperftoolsHeapText: unsupported(path, "gperftools heap profiles");
+    case fmt::InputFormat::GperftoolsHeapText:
     case fmt::InputFormat::PprofGzip:
-    case fmt::InputFormat::PprofRaw: unsupported(path, "Go pprof heap profiles");
+    case fmt::InputFormat::PprofRaw: return load_foreign(path, options);
     case fmt::InputFormat::CtxheapSnapshot:
     case fmt::InputFormat::Unknown:
       // Unknown content goes to the snapshot reader too: it says precisely what is wrong
@@ -45,6 +70,10 @@ Profile load_by_format(const std::filesystem::path& path, const LoadOptions& opt
 Profile load_profile(const std::filesystem::path& path, const LoadOptions& options) {
   try {
     return load_by_format(path, options);
+  } catch (const LoadError& e) {
+    throw LoadError(one_line(e.what()));
+  } catch (const std::bad_alloc&) {
+    throw LoadError(path.string() + ": out of memory while reading");
   } catch (const fmt::FormatError& e) {
     throw LoadError(one_line(e.what()));
   } catch (const fmt::ReadCancelled&) {
@@ -83,11 +112,14 @@ std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths
                                std::to_string(first.pid) + ")"));
     }
   }
+  // pprof profiles carry no sequence number: their time orders them.
   std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& a, const Profile& b) {
-    return std::tie(a.meta.sequence, a.meta.monotonic_time_ns) < std::tie(b.meta.sequence, b.meta.monotonic_time_ns);
+    return std::tie(a.meta.sequence, a.meta.monotonic_time_ns, a.meta.wall_time_ns) <
+           std::tie(b.meta.sequence, b.meta.monotonic_time_ns, b.meta.wall_time_ns);
   });
   for (std::size_t i = 1; i < profiles.size(); ++i) {
-    if (profiles[i].meta.sequence == profiles[i - 1].meta.sequence) {
+    if (profiles[i].meta.sequence == profiles[i - 1].meta.sequence &&
+        profiles[i].meta.wall_time_ns == profiles[i - 1].meta.wall_time_ns) {
       throw LoadError(one_line(profiles[i].meta.source_path + ": same snapshot sequence " +
                                std::to_string(profiles[i].meta.sequence) + " as " + profiles[i - 1].meta.source_path));
     }

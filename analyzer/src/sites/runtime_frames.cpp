@@ -29,10 +29,12 @@ std::string_view qualified_name(std::string_view f) {
   return f.substr(start);
 }
 
-constexpr std::array<std::string_view, 17> kRuntimePrefixes = {
+// The last four are Go's: its runtime, and the context and time packages whose frames
+// sit between a user's call and a context's allocations (docs/interop.md).
+constexpr std::array<std::string_view, 21> kRuntimePrefixes = {
     "ctxheap::", "std::", "__gnu_cxx::", "__cxxabiv1::", "__cxa_", "tcmalloc::", "operator new",
     "operator delete", "__libc_", "__GI_", "_dl_", "tc_", "MallocHook", "MallocExtension", "__pthread",
-    "__clone", "__interceptor_"};
+    "__clone", "__interceptor_", "runtime.", "runtime/internal/", "context.", "time."};
 
 constexpr std::array<std::string_view, 14> kRuntimeFunctions = {
     "malloc", "calloc", "realloc", "free", "posix_memalign", "aligned_alloc", "memalign",

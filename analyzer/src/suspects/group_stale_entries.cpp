@@ -29,9 +29,12 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
       groups.push_back(g);
     }
     StaleGroup& g = groups[it];
-    ++g.entries;
-    g.cancel_dropped += entry.reasons.cancel_dropped ? 1 : 0;
-    g.idle_only += (entry.reasons.idle && !entry.reasons.cancel_dropped) ? 1 : 0;
+    const std::uint64_t n = entry.entries;
+    g.entries += n;
+    g.cancel_dropped += entry.reasons.cancel_dropped ? n : 0;
+    g.idle_only += (entry.reasons.idle && !entry.reasons.cancel_dropped) ? n : 0;
+    g.never_cancelled += entry.reasons.never_cancelled ? n : 0;
+    g.timer_held += entry.reasons.timer_held ? n : 0;
     g.waiters += static_cast<std::uint64_t>(std::max(0, entry.waiters));
     g.retained += entry.retained;
     entry.group = it;

@@ -60,10 +60,29 @@ std::string describe_context(const Analysis& a, Index context) {
 
 std::string describe(const Analysis& a, const StaleGroup& g) {
   const bool one = g.entries == 1;
-  std::string out = context_with_site(a, g.registrar, g.registrar_id);
-  out += " holds " + plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
-         describe_site(*a.profile, a.sites[g.site]);
-  if (g.idle_only == 0) {
+  const std::string children = plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
+                               describe_site(*a.profile, a.sites[g.site]);
+  std::string out;
+  if (g.registrar_id == 0 && g.timer_held != 0) {
+    // Registered nowhere (a Background parent has no children set): timers hold them.
+    out = std::string(one ? "A pending timer holds " : "Pending timers hold ") + children;
+    out += one ? " that is registered in no children set (its parent, e.g. Background, has none), so only its "
+                 "timer keeps it alive until its deadline"
+               : " that are registered in no children set (their parent, e.g. Background, has none), so only "
+                 "their timers keep them alive until their deadlines";
+    out += g.never_cancelled != 0 ? "; their cancel was never called (inferred from the heap profile)"
+                                  : "; their cancel was dropped";
+  } else {
+    out = context_with_site(a, g.registrar, g.registrar_id) + " holds " + children;
+  }
+  if (g.registrar_id == 0 && g.timer_held != 0) {
+    // the clause is written above
+  } else if (g.never_cancelled == g.entries) {
+    out += one ? " that is still in its children set after GC, so its cancel was never called (inferred from "
+                 "the heap profile)"
+               : " that are still in its children set after GC, so their cancel was never called (inferred from "
+                 "the heap profile)";
+  } else if (g.idle_only == 0) {
     out += " whose cancel was dropped";
   } else if (g.cancel_dropped == 0) {
     out += " " + idle_clause(a, one);
@@ -80,7 +99,22 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
 }
 
 std::string describe(const Analysis& a, const StaleChild& s) {
-  std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ") is registered under ";
+  std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ")";
+  if (s.entries > 1) out += ", standing for " + format_count(s.entries) + " contexts inferred from the heap profile,";
+  if (s.reasons.timer_held) {
+    out += std::string(" is registered in no children set; only ") + (s.entries > 1 ? "their pending timers keep them" : "its pending timer keeps it") +
+           " alive until the deadline, and " + (s.reasons.never_cancelled ? "the cancel was never called" : "its cancel was dropped");
+    return out + "; " + (s.entries > 1 ? "they retain " : "it retains ") + format_bytes(s.retained.bytes) + " in " +
+           plural(s.retained.objects, "object", "objects") + ".";
+  }
+  if (s.reasons.never_cancelled) {
+    out += " is still in the children set of ";
+    out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) : describe_context(a, s.registrar);
+    out += " after GC, so its cancel was never called (inferred from the heap profile); it retains " +
+           format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
+    return out + ".";
+  }
+  out += " is registered under ";
   out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) + " (not in the snapshot)"
                                  : describe_context(a, s.registrar);
   out += " and was never cancelled: ";

@@ -29,12 +29,18 @@ struct FindingOptions {
 enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
 std::string_view to_string(FindingKind kind) noexcept;
 
-/// Why an entry is stale. Both may hold.
+/// Why an entry is stale. cancel_dropped and idle may both hold.
 struct StaleReasons {
   bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
   bool idle = false;            ///< no allocation in its subtree for idle_threshold, no waiter
+  /// Inferred from an allocation-site profile: still in memory after GC while its
+  /// registrar (or timer) holds it, so its cancel was never called.
+  bool never_cancelled = false;
+  /// Registered nowhere; only its pending timer keeps it until the deadline.
+  bool timer_held = false;
 };
-/// "cancel_dropped", "idle" or "cancel_dropped+idle".
+/// "cancel_dropped", "idle", "cancel_dropped+idle", "never_cancelled" or
+/// "never_cancelled+timer_held" (a timer-held observed entry: "cancel_dropped+timer_held").
 std::string_view to_string(StaleReasons reasons) noexcept;
 
 /// A context registered in a live parent's children set, not cancelled, whose entry
@@ -45,6 +51,7 @@ struct StaleChild {
   Index registrar = kNoIndex;  ///< kNoIndex when the registrar is absent from the profile
   ContextId registrar_id = 0;
   StaleReasons reasons{};
+  std::uint64_t entries = 1;   ///< contexts it stands for (Context::count; > 1 only when inferred)
   std::uint64_t idle_ns = 0;   ///< snapshot time - latest activity in its subtree; 0 if unknown
   std::int32_t waiters = 0;
   Retained retained{};         ///< retained_if_cancelled

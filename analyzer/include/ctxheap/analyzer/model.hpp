@@ -97,6 +97,14 @@ struct ProfileMeta {
   std::uint32_t source_format_version = 0;     ///< version of the input format, 0 = n/a
   std::string source_path{};                   ///< the file it was loaded from, empty if built in memory
   CounterSource counters = CounterSource::Exact;
+  /// What the input measures when its format holds several kinds: "goroutine" (a pprof
+  /// goroutine profile: sites count goroutines, 0 bytes), "growth" (gperftools heap
+  /// growth stacks); empty = heap allocations.
+  std::string source_kind{};
+  /// What the reader or a recognizer noticed about the input, one plain sentence each
+  /// (a truncated gperftools dump, leftover map capacity, goroutines blocked on context
+  /// waits). The analysis lists them with its warnings.
+  std::vector<std::string> notes{};
 };
 
 /// One symbolized frame. Strings are ids into Profile::strings (0 = unknown).
@@ -140,6 +148,14 @@ struct Context {
   std::uint64_t deadline_ns = 0;    ///< effective deadline; 0 = none
   std::uint64_t last_alloc_ns = 0;  ///< most recent tagged allocation (coarse clock); 0 = none
   Counters counters{};              ///< allocations charged to this context itself
+  /// Inferred by a recognizer from an allocation-site profile (a Go heap profile), not
+  /// observed: then `count` identical contexts stand behind this one record, and its
+  /// counters are their sum. See docs/interop.md.
+  bool inferred = false;
+  std::uint64_t count = 1;
+  /// Kept alive only by its pending timer (a WithTimeout/WithDeadline child registered
+  /// nowhere, e.g. under Background): the timer, not a children set, retains it.
+  bool timer_held = false;
 
   bool ended() const noexcept { return state != ContextState::Live; }
 };

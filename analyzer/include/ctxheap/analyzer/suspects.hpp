@@ -41,6 +41,8 @@ struct StaleGroup {
   std::uint64_t entries = 0;
   std::uint64_t cancel_dropped = 0;  ///< entries whose cancel was dropped
   std::uint64_t idle_only = 0;       ///< entries stale only because idle
+  std::uint64_t never_cancelled = 0; ///< inferred entries (allocation-site profiles)
+  std::uint64_t timer_held = 0;      ///< entries registered nowhere, held by their timer
   std::uint64_t waiters = 0;         ///< threads blocked on the entries' done()
   Retained retained{};
   double heap_share = 0;        ///< retained bytes / in-use heap

@@ -40,11 +40,16 @@ std::string source_description(const analyzer::Profile& p) {
   std::string out;
   switch (m.source_format) {
     case analyzer::SourceFormat::CtxheapSnapshot: out = "ctxheap snapshot"; break;
-    case analyzer::SourceFormat::GperftoolsHeap: out = "gperftools heap profile"; break;
-    case analyzer::SourceFormat::Pprof: out = "pprof heap profile"; break;
+    case analyzer::SourceFormat::GperftoolsHeap:
+      out = m.source_kind == "growth" ? "gperftools heap growth profile" : "gperftools heap profile";
+      break;
+    case analyzer::SourceFormat::Pprof:
+      out = "pprof " + (m.source_kind.empty() ? std::string("heap") : m.source_kind) + " profile";
+      break;
     case analyzer::SourceFormat::Synthetic: out = "profile built in memory"; break;
   }
   if (m.source_format_version != 0) out += " v" + std::to_string(m.source_format_version);
+  if (m.source_kind == "goroutine") return out + ", goroutines counted as objects of no size";
   out += m.counters == analyzer::CounterSource::Exact ? ", exact counters" : ", counters estimated from samples";
   if (m.sampling_interval_bytes == 0) {
     out += ", no allocation stacks sampled";
@@ -79,6 +84,8 @@ std::string ratio_text(const analyzer::Counters& counters) {
 }
 
 std::string reasons_text(analyzer::StaleReasons reasons) {
+  if (reasons.timer_held) return reasons.never_cancelled ? "never cancelled, timer-held" : "cancel dropped, timer-held";
+  if (reasons.never_cancelled) return "never cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel dropped, idle";
   if (reasons.cancel_dropped) return "cancel dropped";
   if (reasons.idle) return "idle";

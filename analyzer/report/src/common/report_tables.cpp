@@ -107,9 +107,10 @@ Table stale_table(const Analysis& a, std::size_t rows) {
   const auto& stale = a.findings.stale;
   for (std::size_t k = 0; k < rows && k < stale.size(); ++k) {
     const auto& s = stale[k];
-    t.add_row({context_text(a, s.context),
-               s.registrar == analyzer::kNoIndex ? "#" + std::to_string(s.registrar_id) + " (absent)"
-                                                 : context_text(a, s.registrar),
+    t.add_row({context_text(a, s.context) + (s.entries > 1 ? " ×" + format_count(s.entries) : std::string()),
+               s.registrar_id == 0 && s.reasons.timer_held ? std::string("none: its timer holds it")
+               : s.registrar == analyzer::kNoIndex          ? "#" + std::to_string(s.registrar_id) + " (absent)"
+                                                            : context_text(a, s.registrar),
                reasons_text(s.reasons), s.idle_ns == 0 ? "-" : format_duration(s.idle_ns), std::to_string(s.waiters),
                format_bytes(s.retained.bytes), site_of(a, s.context)});
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/table.hpp"
+#include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
 
@@ -30,6 +31,15 @@ Table diff_sites_table(const analyzer::Analysis& before, const analyzer::Analysi
                        std::size_t top);
 Table diff_parents_table(const analyzer::Analysis& before, const analyzer::Analysis& after,
                          const analyzer::ProfileDiff& diff, std::size_t top);
+// Allocation sites (alloc_tables.cpp): for every input with allocation stacks.
+Table alloc_sites_table(const analyzer::Analysis& analysis, std::size_t top);
+/// The call tree's nodes with at least 1 % of the in-use heap, depth first, largest
+/// first, at most max_rows (0 = all); node 0 (the root) is left out.
+std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTreeNode>& nodes, std::size_t max_rows);
+Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top);
+Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top);
+Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
+
 /// "Stale groups: 1 fixed, 0 new, 0 persisting".
 std::string diff_groups_heading(const analyzer::ProfileDiff& diff);
 

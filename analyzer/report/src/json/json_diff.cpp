@@ -89,7 +89,8 @@ Json diff_json(const ReportSubject& subject, const ReportOptions& options) {
                      {"before", parent_side_json(p.before)},
                      {"after", parent_side_json(p.after)},
                      {"delta_subtree_inuse_bytes", delta(p.before.subtree.inuse_bytes(), p.after.subtree.inuse_bytes())}};
-       })}};
+       })},
+      {"allocation_sites", allocation_site_diff_json(before, after, options.top)}};
 }
 
 }  // namespace ctxheap::report::detail

@@ -19,6 +19,8 @@ Json reasons_json(analyzer::StaleReasons r) {
   Json out = Json::array();
   if (r.cancel_dropped) out.push_back("cancel_dropped");
   if (r.idle) out.push_back("idle");
+  if (r.never_cancelled) out.push_back("never_cancelled");
+  if (r.timer_held) out.push_back("timer_held");
   return out;
 }
 
@@ -31,6 +33,7 @@ Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
     return Json{{"context", context_json(a, s.context)},
                 {"registrar", context_or_id_json(a, s.registrar, s.registrar_id)},
                 {"reasons", reasons_json(s.reasons)},
+                {"entries", s.entries},
                 {"idle_ns", s.idle_ns},
                 {"waiters", s.waiters},
                 {"retained_objects", s.retained.objects},

@@ -22,12 +22,17 @@ Json site_json(const analyzer::Profile& p, const analyzer::CreationSite& s) {
 Json context_json(const analyzer::Analysis& a, analyzer::Index i) {
   const analyzer::Context& c = a.context(i);
   const auto& site = a.site_of(i);
-  return Json{{"id", c.id},
-              {"name", std::string(a.profile->str(c.name))},
-              {"kind", std::string(analyzer::to_string(c.kind))},
-              {"state", std::string(analyzer::to_string(c.state))},
-              {"site", analyzer::describe_site(*a.profile, site)},
-              {"site_key", site_key(*a.profile, site)}};
+  Json out{{"id", c.id},
+           {"name", std::string(a.profile->str(c.name))},
+           {"kind", std::string(analyzer::to_string(c.kind))},
+           {"state", std::string(analyzer::to_string(c.state))},
+           {"site", analyzer::describe_site(*a.profile, site)},
+           {"site_key", site_key(*a.profile, site)}};
+  if (c.inferred) {
+    out["inferred"] = true;
+    out["count"] = c.count;
+  }
+  return out;
 }
 
 Json context_or_id_json(const analyzer::Analysis& a, analyzer::Index i, analyzer::ContextId id) {
@@ -61,6 +66,8 @@ Json stale_group_json(const analyzer::Analysis& a, analyzer::Index gi) {
          {"entries", g.entries},
          {"cancel_dropped", g.cancel_dropped},
          {"idle_only", g.idle_only},
+         {"never_cancelled", g.never_cancelled},
+         {"timer_held", g.timer_held},
          {"waiters", g.waiters},
          {"retained_objects", g.retained.objects},
          {"retained_bytes", g.retained.bytes},

@@ -29,4 +29,11 @@ Json findings_json(const analyzer::Analysis& analysis, const ReportOptions& opti
 /// The "diff" object.
 Json diff_json(const ReportSubject& subject, const ReportOptions& options);
 
+// Allocation sites (json_alloc_sites.cpp).
+Json allocation_sites_json(const analyzer::Analysis& analysis, std::size_t top);
+Json call_tree_json(const analyzer::Analysis& analysis, std::size_t top);
+/// null without a series.
+Json allocation_site_growth_json(const ReportSubject& subject, std::size_t top);
+Json allocation_site_diff_json(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
+
 }  // namespace ctxheap::report::detail

@@ -52,6 +52,8 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
   table_section(out, "###", "Totals", detail::diff_totals_table(before, after, d));
   table_section(out, "###", "Creation sites by change in use", detail::diff_sites_table(before, after, d, o.top));
   table_section(out, "###", "Parents by change in subtree in use", detail::diff_parents_table(before, after, d, o.top));
+  table_section(out, "###", "Allocation stacks by change in use (matched by symbols)",
+                detail::alloc_diff_table(before, after, o.top));
 }
 
 void write_findings(std::ostream& out, const Analysis& a, const ReportOptions& o) {
@@ -96,7 +98,13 @@ void write_markdown(std::ostream& out, const ReportSubject& subject, const Repor
   table_section(out, "##", "Top parents by subtree in use", detail::parents_table(a, o.top));
   table_section(out, "##", "Top creation sites by in use", detail::sites_table(a, o.top));
   table_section(out, "##", "Growth over " + std::to_string(a.series_length) + " snapshots", detail::growth_table(a, o.top));
-  if (subject.series != nullptr) table_section(out, "##", "Snapshots", detail::series_table(*subject.series));
+  table_section(out, "##", "Top allocation sites by in use", detail::alloc_sites_table(a, o.top));
+  table_section(out, "##", "Call tree by in use", detail::call_tree_table(a, o.top));
+  if (subject.series != nullptr) {
+    table_section(out, "##", "Allocation sites over " + std::to_string(subject.series->snapshots.size()) + " snapshots",
+                  detail::alloc_growth_table(*subject.series, o.top));
+    table_section(out, "##", "Snapshots", detail::series_table(*subject.series));
+  }
   if (!a.warnings.empty()) {
     section(out, "##", "Warnings");
     for (const auto& w : a.warnings) out << "- " << markdown_text(w) << '\n';

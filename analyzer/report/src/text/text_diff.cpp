@@ -52,6 +52,10 @@ void write_text_diff(std::ostream& out, const ReportSubject& subject, const Repo
     write_text_heading(out, "Parents by change in subtree in use", o.color);
     parents.write_text(out, "  ", o.color);
   }
+  if (const Table stacks = alloc_diff_table(before, after, o.top); !stacks.empty()) {
+    write_text_heading(out, "Allocation stacks by change in use (matched by symbols)", o.color);
+    stacks.write_text(out, "  ", o.color);
+  }
 }
 
 }  // namespace ctxheap::report::detail

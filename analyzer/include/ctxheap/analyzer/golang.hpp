@@ -1,0 +1,58 @@
+// Go context leaks named from a standard pprof heap profile (no ctxheap runtime in the
+// program). The recognizer reads the allocation stacks that run through Go's context
+// package — context.WithCancel, WithDeadline/WithTimeout, propagateCancel,
+// (*cancelCtx).Done, WithValue, time.AfterFunc — groups them by creation site (the
+// first frame outside context, runtime and time) and turns what is still in use after
+// GC into inferred contexts of the model (Context::inferred, with a count), so the one
+// analysis path (findings, suspects, the check gate, reports) applies. Rules and
+// estimates: docs/interop.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ctxheap/analyzer/model.hpp"
+
+namespace ctxheap::analyzer::golang {
+
+/// What keeps a creation site's children alive.
+enum class Retention : std::uint8_t {
+  ChildrenMap,          ///< registered in a cancelable parent's children map
+  PendingTimers,        ///< WithTimeout/WithDeadline children registered nowhere (Background parent)
+  LeftoverMapCapacity,  ///< map memory at propagateCancel with about no live children: not a leak
+};
+std::string_view to_string(Retention retention) noexcept;
+
+/// One creation site's evidence and verdict.
+struct SiteEstimate {
+  std::string function{};              ///< the creation site's function
+  Retention retention = Retention::ChildrenMap;
+  std::uint64_t cancel_contexts = 0;   ///< cancelCtx objects in use
+  std::uint64_t timer_contexts = 0;    ///< timerCtx objects in use
+  std::uint64_t pending_timers = 0;    ///< time.Timer objects in use (from WithDeadline)
+  std::uint64_t map_bytes = 0;         ///< children-map memory in use (propagateCancel)
+  std::uint64_t map_slots = 0;         ///< estimated capacity of that map memory (entries)
+  std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
+  std::uint64_t retained_bytes = 0;
+};
+
+/// Runs the recognizer on a Go heap profile read by read_pprof: appends the inferred
+/// contexts (a parent per creation site with map-held children, Background for
+/// timer-held ones), charges the sites under each creation site to its children
+/// (Site::context_id, out of the no-context bucket) and adds a note per leftover map.
+/// Returns the per-site estimates (also for sites that got no contexts).
+std::vector<SiteEstimate> recognize_context_leaks(Profile& profile);
+
+/// Goroutines of a goroutine profile parked on a context wait, grouped by stack.
+struct BlockedGoroutines {
+  Index stack = kNoIndex;
+  std::uint64_t goroutines = 0;
+  std::string waiting_in{};  ///< the user (or context) function that waits
+  bool in_context_package = false;  ///< context's own goroutine (propagateCancel, AfterFunc)
+};
+
+/// Finds them and adds one note per stack (largest first) to the profile.
+std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& profile);
+
+}  // namespace ctxheap::analyzer::golang

@@ -1,0 +1,3 @@
+module ctxheap.test/gocases
+
+go 1.19
