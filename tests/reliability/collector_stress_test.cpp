@@ -7,10 +7,13 @@
 // scripts/test.sh; the books must balance and every snapshot must read.
 //
 // Under TSan the allocator is TSan's, not tcmalloc, so tcmalloc never calls the hooks;
-// there the workers call them (MallocHook::InvokeNewHook/InvokeDeleteHook) for the
-// blocks they allocate, which drives the collector's hook code from every thread exactly
-// as tcmalloc would. In the release build the hooks are tcmalloc's own calls.
-#include <gperftools/malloc_hook.h>
+// there the workers call the collector's hooks themselves for the blocks they allocate,
+// which drives the collector's hook code from every thread exactly as tcmalloc would.
+// The hooks are the functions the collector hands MallocHook_AddNewHook/AddDeleteHook
+// at load time; this executable's definitions of those two see them first and pass them
+// on to tcmalloc's. In the release build the hooks are tcmalloc's own calls.
+#include <dlfcn.h>
+#include <gperftools/malloc_hook_c.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,8 +39,10 @@ using namespace std::chrono_literals;
 
 #if defined(__SANITIZE_THREAD__)
 constexpr bool kFeedHooks = true;
+constexpr bool kParkWorkers = true;
 #else
 constexpr bool kFeedHooks = false;
+constexpr bool kParkWorkers = false;
 #endif
 
 constexpr int kThreads = 8;
@@ -45,17 +51,36 @@ constexpr int kPerThread = kContexts / kThreads;
 constexpr std::size_t kBlock = 96;
 constexpr int kSignal = SIGUSR2;
 
-void* volatile g_sink;
+std::atomic<void*> g_sink{nullptr};  // keeps allocations observable
+
+MallocHook_NewHook g_collector_new = nullptr;
+MallocHook_DeleteHook g_collector_delete = nullptr;
+
+}  // namespace
+
+extern "C" int MallocHook_AddNewHook(MallocHook_NewHook hook) {
+  g_collector_new = hook;
+  static const auto next = reinterpret_cast<int (*)(MallocHook_NewHook)>(dlsym(RTLD_NEXT, "MallocHook_AddNewHook"));
+  return next != nullptr ? next(hook) : 0;
+}
+
+extern "C" int MallocHook_AddDeleteHook(MallocHook_DeleteHook hook) {
+  g_collector_delete = hook;
+  static const auto next = reinterpret_cast<int (*)(MallocHook_DeleteHook)>(dlsym(RTLD_NEXT, "MallocHook_AddDeleteHook"));
+  return next != nullptr ? next(hook) : 0;
+}
+
+namespace {
 
 void* allocate(std::size_t size) {
   void* p = std::malloc(size);
-  g_sink = p;
-  if constexpr (kFeedHooks) MallocHook::InvokeNewHook(p, size);
+  g_sink.store(p, std::memory_order_relaxed);
+  if (kFeedHooks) g_collector_new(p, size);
   return p;
 }
 
 void release(void* p) {
-  if constexpr (kFeedHooks) MallocHook::InvokeDeleteHook(p);
+  if (kFeedHooks) g_collector_delete(p);
   std::free(p);
 }
 
@@ -117,6 +142,20 @@ void work(const ctxheap::Context& server, int t, const std::atomic<bool>& go, Wo
   cancel_own();
 }
 
+// Under TSan, worker threads finish their work and then park until the process exits
+// instead of exiting: the libunwind linked with the collector exports backtrace(), which
+// TSan's interceptor then calls for creation stacks, and libunwind's thread-exit
+// destructor takes a mutex after TSan has retired the thread, crashing it. Not the
+// collector's doing, and not a configuration users run (the collector needs tcmalloc).
+void worker_thread(const ctxheap::Context& server, int t, const std::atomic<bool>& go, WorkerResult& result,
+                   std::vector<void*>& kept, std::latch& finished) {
+  work(server, t, go, result, kept);
+  finished.count_down();
+  if (kParkWorkers) {
+    for (;;) pause();
+  }
+}
+
 std::vector<fs::path> snapshots_in(const fs::path& dir) {
   std::vector<fs::path> found;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -126,18 +165,22 @@ std::vector<fs::path> snapshots_in(const fs::path& dir) {
 }
 
 TEST(CollectorStress, EightThreadsAMillionContextsWithSnapshotsAndSignalsArrivingConcurrently) {
+  ASSERT_NE(g_collector_new, nullptr);
+  ASSERT_NE(g_collector_delete, nullptr);
   const fs::path dir = fs::temp_directory_path() / ("ctxheap-stress-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
 
   auto [server, stop_server] = ctxheap::with_cancel(ctxheap::background(), "server");
   std::atomic<bool> go{false};
+  std::latch finished(kThreads);
   std::vector<WorkerResult> results(kThreads);
   std::vector<std::vector<void*>> kept(kThreads);
   std::vector<std::thread> workers;
   // Half the workers exist before the collector is configured.
   for (int t = 0; t < kThreads / 2; ++t) {
-    workers.emplace_back(work, std::cref(server), t, std::cref(go), std::ref(results[t]), std::ref(kept[t]));
+    workers.emplace_back(worker_thread, std::cref(server), t, std::cref(go), std::ref(results[t]), std::ref(kept[t]),
+                         std::ref(finished));
   }
   ctxheap::collector::Options options;
   options.snapshot_prefix = (dir / "signalled").string();
@@ -146,7 +189,8 @@ TEST(CollectorStress, EightThreadsAMillionContextsWithSnapshotsAndSignalsArrivin
   options.snapshot_at_exit = false;
   ctxheap::collector::configure(options);
   for (int t = kThreads / 2; t < kThreads; ++t) {
-    workers.emplace_back(work, std::cref(server), t, std::cref(go), std::ref(results[t]), std::ref(kept[t]));
+    workers.emplace_back(worker_thread, std::cref(server), t, std::cref(go), std::ref(results[t]), std::ref(kept[t]),
+                         std::ref(finished));
   }
 
   std::atomic<bool> done{false};
@@ -168,7 +212,12 @@ TEST(CollectorStress, EightThreadsAMillionContextsWithSnapshotsAndSignalsArrivin
   });
 
   go.store(true);
-  for (auto& w : workers) w.join();
+  if (kParkWorkers) {
+    finished.wait();
+    for (auto& w : workers) w.detach();
+  } else {
+    for (auto& w : workers) w.join();
+  }
   done.store(true);
   snapshotter.join();
   signaller.join();
