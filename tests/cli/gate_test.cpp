@@ -93,4 +93,15 @@ TEST(Gate, GlobMatching) {
   EXPECT_TRUE(glob_match("*x*y*", "..x..y.."));
 }
 
+// Found by tests/fuzz (suppressions): a '*' in the pattern was taken as a literal where
+// the text held a '*', so "*" failed to match "*handle...".
+TEST(Gate, StarInThePatternStaysAWildcardWhereTheTextHoldsAStar) {
+  using ctxheap::cli::glob_match;
+  EXPECT_TRUE(glob_match("*", "*handle_request"));
+  EXPECT_TRUE(glob_match("*request", "*handle_request"));
+  EXPECT_TRUE(glob_match("a*c", "a*c"));
+  EXPECT_TRUE(glob_match("operator*?", "operator*="));
+  EXPECT_FALSE(glob_match("*x", "*y"));
+}
+
 }  // namespace

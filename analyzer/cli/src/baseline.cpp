@@ -13,6 +13,17 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A key as JSON holds it: invalid UTF-8 (file and function names are bytes) becomes
+// U+FFFD, as in the JSON report. Keys are compared in this form, so a baseline read
+// back from a file, or from a report, matches the analysis it was written from.
+std::string json_form(const std::string& key) {
+  return Json::parse(Json(key).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+}
+
+Baseline::Key key_of(const analyzer::Analysis& a, const analyzer::StaleGroup& g) {
+  return {json_form(report::registrar_site_key(a, g)), json_form(report::site_key(*a.profile, a.sites[g.site]))};
+}
+
 std::string text_at(const Json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -56,14 +67,13 @@ Baseline Baseline::read(const std::string& path) {
 
 Baseline Baseline::of(const analyzer::Analysis& a) {
   Baseline b;
-  for (const auto& g : a.stale_groups)
-    b.groups_.emplace(report::registrar_site_key(a, g), report::site_key(*a.profile, a.sites[g.site]));
+  for (const auto& g : a.stale_groups) b.groups_.insert(key_of(a, g));
   return b;
 }
 
 bool Baseline::contains(const analyzer::Analysis& a, const analyzer::StaleGroup& g) const {
   if (groups_.empty()) return false;
-  return groups_.count(Key(report::registrar_site_key(a, g), report::site_key(*a.profile, a.sites[g.site]))) != 0;
+  return groups_.count(key_of(a, g)) != 0;
 }
 
 std::string Baseline::to_json(const std::string& generator) const {

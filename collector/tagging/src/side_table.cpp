@@ -236,13 +236,17 @@ std::uint64_t SideTable::huge_take(std::uintptr_t address) noexcept {
 
 std::size_t SideTable::live_entries() const noexcept {
   std::size_t n = 0;
-  for (const Shard& s : shards_) n += s.entries;
+  for (const Shard& s : shards_) {
+    std::lock_guard lock(s.lock);  // statistics are read off the hook path, under the shard's lock
+    n += s.entries;
+  }
   return n;
 }
 
 std::size_t SideTable::committed_bytes() const noexcept {
   std::size_t bytes = 0;
   for (const Shard& s : shards_) {
+    std::lock_guard lock(s.lock);
     if (!s.buckets) continue;
     bytes += (s.low_size + s.split) * sizeof(Bucket) + std::size_t{s.overflow_used} * sizeof(Overflow);
   }

@@ -68,7 +68,7 @@ class SideTable {
   static_assert(sizeof(Overflow) == 32);
 
   struct alignas(64) Shard {
-    SpinLock lock;
+    mutable SpinLock lock;  // guards every field below
     Bucket* buckets = nullptr;    // reserved; bucket i committed when first used
     Overflow* overflow = nullptr; // reserved pool of overflow buckets
     std::size_t low_size = 0;     // 2^level

@@ -71,8 +71,20 @@ std::string markdown_code(std::string_view text) {
 }
 
 std::string single_line(std::string_view text) {
-  std::string out(text);
-  std::replace_if(out.begin(), out.end(), is_control, ' ');
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // C1 controls (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8) are escapes too: U+009B
+    // is a CSI that some terminals act on.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+      out += ' ';
+      ++i;
+    } else {
+      out += is_control(text[i]) ? ' ' : text[i];
+    }
+  }
   return out;
 }
 

@@ -19,7 +19,8 @@ std::string markdown_text(std::string_view text);
 /// backtick fence when the text has backticks, line breaks as spaces).
 std::string markdown_code(std::string_view text);
 
-/// One line of terminal or folded text: control characters become spaces.
+/// One line of terminal or folded text: control characters (C0, DEL and UTF-8-encoded C1)
+/// become spaces.
 std::string single_line(std::string_view text);
 
 }  // namespace ctxheap::report::detail

@@ -42,7 +42,12 @@ std::vector<std::size_t> Table::widths(const std::vector<Row>& rows, const std::
 void Table::write_text(std::ostream& out, std::string_view indent, bool color) const {
   std::vector<std::string> headers;
   for (const Column& c : columns_) headers.push_back(text_header_ ? c.header : std::string());
-  const auto w = widths(rows_, headers, 0);
+  // Every cell is one line without control characters, whatever its caller passed.
+  std::vector<Row> rows = rows_;
+  for (Row& row : rows) {
+    for (std::string& cell : row.cells) cell = single_line(cell);
+  }
+  const auto w = widths(rows, headers, 0);
   auto line = [&](const std::vector<std::string>& cells, std::string_view style) {
     std::string text;
     for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -55,7 +60,7 @@ void Table::write_text(std::ostream& out, std::string_view indent, bool color) c
     out << indent << paint(text, style, color) << '\n';
   };
   if (text_header_) line(headers, kBold);
-  for (const Row& row : rows_) line(row.cells, row.style);
+  for (const Row& row : rows) line(row.cells, row.style);
 }
 
 void Table::write_markdown(std::ostream& out) const {

@@ -5,18 +5,18 @@
 #include <map>
 #include <ostream>
 
+#include "common/escape.hpp"
 #include "common/site_values.hpp"
 #include "ctxheap/report/writers.hpp"
 
 namespace ctxheap::report {
 namespace {
 
-/// A frame name that cannot break the format: no ';', no line breaks.
+/// A frame name that cannot break the format: no ';', no line breaks, no control characters.
 std::string frame_text(std::string_view text) {
-  std::string out(text);
+  std::string out = detail::single_line(text);
   for (char& c : out) {
     if (c == ';') c = ':';
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }
   return out;
 }
