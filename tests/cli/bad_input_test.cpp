@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "cli_test_support.hpp"
 
@@ -48,6 +50,51 @@ TEST(BadInput, EveryCommandExitsTwoWithOneLineAndNoOutputFile) {
       EXPECT_EQ(files_in(dir), before) << args;
     }
   }
+}
+
+// Every input format cut at every tenth of its length. A ctxheap snapshot and a gzipped
+// profile cut short are always rejected; a raw proto or a text profile cut at a record
+// boundary is a shorter valid file and may load. Either way: exit 2 with one line and no
+// output file, or exit 0 with the report written; never a crash.
+TEST(BadInput, EveryFormatCutAtEveryTenthFailsWithOneLineOrLoadsWhatIsThere) {
+  TempDir dir;
+  const std::pair<const char*, bool> formats[] = {
+      {"v1-small.ctxheap", true}, {"go-heap.pb.gz", true}, {"go-heap.pb", false}, {"gperftools-heap-profiler.heap", false}};
+  for (const auto& [file, must_fail] : formats) {
+    const std::string whole = read_text(std::filesystem::path(CTXHEAP_FORMAT_DATA) / file);
+    ASSERT_GT(whole.size(), 100u) << file;
+    for (int tenth = 1; tenth < 10; ++tenth) {
+      const std::string name = std::to_string(tenth * 10) + "pct-" + file;
+      std::ofstream(dir / name, std::ios::binary) << whole.substr(0, whole.size() * tenth / 10);
+      const auto before = files_in(dir);
+      const CliRun r = run_ctxheap(dir, "report -o out.json " + sh_quote(name));
+      if (must_fail || r.exit_code != 0) {
+        expect_one_line_failure(r, name);
+        EXPECT_EQ(files_in(dir), before) << name;
+      } else {
+        EXPECT_TRUE(std::filesystem::remove(dir / "out.json")) << name;
+      }
+    }
+  }
+}
+
+TEST(BadInput, FutureVersionAndWrongCompressionFlagAreRejected) {
+  TempDir dir;
+  const std::string whole = read_text(std::filesystem::path(CTXHEAP_FORMAT_DATA) / "v1-small.ctxheap");
+  ASSERT_EQ(whole.substr(1, 7), "CTXHEAP");
+  std::string future = whole;
+  future[8] = 99;  // version, little-endian u32 after the 8-byte magic
+  std::ofstream(dir / "future.ctxheap", std::ios::binary) << future;
+  std::string flag = whole;
+  flag[12] ^= 1;  // the zstd flag: the body says otherwise
+  std::ofstream(dir / "flag.ctxheap", std::ios::binary) << flag;
+  const auto before = files_in(dir);
+  const CliRun f = run_ctxheap(dir, "report -o out.html future.ctxheap");
+  expect_one_line_failure(f, "future version");
+  EXPECT_NE(f.err.find("newer"), std::string::npos) << f.err;
+  const CliRun c = run_ctxheap(dir, "report -o out.html flag.ctxheap");
+  expect_one_line_failure(c, "wrong compression flag");
+  EXPECT_EQ(files_in(dir), before);
 }
 
 TEST(BadInput, MessagesSayWhatIsWrong) {
