@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ctxheap/analyzer/all.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace ctxheap_test {
 
@@ -116,26 +117,5 @@ inline void add_request(ProfileMaker& m, ContextId value_id, ContextId child_id,
   m.add(child);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("ctxheap-analyzer-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace ctxheap_test

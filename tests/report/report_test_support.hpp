@@ -17,6 +17,7 @@
 
 #include "ctxheap/analyzer/all.hpp"
 #include "ctxheap/report/report.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace ctxheap_test {
 
@@ -161,27 +162,6 @@ inline std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("ctxheap-report-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// Snapshot `n` (1-based) of a sample program, run once per build into
 /// CTXHEAP_TEST_DATA_DIR; a lock file keeps parallel tests from running it twice.

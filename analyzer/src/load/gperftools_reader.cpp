@@ -46,7 +46,6 @@ struct Header {
 
 /// "N: B [ N: B]" (the part before '@').
 std::optional<Counts> parse_counts(FieldScanner& f) {
-  Counts c;
   const auto n1 = f.number();
   if (!n1 || !f.expect(':')) return std::nullopt;
   const auto s1 = f.number();
