@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 
 # Tests of the stress suites that run under TSan (ctest -R): the context runtime's and
 # the collector's.
-TSAN_TARGETS=(ctxheap_context_tests ctxheap_collector_stress_tests)
-TSAN_TESTS='^(Stress|DeepChain|CollectorStress)\.'
+TSAN_TARGETS=(ctxheap_context_tests ctxheap_collector_stress_tests ctxheap_side_table_tests)
+TSAN_TESTS='^(Stress|DeepChain|CollectorStress|SideTable)\.'
 
 stages=("$@")
 if ((${#stages[@]} == 0)) || [[ " ${stages[*]} " == *" all "* ]]; then

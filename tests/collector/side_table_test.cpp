@@ -1,8 +1,11 @@
 // The address → owner table on its own: exact round trips, growth, and the memory budget.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "side_table.hpp"
 
@@ -59,6 +62,115 @@ TEST(SideTable, RejectsAddressesOutsideTheEncoding) {
   EXPECT_FALSE(table->insert(0, {1, 1, false}));
   EXPECT_FALSE(table->insert(std::uintptr_t{1} << 48, {1, 1, false}));
   EXPECT_FALSE(table->insert(0x1003, {1, 1, false}));  // not 8-byte aligned
+}
+
+// A block inserted by one thread and freed by another is found in the first thread's
+// table, with its owner, and only once.
+TEST(SideTable, BlocksFreedOnAnotherThreadComeBackWithTheirOwner) {
+  auto table = std::make_unique<SideTable>();
+  constexpr std::uintptr_t kBase = 0x30000000ull;
+  constexpr int kBlocks = 50000;
+  std::thread producer([&] {
+    for (int i = 0; i < kBlocks; ++i) ASSERT_TRUE(table->insert(kBase + i * 64, {static_cast<std::uint32_t>(i % 1000), 64u + i, false}));
+  });
+  producer.join();
+  for (int i = 0; i < kBlocks; ++i) {
+    Owner got;
+    ASSERT_TRUE(table->erase(kBase + i * 64, &got)) << i;
+    EXPECT_EQ(got.slot, static_cast<std::uint32_t>(i % 1000));
+    EXPECT_EQ(got.size, 64u + i);
+    Owner again;
+    EXPECT_FALSE(table->erase(kBase + i * 64, &again));
+  }
+  EXPECT_EQ(table->live_entries(), 0u);
+}
+
+// A thread that exits leaves its table behind as an orphan: its blocks stay findable, and
+// the next thread adopts the table instead of making another.
+TEST(SideTable, ExitedThreadsTablesAreAdoptedAndKeepTheirBlocks) {
+  auto table = std::make_unique<SideTable>();
+  constexpr std::uintptr_t kBase = 0x40000000ull;
+  for (int round = 0; round < 20; ++round) {
+    std::thread([&, round] {
+      for (int i = 0; i < 100; ++i) ASSERT_TRUE(table->insert(kBase + (round * 100 + i) * 16, {7, 16, false}));
+    }).join();
+  }
+  // The first thread made a table; the nineteen after it adopted it (plus the shared one).
+  EXPECT_EQ(table->table_count(), 2u);
+  EXPECT_EQ(table->live_entries(), 2000u);
+  for (int b = 0; b < 2000; ++b) {
+    Owner got;
+    ASSERT_TRUE(table->erase(kBase + b * 16, &got)) << b;
+    EXPECT_EQ(got.slot, 7u);
+  }
+  EXPECT_EQ(table->live_entries(), 0u);
+}
+
+// Inserts after a thread released its table (late in its exit) go to the shared table and
+// are still found.
+TEST(SideTable, InsertsAfterAThreadReleasedItsTableAreKept) {
+  auto table = std::make_unique<SideTable>();
+  std::thread([&] {
+    ASSERT_TRUE(table->insert(0x50000000ull, {3, 48, true}));
+    table->release_thread();
+    ASSERT_TRUE(table->insert(0x50000040ull, {4, 80, false}));
+  }).join();
+  Owner a, b;
+  ASSERT_TRUE(table->erase(0x50000000ull, &a));
+  ASSERT_TRUE(table->erase(0x50000040ull, &b));
+  EXPECT_EQ(a.slot, 3u);
+  EXPECT_TRUE(a.sampled);
+  EXPECT_EQ(b.slot, 4u);
+  EXPECT_EQ(b.size, 80u);
+}
+
+// Threads insert, free their own blocks and each other's, while their tables grow (and
+// split under their owner's lock): every block comes back exactly once, with its owner.
+TEST(SideTable, ConcurrentOwnersAndRemoteFreesLoseNothing) {
+  auto table = std::make_unique<SideTable>();
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 100000;
+  // Each thread publishes its blocks here; the next thread frees every other one.
+  std::vector<std::atomic<std::uintptr_t>> handoff(kThreads * kPerThread);
+  std::atomic<int> found{0}, wrong{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < kThreads; ++t) {
+    pool.emplace_back([&, t] {
+      const std::uintptr_t base = 0x100000000ull * (t + 1);
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::uintptr_t addr = base + static_cast<std::uintptr_t>(i) * 32;
+        if (!table->insert(addr, {static_cast<std::uint32_t>(t + 1), static_cast<std::uint64_t>(i), false})) {
+          wrong.fetch_add(1);
+          continue;
+        }
+        if (i % 2 == 0) {
+          Owner o;  // free one of our own now and then
+          if (i % 4 == 0) {
+            if (table->erase(addr, &o) && o.slot == static_cast<std::uint32_t>(t + 1)) found.fetch_add(1);
+            else wrong.fetch_add(1);
+            continue;
+          }
+        }
+        handoff[t * kPerThread + i].store(addr, std::memory_order_release);
+      }
+      // Free the blocks the previous thread handed off (waiting for each).
+      const int from = (t + kThreads - 1) % kThreads;
+      for (int i = 0; i < kPerThread; ++i) {
+        if (i % 4 == 0) continue;
+        std::uintptr_t addr;
+        while ((addr = handoff[from * kPerThread + i].load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        Owner o;
+        if (table->erase(addr, &o) && o.slot == static_cast<std::uint32_t>(from + 1) && o.size == static_cast<std::uint64_t>(i))
+          found.fetch_add(1);
+        else
+          wrong.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(found.load(), kThreads * kPerThread);
+  EXPECT_EQ(table->live_entries(), 0u);
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 //   - re-entry guard: an allocation made inside the hook is counted, not recorded;
 //   - correct with no current context, in fork() children, and during static destruction
 //     (the state is never destroyed).
-// The common path is a TLS read, a few relaxed atomic adds and one side-table insert or
-// erase; sampling and slot assignment are separate, out-of-line slow paths.
+// The common path is a TLS read, a few plain per-thread counter updates and one insert
+// into, or erase from, the thread's own side table; sampling, slot assignment and frees of
+// other threads' blocks are separate, slower paths.
 #include <gperftools/malloc_extension_c.h>
 #include <gperftools/malloc_hook_c.h>
 #include <gperftools/nallocx.h>
@@ -113,10 +114,12 @@ void on_new(const void* ptr, std::size_t size) {
     sampled = sample_slow(*s, t, id, ptr, size);
   }
   if (id == kNoContext) {
+    // Recorded too, so that its free, on any thread, is found in a side table instead of
+    // being searched for in all of them.
     NoContextStripe& n = stripe(*s, t);
     n.alloc_objects.fetch_add(1, std::memory_order_relaxed);
     n.alloc_bytes.fetch_add(nallocx(size, 0), std::memory_order_relaxed);
-    if (sampled) s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kNoContextSlot, size, true});
+    s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kNoContextSlot, size, sampled});
   } else {
     const std::uint32_t slot = t.cached_id == id ? t.cached_slot : refresh_slot(*s, t, id);
     SlotCounters& c = s->slots.at(slot);
@@ -196,12 +199,17 @@ void before_fork() {
   }
 }
 
-void after_fork() {
+void after_fork_in_parent() {
   if (State* s = g_state) {
     s->side.unlock_all();
     s->sampler.unlock_all();
     s->slots.unlock_all();
   }
+}
+
+void after_fork_in_child() {
+  after_fork_in_parent();
+  if (State* s = g_state) s->side.after_fork_in_child();
 }
 
 }  // namespace
@@ -220,7 +228,7 @@ bool install_hooks(State* state) noexcept {
   state->exact = !(mode && std::string_view(mode) == "sampled");
   pthread_key_create(&g_thread_exit_key, on_thread_exit);
   g_state = state;
-  pthread_atfork(before_fork, after_fork, after_fork);
+  pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
   return MallocHook_AddNewHook(&on_new) && MallocHook_AddDeleteHook(&on_delete);
 }
 }  // namespace detail

@@ -10,157 +10,278 @@ namespace {
 constexpr int kSlotBits = 20;
 constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
 constexpr std::uintptr_t kMaxAddress = std::uintptr_t{1} << 47;
+constexpr auto kRelaxed = std::memory_order_relaxed;
 
 std::uint64_t address_bits(std::uint64_t key) noexcept { return key >> kSlotBits; }
+
+/// Single-writer increment: a load and a store, not a locked read-modify-write.
+template <class T, class D>
+void bump(std::atomic<T>& a, D d) noexcept {
+  a.store(a.load(kRelaxed) + static_cast<T>(d), kRelaxed);
+}
+
+std::atomic<std::uint64_t> g_instances{0};
+
+// A table's header takes one page of its own (mmap's granularity).
+constexpr std::size_t kTablePage = 4096;
+
+// The calling thread's table in the side table `instance` (there is one in a process; tests
+// make several, one after another, maybe at one address).
+struct LocalRef {
+  std::uint64_t instance;
+  void* table;  // SideTable::Table*
+  void* hint;   // the table where this thread last found another thread's block
+  bool exited;
+};
+constinit thread_local LocalRef t_local{};
+
+std::uintptr_t self_id() noexcept { return static_cast<std::uintptr_t>(pthread_self()); }
 
 }  // namespace
 
 void SpinLock::yield() noexcept { sched_yield(); }
 
+SideTable::SideTable() noexcept : instance_(g_instances.fetch_add(1, kRelaxed) + 1) {
+  exit_key_ok_ = pthread_key_create(&exit_key_, [](void* table) {
+                   static_cast<SideTable*>(table)->release_thread();
+                 }) == 0;
+  shared_ = new_table(kShared);
+}
+
 SideTable::~SideTable() {
-  for (Shard& s : shards_) {
-    unreserve(s.buckets, kMaxBuckets * sizeof(Bucket));
-    unreserve(s.overflow, kMaxOverflow * sizeof(Overflow));
+  if (exit_key_ok_) pthread_key_delete(exit_key_);
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr;) {
+    Table* next = t->next_table;
+    unreserve(t->buckets, kMaxBuckets * sizeof(Bucket));
+    unreserve(t->overflow, kMaxOverflow * sizeof(Overflow));
+    unreserve(t, sizeof(Table));
+    t = next;
   }
 }
 
-bool SideTable::ensure_shard(Shard& s) noexcept {
-  if (s.buckets) return true;
+SideTable::Table* SideTable::new_table(std::uintptr_t owner) noexcept {
+  void* mem = reserve_zeroed(sizeof(Table));
   auto* b = static_cast<Bucket*>(reserve_zeroed(kMaxBuckets * sizeof(Bucket)));
   auto* o = static_cast<Overflow*>(reserve_zeroed(kMaxOverflow * sizeof(Overflow)));
-  if (!b || !o) {
+  if (!mem || !b || !o) {
+    unreserve(mem, sizeof(Table));
     unreserve(b, kMaxBuckets * sizeof(Bucket));
     unreserve(o, kMaxOverflow * sizeof(Overflow));
-    return false;
+    return nullptr;
   }
-  s.buckets = b;
-  s.overflow = o;
-  s.low_size = 16;
-  s.split = 0;
-  return true;
+  auto* t = new (mem) Table;
+  t->buckets = b;
+  t->overflow = o;
+  t->owner.store(owner, kRelaxed);
+  std::lock_guard lock(registry_lock_);
+  t->next_table = tables_.load(kRelaxed);
+  tables_.store(t, std::memory_order_release);
+  return t;
+}
+
+// A new thread adopts an orphan (a table whose thread exited) before making a table.
+SideTable::Table* SideTable::acquire_table(std::uintptr_t self) noexcept {
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) {
+    if (t->owner.load(kRelaxed) != 0) continue;
+    std::lock_guard lock(t->lock);  // no remote eraser is inside it once we own it
+    std::uintptr_t orphan = 0;
+    if (t->owner.compare_exchange_strong(orphan, self, std::memory_order_acquire)) return t;
+  }
+  return new_table(self);
+}
+
+SideTable::Table* SideTable::local_table() noexcept {
+  LocalRef& l = t_local;
+  if (l.instance == instance_) [[likely]]
+    return static_cast<Table*>(l.exited ? shared_ : l.table);
+  Table* t = acquire_table(self_id());
+  if (t == nullptr) return nullptr;
+  l = LocalRef{instance_, t, nullptr, false};
+  if (exit_key_ok_) pthread_setspecific(exit_key_, this);
+  return t;
+}
+
+void SideTable::release_thread() noexcept {
+  LocalRef& l = t_local;
+  if (l.instance != instance_ || l.exited) return;
+  if (auto* t = static_cast<Table*>(l.table)) {
+    std::lock_guard lock(t->lock);
+    t->owner.store(0, std::memory_order_release);
+  }
+  l.table = shared_;
+  l.exited = true;
+}
+
+void SideTable::after_fork_in_child() noexcept {
+  const std::uintptr_t self = self_id();
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) {
+    const std::uintptr_t o = t->owner.load(kRelaxed);
+    if (o != kShared && o != self) t->owner.store(0, kRelaxed);
+  }
 }
 
 // Linear hashing: buckets below the split pointer have already been split and use one
 // more bit of the hash.
-std::size_t SideTable::bucket_index(const Shard& s, std::uint64_t hash) const noexcept {
-  std::size_t i = hash & (s.low_size - 1);
-  if (i < s.split) i = hash & (2 * s.low_size - 1);
+std::size_t SideTable::bucket_index(const Table& t, std::uint64_t hash) noexcept {
+  const std::size_t low = t.low_size.load(kRelaxed);
+  std::size_t i = hash & (low - 1);
+  if (i < t.split.load(kRelaxed)) i = hash & (2 * low - 1);
   return i;
 }
 
-std::uint32_t SideTable::new_overflow(Shard& s) noexcept {
+std::uint32_t SideTable::new_overflow(Table& t) noexcept {
   std::uint32_t link;
-  if (s.overflow_free != 0) {
-    link = s.overflow_free;
-    s.overflow_free = overflow_bucket(s, link)->next;
+  if (t.overflow_free != 0) {
+    link = t.overflow_free;
+    t.overflow_free = overflow_bucket(t, link)->next.load(kRelaxed);
   } else {
-    if (s.overflow_used == kMaxOverflow) return 0;
-    link = ++s.overflow_used;
+    const std::uint32_t used = t.overflow_used.load(kRelaxed);
+    if (used == kMaxOverflow) return 0;
+    link = used + 1;
+    t.overflow_used.store(link, kRelaxed);
   }
-  *overflow_bucket(s, link) = Overflow{};
-  ++s.overflow_live;
+  Overflow* o = overflow_bucket(t, link);
+  for (int w = 0; w < kOverflowWays; ++w) {
+    o->keys[w].store(0, kRelaxed);
+    o->vals[w].store(0, kRelaxed);
+  }
+  o->next.store(0, kRelaxed);
+  ++t.overflow_live;
   return link;
 }
 
-void SideTable::free_overflow(Shard& s, std::uint32_t link) noexcept {
-  overflow_bucket(s, link)->next = s.overflow_free;
-  s.overflow_free = link;
-  --s.overflow_live;
+void SideTable::free_overflow(Table& t, std::uint32_t link) noexcept {
+  overflow_bucket(t, link)->next.store(t.overflow_free, kRelaxed);
+  t.overflow_free = link;
+  --t.overflow_live;
 }
 
 // Visits every slot of a chain (empty ones too): f(key&, val&) returns true to stop.
 template <class F>
-void SideTable::for_each_entry(Shard& s, std::size_t bucket, F&& f) noexcept {
-  Bucket& b = s.buckets[bucket];
+void SideTable::for_each_entry(const Table& t, std::size_t bucket, F&& f) noexcept {
+  Bucket& b = t.buckets[bucket];
   for (int w = 0; w < kWays; ++w)
     if (f(b.keys[w], b.vals[w])) return;
-  for (std::uint32_t link = b.next; link != 0;) {
-    Overflow* o = overflow_bucket(s, link);
+  for (std::uint32_t link = b.next.load(std::memory_order_acquire); link != 0;) {
+    Overflow* o = overflow_bucket(t, link);
     for (int w = 0; w < kOverflowWays; ++w)
       if (f(o->keys[w], o->vals[w])) return;
-    link = o->next;
+    link = o->next.load(std::memory_order_acquire);
   }
 }
 
-bool SideTable::place(Shard& s, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
+// Owner (or lock holder) only. Safe beside a remote eraser: it fills only empty slots, and
+// publishes a new overflow bucket only once its entry is written.
+bool SideTable::place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
   bool placed = false;
-  for_each_entry(s, bucket, [&](std::uint64_t& k, std::uint32_t& v) {
-    if (k != 0) return false;
-    k = key;
-    v = val;
+  for_each_entry(t, bucket, [&](std::atomic<std::uint64_t>& k, std::atomic<std::uint32_t>& v) {
+    if (k.load(kRelaxed) != 0) return false;
+    v.store(val, kRelaxed);
+    k.store(key, std::memory_order_release);
     placed = true;
     return true;
   });
   if (placed) return true;
   // Chain full: prepend a fresh overflow bucket (order within a chain does not matter).
-  const std::uint32_t link = new_overflow(s);
+  const std::uint32_t link = new_overflow(t);
   if (link == 0) return false;
-  Overflow* o = overflow_bucket(s, link);
-  o->keys[0] = key;
-  o->vals[0] = val;
-  o->next = s.buckets[bucket].next;
-  s.buckets[bucket].next = link;
+  Overflow* o = overflow_bucket(t, link);
+  o->keys[0].store(key, kRelaxed);
+  o->vals[0].store(val, kRelaxed);
+  Bucket& b = t.buckets[bucket];
+  o->next.store(b.next.load(kRelaxed), kRelaxed);
+  b.next.store(link, std::memory_order_release);
   return true;
 }
 
-std::size_t SideTable::chain_overflow_count(Shard& s, std::size_t bucket) noexcept {
+std::size_t SideTable::chain_overflow_count(const Table& t, std::size_t bucket) noexcept {
   std::size_t n = 0;
-  for (std::uint32_t link = s.buckets[bucket].next; link != 0; link = overflow_bucket(s, link)->next) ++n;
+  for (std::uint32_t link = t.buckets[bucket].next.load(kRelaxed); link != 0;
+       link = overflow_bucket(t, link)->next.load(kRelaxed))
+    ++n;
   return n;
 }
 
-// Moves the entries of chain `from` that belong to its new sibling, then compacts.
-void SideTable::split_one(Shard& s) noexcept {
-  const std::size_t from = s.split;
-  const std::size_t to = from + s.low_size;
+// Under the table's lock: moves the entries of chain `from` that belong to its new
+// sibling, then compacts.
+void SideTable::split_one(Table& t) noexcept {
+  const std::size_t low = t.low_size.load(kRelaxed);
+  const std::size_t from = t.split.load(kRelaxed);
+  const std::size_t to = from + low;
   if (to >= kMaxBuckets) return;  // at the reservation's end: chains just get longer
   // Moving entries needs at most as many overflow buckets as the chain has entries
   // beyond one primary bucket; split only when they are surely available, or an entry
   // could end up where lookups will not look.
-  const std::size_t needed = chain_overflow_count(s, from) + 1;
-  const std::size_t spare = (kMaxOverflow - s.overflow_used) + (s.overflow_used - s.overflow_live);
+  const std::size_t needed = chain_overflow_count(t, from) + 1;
+  const std::size_t used = t.overflow_used.load(kRelaxed);
+  const std::size_t spare = (kMaxOverflow - used) + (used - t.overflow_live);
   if (spare < needed) return;
-  s.buckets[to] = Bucket{};
-  const std::size_t wide_mask = 2 * s.low_size - 1;
-  for_each_entry(s, from, [&](std::uint64_t& key, std::uint32_t& val) {
-    if (key != 0 && (mix64(address_bits(key)) & wide_mask) == to) {
-      place(s, to, key, val);  // cannot fail: overflow space was checked above
-      key = 0;
+  // Bucket `to` has never been used (the table only grows): it reads as zero.
+  const std::size_t wide_mask = 2 * low - 1;
+  for_each_entry(t, from, [&](std::atomic<std::uint64_t>& key, std::atomic<std::uint32_t>& val) {
+    const std::uint64_t k = key.load(kRelaxed);
+    if (k != 0 && (mix64(address_bits(k)) & wide_mask) == to) {
+      place(t, to, k, val.load(kRelaxed));  // cannot fail: overflow space was checked above
+      key.store(0, kRelaxed);
     }
     return false;
   });
-  if (++s.split == s.low_size) {
-    s.low_size *= 2;
-    s.split = 0;
+  if (from + 1 == low) {
+    t.low_size.store(2 * low, kRelaxed);
+    t.split.store(0, kRelaxed);
+  } else {
+    t.split.store(from + 1, kRelaxed);
   }
-  compact_chain(s, from);
+  compact_chain(t, from);
 }
 
-// Packs a chain's entries into its primary bucket first and frees the overflow buckets
-// that end up empty.
-void SideTable::compact_chain(Shard& s, std::size_t bucket) noexcept {
-  Bucket& b = s.buckets[bucket];
-  std::uint32_t link = b.next;
-  b.next = 0;
+// Under the table's lock: packs a chain's entries into its primary bucket first and frees
+// the overflow buckets that end up empty.
+void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
+  Bucket& b = t.buckets[bucket];
+  std::uint32_t link = b.next.load(kRelaxed);
+  b.next.store(0, kRelaxed);
   // Entries of the primary bucket stay; gather the overflow entries back in.
   while (link != 0) {
-    Overflow* o = overflow_bucket(s, link);
-    const std::uint32_t next = o->next;
+    Overflow* o = overflow_bucket(t, link);
+    const std::uint32_t next = o->next.load(kRelaxed);
     std::uint64_t keys[kOverflowWays];
     std::uint32_t vals[kOverflowWays];
     for (int w = 0; w < kOverflowWays; ++w) {
-      keys[w] = o->keys[w];
-      vals[w] = o->vals[w];
+      keys[w] = o->keys[w].load(kRelaxed);
+      vals[w] = o->vals[w].load(kRelaxed);
     }
-    free_overflow(s, link);
+    free_overflow(t, link);
     for (int w = 0; w < kOverflowWays; ++w)
-      if (keys[w] != 0) place(s, bucket, keys[w], vals[w]);  // reuses the freed buckets
+      if (keys[w] != 0) place(t, bucket, keys[w], vals[w]);  // reuses the freed buckets
     link = next;
   }
 }
 
+bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std::uint32_t val,
+                            bool locked) noexcept {
+  if (!place(t, bucket_index(t, hash), key, val)) return false;
+  bump(t.inserted, 1);
+  // Split when entries exceed 1.2x the primary buckets' slots: the overflow chains take
+  // the rest. Measured: 14.7-15.4 bytes per live block (tests/collector/side_table_test).
+  const std::uint64_t entries =
+      t.inserted.load(kRelaxed) - t.local_erased.load(kRelaxed) - t.remote_erased.load(kRelaxed);
+  const std::size_t capacity = (t.low_size.load(kRelaxed) + t.split.load(kRelaxed)) * kWays;
+  if (entries * 5 > capacity * 6) [[unlikely]] {
+    if (locked) {
+      split_one(t);
+    } else {
+      std::lock_guard lock(t.lock);  // remote erasers must not walk a chain being split
+      split_one(t);
+    }
+  }
+  return true;
+}
+
 bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
   if (address == 0 || address >= kMaxAddress || (address & 7) != 0 || owner.slot > kMaxSlot) return false;
+  Table* t = local_table();
+  if (t == nullptr) return false;
   std::uint32_t val;
   if (owner.size >= kHugeSize) {
     if (!huge_insert(address, owner.size)) return false;
@@ -172,15 +293,34 @@ bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
   const std::uint64_t addr_bits = address >> 3;
   const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
   const std::uint64_t hash = mix64(addr_bits);
-  Shard& s = shards_[hash >> (64 - kShardBits)];
-  std::lock_guard lock(s.lock);
-  if (!ensure_shard(s)) return false;
-  if (!place(s, bucket_index(s, hash), key, val)) return false;
-  ++s.entries;
-  // Split when entries exceed 1.2x the primary buckets' slots: the overflow chains take
-  // the rest. Measured: 14.7-15.4 bytes per live block (tests/collector/side_table_test).
-  const std::size_t capacity = (s.low_size + s.split) * kWays;
-  if (s.entries * 5 > capacity * 6) split_one(s);
+  if (t == shared_) {
+    std::lock_guard lock(t->lock);
+    return insert_into(*t, hash, key, val, true);
+  }
+  return insert_into(*t, hash, key, val, false);
+}
+
+// Finds and clears one entry. The caller is the table's owner or holds its lock.
+bool SideTable::take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
+                     std::uint32_t* val) noexcept {
+  bool found = false;
+  for_each_entry(t, bucket_index(t, hash), [&](std::atomic<std::uint64_t>& k, std::atomic<std::uint32_t>& v) {
+    const std::uint64_t kk = k.load(std::memory_order_acquire);
+    if (kk == 0 || address_bits(kk) != addr_bits) return false;
+    *key = kk;
+    *val = v.load(kRelaxed);
+    k.store(0, kRelaxed);
+    found = true;
+    return true;
+  });
+  return found;
+}
+
+bool SideTable::take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
+                            std::uint32_t* val) noexcept {
+  std::lock_guard lock(t.lock);
+  if (!take(t, hash, addr_bits, key, val)) return false;
+  bump(t.remote_erased, 1);
   return true;
 }
 
@@ -188,22 +328,32 @@ bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
   if (address == 0 || address >= kMaxAddress || (address & 7) != 0) return false;
   const std::uint64_t addr_bits = address >> 3;
   const std::uint64_t hash = mix64(addr_bits);
-  Shard& s = shards_[hash >> (64 - kShardBits)];
   std::uint64_t key = 0;
   std::uint32_t val = 0;
-  {
-    std::lock_guard lock(s.lock);
-    if (!s.buckets) return false;
-    for_each_entry(s, bucket_index(s, hash), [&](std::uint64_t& k, std::uint32_t& v) {
-      if (k == 0 || address_bits(k) != addr_bits) return false;
-      key = k;
-      val = v;
-      k = 0;
-      return true;
-    });
-    if (key == 0) return false;
-    --s.entries;
+  LocalRef& l = t_local;
+  const bool here = l.instance == instance_;
+  auto* mine = here && !l.exited ? static_cast<Table*>(l.table) : nullptr;
+  bool found = false;
+  if (mine != nullptr && take(*mine, hash, addr_bits, &key, &val)) {
+    bump(mine->local_erased, 1);
+    found = true;
+  } else {
+    // Another thread's block (or an exited thread's): the table that held the last one
+    // first, then every table.
+    auto* hint = here ? static_cast<Table*>(l.hint) : nullptr;
+    if (hint != nullptr && hint != mine && take_remote(*hint, hash, addr_bits, &key, &val)) {
+      found = true;
+    } else {
+      for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr && !found; t = t->next_table) {
+        if (t == mine || t == hint) continue;
+        if (take_remote(*t, hash, addr_bits, &key, &val)) {
+          found = true;
+          if (here) l.hint = t;
+        }
+      }
+    }
   }
+  if (!found) return false;
   owner->slot = static_cast<std::uint32_t>(key & kSlotMask);
   owner->sampled = (val & 0x80000000u) != 0;
   const std::uint64_t size = val & 0x7fffffffu;
@@ -234,33 +384,39 @@ std::uint64_t SideTable::huge_take(std::uintptr_t address) noexcept {
   return 0;
 }
 
+// Statistics are read off the hook path from counters their writers update one at a
+// time, so a figure taken while threads allocate is momentary, never torn.
 std::size_t SideTable::live_entries() const noexcept {
-  std::size_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard lock(s.lock);  // statistics are read off the hook path, under the shard's lock
-    n += s.entries;
-  }
+  std::uint64_t n = 0;
+  for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table)
+    n += t->inserted.load(kRelaxed) - t->local_erased.load(kRelaxed) - t->remote_erased.load(kRelaxed);
   return n;
 }
 
 std::size_t SideTable::committed_bytes() const noexcept {
   std::size_t bytes = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard lock(s.lock);
-    if (!s.buckets) continue;
-    bytes += (s.low_size + s.split) * sizeof(Bucket) + std::size_t{s.overflow_used} * sizeof(Overflow);
-  }
+  for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table)
+    bytes += kTablePage + (t->low_size.load(kRelaxed) + t->split.load(kRelaxed)) * sizeof(Bucket) +
+             std::size_t{t->overflow_used.load(kRelaxed)} * sizeof(Overflow);
   return bytes;
 }
 
+std::size_t SideTable::table_count() const noexcept {
+  std::size_t n = 0;
+  for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) ++n;
+  return n;
+}
+
 void SideTable::lock_all() noexcept {
-  for (Shard& s : shards_) s.lock.lock();
+  registry_lock_.lock();
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) t->lock.lock();
   huge_lock_.lock();
 }
 
 void SideTable::unlock_all() noexcept {
   huge_lock_.unlock();
-  for (Shard& s : shards_) s.lock.unlock();
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) t->lock.unlock();
+  registry_lock_.unlock();
 }
 
 }  // namespace ctxheap::collector
