@@ -258,14 +258,12 @@ void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
   }
 }
 
-bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std::uint32_t val,
-                            bool locked) noexcept {
-  if (!place(t, bucket_index(t, hash), key, val)) return false;
-  bump(t.inserted, 1);
-  // Split when entries exceed 1.2x the primary buckets' slots: the overflow chains take
-  // the rest. Measured: 14.7-15.4 bytes per live block (tests/collector/side_table_test).
-  const std::uint64_t entries =
-      t.inserted.load(kRelaxed) - t.local_erased.load(kRelaxed) - t.remote_erased.load(kRelaxed);
+// After an entry went in: the table splits one bucket once entries exceed 1.2x the
+// primary buckets' slots (the overflow chains take the rest). Measured: 14.7-15.4 bytes
+// per live block (tests/collector/side_table_test).
+void SideTable::note_inserted(Table& t, bool locked) noexcept {
+  bump(t.owner_live, 1);
+  const std::uint64_t entries = t.owner_live.load(kRelaxed) - t.remote_erased.load(kRelaxed);
   const std::size_t capacity = (t.low_size.load(kRelaxed) + t.split.load(kRelaxed)) * kWays;
   if (entries * 5 > capacity * 6) [[unlikely]] {
     if (locked) {
@@ -275,11 +273,41 @@ bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std
       split_one(t);
     }
   }
+}
+
+bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std::uint32_t val,
+                            bool locked) noexcept {
+  if (!place(t, bucket_index(t, hash), key, val)) return false;
+  note_inserted(t, locked);
   return true;
 }
 
+// The common case inline: the thread's own table, a free slot in the primary bucket.
 bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
-  if (address == 0 || address >= kMaxAddress || (address & 7) != 0 || owner.slot > kMaxSlot) return false;
+  if (address == 0 || address >= kMaxAddress || (address & 7) != 0 || owner.slot > kMaxSlot) [[unlikely]]
+    return false;
+  const LocalRef& l = t_local;
+  if (l.instance != instance_ || l.exited || owner.size >= kHugeSize) [[unlikely]] return insert_slow(address, owner);
+  Table& t = *static_cast<Table*>(l.table);
+  const std::uint64_t addr_bits = address >> 3;
+  const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
+  const std::uint32_t val = static_cast<std::uint32_t>(owner.size) | (owner.sampled ? 0x80000000u : 0u);
+  const std::size_t bucket = bucket_index(t, mix64(addr_bits));
+  Bucket& b = t.buckets[bucket];
+  int w = 0;
+  while (w < kWays && b.keys[w].load(kRelaxed) != 0) ++w;
+  if (w < kWays) {
+    b.vals[w].store(val, kRelaxed);
+    b.keys[w].store(key, std::memory_order_release);
+  } else if (!place(t, bucket, key, val)) {
+    return false;
+  }
+  note_inserted(t, false);
+  return true;
+}
+
+// A thread's first insert, inserts after its exit, and blocks of 2 GiB or more.
+bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept {
   Table* t = local_table();
   if (t == nullptr) return false;
   std::uint32_t val;
@@ -298,6 +326,15 @@ bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
     return insert_into(*t, hash, key, val, true);
   }
   return insert_into(*t, hash, key, val, false);
+}
+
+[[gnu::always_inline]] inline bool SideTable::decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner,
+                       SideTable& st) noexcept {
+  owner->slot = static_cast<std::uint32_t>(key & kSlotMask);
+  owner->sampled = (val & 0x80000000u) != 0;
+  const std::uint64_t size = val & 0x7fffffffu;
+  owner->size = size == kHugeSize ? st.huge_take(address) : size;
+  return true;
 }
 
 // Finds and clears one entry. The caller is the table's owner or holds its lock.
@@ -324,41 +361,52 @@ bool SideTable::take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bit
   return true;
 }
 
+// The common case inline: the block is in the primary bucket of the thread's own table.
 bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
-  if (address == 0 || address >= kMaxAddress || (address & 7) != 0) return false;
-  const std::uint64_t addr_bits = address >> 3;
+  if (address == 0 || address >= kMaxAddress || (address & 7) != 0) [[unlikely]] return false;
+  const std::uint64_t addr_bits = address >> 3;  // never 0, so never an empty key's
   const std::uint64_t hash = mix64(addr_bits);
+  const LocalRef& l = t_local;
+  if (l.instance == instance_ && !l.exited) [[likely]] {
+    Table& t = *static_cast<Table*>(l.table);
+    Bucket& b = t.buckets[bucket_index(t, hash)];
+    for (int w = 0; w < kWays; ++w) {
+      const std::uint64_t k = b.keys[w].load(kRelaxed);
+      if (address_bits(k) == addr_bits) {
+        const std::uint32_t v = b.vals[w].load(kRelaxed);
+        b.keys[w].store(0, kRelaxed);
+        bump(t.owner_live, -1);
+        return decode(address, k, v, owner, *this);
+      }
+    }
+  }
+  return erase_elsewhere(address, hash, addr_bits, owner);
+}
+
+// The block is in an overflow bucket of this thread's table, or in another thread's table
+// (or an exited thread's): the table that held the last such block first, then every table.
+bool SideTable::erase_elsewhere(std::uintptr_t address, std::uint64_t hash, std::uint64_t addr_bits,
+                                Owner* owner) noexcept {
   std::uint64_t key = 0;
   std::uint32_t val = 0;
   LocalRef& l = t_local;
   const bool here = l.instance == instance_;
   auto* mine = here && !l.exited ? static_cast<Table*>(l.table) : nullptr;
-  bool found = false;
   if (mine != nullptr && take(*mine, hash, addr_bits, &key, &val)) {
-    bump(mine->local_erased, 1);
-    found = true;
-  } else {
-    // Another thread's block (or an exited thread's): the table that held the last one
-    // first, then every table.
-    auto* hint = here ? static_cast<Table*>(l.hint) : nullptr;
-    if (hint != nullptr && hint != mine && take_remote(*hint, hash, addr_bits, &key, &val)) {
-      found = true;
-    } else {
-      for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr && !found; t = t->next_table) {
-        if (t == mine || t == hint) continue;
-        if (take_remote(*t, hash, addr_bits, &key, &val)) {
-          found = true;
-          if (here) l.hint = t;
-        }
-      }
+    bump(mine->owner_live, -1);
+    return decode(address, key, val, owner, *this);
+  }
+  auto* hint = here ? static_cast<Table*>(l.hint) : nullptr;
+  if (hint != nullptr && hint != mine && take_remote(*hint, hash, addr_bits, &key, &val))
+    return decode(address, key, val, owner, *this);
+  for (Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table) {
+    if (t == mine || t == hint) continue;
+    if (take_remote(*t, hash, addr_bits, &key, &val)) {
+      if (here) l.hint = t;
+      return decode(address, key, val, owner, *this);
     }
   }
-  if (!found) return false;
-  owner->slot = static_cast<std::uint32_t>(key & kSlotMask);
-  owner->sampled = (val & 0x80000000u) != 0;
-  const std::uint64_t size = val & 0x7fffffffu;
-  owner->size = size == kHugeSize ? huge_take(address) : size;
-  return true;
+  return false;
 }
 
 bool SideTable::huge_insert(std::uintptr_t address, std::uint64_t size) noexcept {
@@ -389,7 +437,7 @@ std::uint64_t SideTable::huge_take(std::uintptr_t address) noexcept {
 std::size_t SideTable::live_entries() const noexcept {
   std::uint64_t n = 0;
   for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table)
-    n += t->inserted.load(kRelaxed) - t->local_erased.load(kRelaxed) - t->remote_erased.load(kRelaxed);
+    n += t->owner_live.load(kRelaxed) - t->remote_erased.load(kRelaxed);
   return n;
 }
 

@@ -100,8 +100,7 @@ class SideTable {
     // Written by the owner (or under lock when there is none), read by statistics.
     alignas(64) std::atomic<std::size_t> low_size{16};  // 2^level
     std::atomic<std::size_t> split{0};                  // next bucket to split
-    std::atomic<std::uint64_t> inserted{0};
-    std::atomic<std::uint64_t> local_erased{0};
+    std::atomic<std::uint64_t> owner_live{0};  // inserted minus erased by the owner (or under lock)
     std::atomic<std::uint32_t> overflow_used{0};  // high-water mark in the pool
     std::uint32_t overflow_free = 0;              // free list head (1 + index), 0 = none
     std::uint32_t overflow_live = 0;
@@ -116,6 +115,10 @@ class SideTable {
   Table* acquire_table(std::uintptr_t self) noexcept;
   Table* new_table(std::uintptr_t owner) noexcept;
   bool insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std::uint32_t val, bool locked) noexcept;
+  bool insert_slow(std::uintptr_t address, const Owner& owner) noexcept;
+  bool erase_elsewhere(std::uintptr_t address, std::uint64_t hash, std::uint64_t addr_bits, Owner* owner) noexcept;
+  static void note_inserted(Table& t, bool locked) noexcept;
+  static bool decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner, SideTable& st) noexcept;
   static bool take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                    std::uint32_t* val) noexcept;
   bool take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
