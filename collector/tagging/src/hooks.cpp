@@ -73,9 +73,9 @@ NoContextStripe& stripe(State& s, ThreadState& t) noexcept {
   return s.no_context[t.stripe];
 }
 
-// Sampled-only mode: a countdown per allocation; only sampled blocks are remembered.
+// Sampled-only mode, once the thread's countdown ran out: only sampled blocks are
+// remembered.
 [[gnu::noinline]] void on_new_sampled_only(State& s, ThreadState& t, const void* ptr, std::size_t size) noexcept {
-  if (t.internal || (t.bytes_until_sample -= static_cast<std::int64_t>(size)) >= 0) return;
   t.in_hook = true;
   const ContextId id = current_charge_id();
   if (sample_slow(s, t, id, ptr, size)) {
@@ -91,7 +91,8 @@ void on_new(const void* ptr, std::size_t size) {
   State* s = g_state;
   if (ptr == nullptr || s == nullptr) return;
   if (!s->exact) {
-    if (!t.in_hook) on_new_sampled_only(*s, t, ptr, size);
+    if ((t.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0 && !t.in_hook && !t.internal) [[unlikely]]
+      on_new_sampled_only(*s, t, ptr, size);
     return;
   }
   if (t.in_hook) [[unlikely]] {
