@@ -14,6 +14,15 @@ constexpr auto kRelaxed = std::memory_order_relaxed;
 
 std::uint64_t address_bits(std::uint64_t key) noexcept { return key >> kSlotBits; }
 
+// Bucket hash of an address (>> 3): a multiply by an odd constant, then the high half folded
+// into the low bits that linear hashing uses. Three instructions on the hook path, against
+// murmur's nine; spread enough for allocator addresses (tests/collector/side_table_test
+// holds the memory budget with strided addresses).
+std::uint64_t table_hash(std::uint64_t addr_bits) noexcept {
+  const std::uint64_t h = addr_bits * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 32);
+}
+
 /// Single-writer increment: a load and a store, not a locked read-modify-write.
 template <class T, class D>
 void bump(std::atomic<T>& a, D d) noexcept {
@@ -173,22 +182,35 @@ void SideTable::for_each_entry(const Table& t, std::size_t bucket, F&& f) noexce
 // Owner (or lock holder) only. Safe beside a remote eraser: it fills only empty slots, and
 // publishes a new overflow bucket only once its entry is written.
 bool SideTable::place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
-  bool placed = false;
-  for_each_entry(t, bucket, [&](std::atomic<std::uint64_t>& k, std::atomic<std::uint32_t>& v) {
-    if (k.load(kRelaxed) != 0) return false;
-    v.store(val, kRelaxed);
-    k.store(key, std::memory_order_release);
-    placed = true;
+  Bucket& b = t.buckets[bucket];
+  for (int w = 0; w < kWays; ++w) {
+    if (b.keys[w].load(kRelaxed) != 0) continue;
+    b.vals[w].store(val, kRelaxed);
+    b.keys[w].store(key, std::memory_order_release);
     return true;
-  });
-  if (placed) return true;
-  // Chain full: prepend a fresh overflow bucket (order within a chain does not matter).
+  }
+  return place_in_chain(t, bucket, key, val);
+}
+
+// The primary bucket is full: a free slot in its overflow chain, or a fresh overflow
+// bucket prepended to the chain (order within a chain does not matter).
+bool SideTable::place_in_chain(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
+  Bucket& b = t.buckets[bucket];
+  for (std::uint32_t link = b.next.load(kRelaxed); link != 0;) {
+    Overflow* o = overflow_bucket(t, link);
+    for (int w = 0; w < kOverflowWays; ++w) {
+      if (o->keys[w].load(kRelaxed) != 0) continue;
+      o->vals[w].store(val, kRelaxed);
+      o->keys[w].store(key, std::memory_order_release);
+      return true;
+    }
+    link = o->next.load(kRelaxed);
+  }
   const std::uint32_t link = new_overflow(t);
   if (link == 0) return false;
   Overflow* o = overflow_bucket(t, link);
   o->keys[0].store(key, kRelaxed);
   o->vals[0].store(val, kRelaxed);
-  Bucket& b = t.buckets[bucket];
   o->next.store(b.next.load(kRelaxed), kRelaxed);
   b.next.store(link, std::memory_order_release);
   return true;
@@ -220,7 +242,7 @@ void SideTable::split_one(Table& t) noexcept {
   const std::size_t wide_mask = 2 * low - 1;
   for_each_entry(t, from, [&](std::atomic<std::uint64_t>& key, std::atomic<std::uint32_t>& val) {
     const std::uint64_t k = key.load(kRelaxed);
-    if (k != 0 && (mix64(address_bits(k)) & wide_mask) == to) {
+    if (k != 0 && (table_hash(address_bits(k)) & wide_mask) == to) {
       place(t, to, k, val.load(kRelaxed));  // cannot fail: overflow space was checked above
       key.store(0, kRelaxed);
     }
@@ -261,17 +283,19 @@ void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
 // After an entry went in: the table splits one bucket once entries exceed 1.2x the
 // primary buckets' slots (the overflow chains take the rest). Measured: 14.7-15.4 bytes
 // per live block (tests/collector/side_table_test).
-void SideTable::note_inserted(Table& t, bool locked) noexcept {
+[[gnu::always_inline]] inline void SideTable::note_inserted(Table& t, bool locked) noexcept {
   bump(t.owner_live, 1);
   const std::uint64_t entries = t.owner_live.load(kRelaxed) - t.remote_erased.load(kRelaxed);
   const std::size_t capacity = (t.low_size.load(kRelaxed) + t.split.load(kRelaxed)) * kWays;
-  if (entries * 5 > capacity * 6) [[unlikely]] {
-    if (locked) {
-      split_one(t);
-    } else {
-      std::lock_guard lock(t.lock);  // remote erasers must not walk a chain being split
-      split_one(t);
-    }
+  if (entries * 5 > capacity * 6) [[unlikely]] grow(t, locked);
+}
+
+[[gnu::noinline]] void SideTable::grow(Table& t, bool locked) noexcept {
+  if (locked) {
+    split_one(t);
+  } else {
+    std::lock_guard lock(t.lock);  // remote erasers must not walk a chain being split
+    split_one(t);
   }
 }
 
@@ -292,14 +316,14 @@ bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
   const std::uint64_t addr_bits = address >> 3;
   const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
   const std::uint32_t val = static_cast<std::uint32_t>(owner.size) | (owner.sampled ? 0x80000000u : 0u);
-  const std::size_t bucket = bucket_index(t, mix64(addr_bits));
+  const std::size_t bucket = bucket_index(t, table_hash(addr_bits));
   Bucket& b = t.buckets[bucket];
   int w = 0;
   while (w < kWays && b.keys[w].load(kRelaxed) != 0) ++w;
   if (w < kWays) {
     b.vals[w].store(val, kRelaxed);
     b.keys[w].store(key, std::memory_order_release);
-  } else if (!place(t, bucket, key, val)) {
+  } else if (!place_in_chain(t, bucket, key, val)) {
     return false;
   }
   note_inserted(t, false);
@@ -320,7 +344,7 @@ bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept
   if (owner.sampled) val |= 0x80000000u;
   const std::uint64_t addr_bits = address >> 3;
   const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
-  const std::uint64_t hash = mix64(addr_bits);
+  const std::uint64_t hash = table_hash(addr_bits);
   if (t == shared_) {
     std::lock_guard lock(t->lock);
     return insert_into(*t, hash, key, val, true);
@@ -365,7 +389,7 @@ bool SideTable::take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bit
 bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
   if (address == 0 || address >= kMaxAddress || (address & 7) != 0) [[unlikely]] return false;
   const std::uint64_t addr_bits = address >> 3;  // never 0, so never an empty key's
-  const std::uint64_t hash = mix64(addr_bits);
+  const std::uint64_t hash = table_hash(addr_bits);
   const LocalRef& l = t_local;
   if (l.instance == instance_ && !l.exited) [[likely]] {
     Table& t = *static_cast<Table*>(l.table);
@@ -379,23 +403,32 @@ bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
         return decode(address, k, v, owner, *this);
       }
     }
+    for (std::uint32_t link = b.next.load(kRelaxed); link != 0;) {
+      Overflow* o = overflow_bucket(t, link);
+      for (int w = 0; w < kOverflowWays; ++w) {
+        const std::uint64_t k = o->keys[w].load(kRelaxed);
+        if (address_bits(k) == addr_bits) {
+          const std::uint32_t v = o->vals[w].load(kRelaxed);
+          o->keys[w].store(0, kRelaxed);
+          bump(t.owner_live, -1);
+          return decode(address, k, v, owner, *this);
+        }
+      }
+      link = o->next.load(kRelaxed);
+    }
   }
   return erase_elsewhere(address, hash, addr_bits, owner);
 }
 
-// The block is in an overflow bucket of this thread's table, or in another thread's table
-// (or an exited thread's): the table that held the last such block first, then every table.
+// The block is not in this thread's table: it is in another thread's (or an exited
+// thread's). The table that held the last such block first, then every table.
 bool SideTable::erase_elsewhere(std::uintptr_t address, std::uint64_t hash, std::uint64_t addr_bits,
                                 Owner* owner) noexcept {
   std::uint64_t key = 0;
   std::uint32_t val = 0;
   LocalRef& l = t_local;
   const bool here = l.instance == instance_;
-  auto* mine = here && !l.exited ? static_cast<Table*>(l.table) : nullptr;
-  if (mine != nullptr && take(*mine, hash, addr_bits, &key, &val)) {
-    bump(mine->owner_live, -1);
-    return decode(address, key, val, owner, *this);
-  }
+  auto* mine = here && !l.exited ? static_cast<Table*>(l.table) : nullptr;  // searched already
   auto* hint = here ? static_cast<Table*>(l.hint) : nullptr;
   if (hint != nullptr && hint != mine && take_remote(*hint, hash, addr_bits, &key, &val))
     return decode(address, key, val, owner, *this);

@@ -118,6 +118,7 @@ class SideTable {
   bool insert_slow(std::uintptr_t address, const Owner& owner) noexcept;
   bool erase_elsewhere(std::uintptr_t address, std::uint64_t hash, std::uint64_t addr_bits, Owner* owner) noexcept;
   static void note_inserted(Table& t, bool locked) noexcept;
+  static void grow(Table& t, bool locked) noexcept;
   static bool decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner, SideTable& st) noexcept;
   static bool take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                    std::uint32_t* val) noexcept;
@@ -131,6 +132,7 @@ class SideTable {
   static std::uint32_t new_overflow(Table& t) noexcept;
   static void free_overflow(Table& t, std::uint32_t link) noexcept;
   static bool place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept;
+  static bool place_in_chain(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept;
   static void split_one(Table& t) noexcept;
   static void compact_chain(Table& t, std::size_t bucket) noexcept;
   static std::size_t chain_overflow_count(const Table& t, std::size_t bucket) noexcept;
