@@ -181,15 +181,32 @@ void SideTable::for_each_entry(const Table& t, std::size_t bucket, F&& f) noexce
 
 // Owner (or lock holder) only. Safe beside a remote eraser: it fills only empty slots, and
 // publishes a new overflow bucket only once its entry is written.
+void SideTable::rebuild_used(Bucket& b) noexcept {
+  std::uint32_t m = 0;
+  for (int w = 0; w < kWays; ++w)
+    if (b.keys[w].load(kRelaxed) != 0) m |= 1u << w;
+  b.used = m;
+}
+
+// A free way of a primary bucket from its bitmap, or -1. Bits go stale only when other
+// threads erased from this table: then a bucket that looks full is rescanned.
+[[gnu::always_inline]] inline int SideTable::free_way(const Table& t, Bucket& b) noexcept {
+  if (b.used == kAllWays) [[unlikely]] {
+    if (t.remote_erased.load(kRelaxed) == 0) return -1;
+    rebuild_used(b);
+    if (b.used == kAllWays) return -1;
+  }
+  return __builtin_ctz(~b.used);
+}
+
 bool SideTable::place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
   Bucket& b = t.buckets[bucket];
-  for (int w = 0; w < kWays; ++w) {
-    if (b.keys[w].load(kRelaxed) != 0) continue;
-    b.vals[w].store(val, kRelaxed);
-    b.keys[w].store(key, std::memory_order_release);
-    return true;
-  }
-  return place_in_chain(t, bucket, key, val);
+  const int w = free_way(t, b);
+  if (w < 0) return place_in_chain(t, bucket, key, val);
+  b.vals[w].store(val, kRelaxed);
+  b.keys[w].store(key, std::memory_order_release);
+  b.used |= 1u << w;
+  return true;
 }
 
 // The primary bucket is full: a free slot in its overflow chain, or a fresh overflow
@@ -205,6 +222,10 @@ bool SideTable::place_in_chain(Table& t, std::size_t bucket, std::uint64_t key, 
       return true;
     }
     link = o->next.load(kRelaxed);
+  }
+  if (t.overflow_free == 0) [[unlikely]] {
+    const std::uint32_t emptied = t.remote_emptied.load(kRelaxed);
+    if (emptied != 0 && emptied * 8 >= t.overflow_live) sweep_emptied(t);
   }
   const std::uint32_t link = new_overflow(t);
   if (link == 0) return false;
@@ -248,6 +269,7 @@ void SideTable::split_one(Table& t) noexcept {
     }
     return false;
   });
+  rebuild_used(t.buckets[from]);
   if (from + 1 == low) {
     t.low_size.store(2 * low, kRelaxed);
     t.split.store(0, kRelaxed);
@@ -318,11 +340,11 @@ bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
   const std::uint32_t val = static_cast<std::uint32_t>(owner.size) | (owner.sampled ? 0x80000000u : 0u);
   const std::size_t bucket = bucket_index(t, table_hash(addr_bits));
   Bucket& b = t.buckets[bucket];
-  int w = 0;
-  while (w < kWays && b.keys[w].load(kRelaxed) != 0) ++w;
-  if (w < kWays) {
+  const int w = free_way(t, b);
+  if (w >= 0) {
     b.vals[w].store(val, kRelaxed);
     b.keys[w].store(key, std::memory_order_release);
+    b.used |= 1u << w;
   } else if (!place_in_chain(t, bucket, key, val)) {
     return false;
   }
@@ -361,20 +383,75 @@ bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept
   return true;
 }
 
-// Finds and clears one entry. The caller is the table's owner or holds its lock.
+// Finds and clears one entry of another thread's table, under its lock. An overflow bucket
+// it empties is left linked and counted, for the owner to sweep.
 bool SideTable::take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                      std::uint32_t* val) noexcept {
-  bool found = false;
-  for_each_entry(t, bucket_index(t, hash), [&](std::atomic<std::uint64_t>& k, std::atomic<std::uint32_t>& v) {
-    const std::uint64_t kk = k.load(std::memory_order_acquire);
-    if (kk == 0 || address_bits(kk) != addr_bits) return false;
-    *key = kk;
-    *val = v.load(kRelaxed);
-    k.store(0, kRelaxed);
-    found = true;
+  const std::size_t bucket = bucket_index(t, hash);
+  Bucket& b = t.buckets[bucket];
+  for (int w = 0; w < kWays; ++w) {
+    const std::uint64_t k = b.keys[w].load(std::memory_order_acquire);
+    if (address_bits(k) != addr_bits) continue;
+    *key = k;
+    *val = b.vals[w].load(kRelaxed);
+    b.keys[w].store(0, kRelaxed);
     return true;
-  });
-  return found;
+  }
+  for (std::uint32_t link = b.next.load(std::memory_order_acquire); link != 0;) {
+    Overflow* o = overflow_bucket(t, link);
+    for (int w = 0; w < kOverflowWays; ++w) {
+      const std::uint64_t k = o->keys[w].load(std::memory_order_acquire);
+      if (address_bits(k) != addr_bits) continue;
+      *key = k;
+      *val = o->vals[w].load(kRelaxed);
+      o->keys[w].store(0, kRelaxed);
+      bool empty = true;
+      for (int e = 0; e < kOverflowWays; ++e) empty = empty && o->keys[e].load(kRelaxed) == 0;
+      if (empty) bump(t.remote_emptied, 1);
+      return true;
+    }
+    link = o->next.load(std::memory_order_acquire);
+  }
+  return false;
+}
+
+// Under the table's lock: unlinks the empty overflow buckets of a chain and frees them for
+// any chain to reuse, so churn does not leave empty buckets behind.
+void SideTable::unlink_empty_locked(Table& t, std::size_t bucket) noexcept {
+  std::atomic<std::uint32_t>* prev = &t.buckets[bucket].next;
+  for (std::uint32_t link = prev->load(kRelaxed); link != 0;) {
+    Overflow* o = overflow_bucket(t, link);
+    const std::uint32_t next = o->next.load(kRelaxed);
+    bool empty = true;
+    for (int w = 0; w < kOverflowWays; ++w) empty = empty && o->keys[w].load(kRelaxed) == 0;
+    if (empty) {
+      prev->store(next, std::memory_order_release);
+      free_overflow(t, link);
+    } else {
+      prev = &o->next;
+    }
+    link = next;
+  }
+}
+
+// The owner emptied an overflow bucket: unlink it (under the lock, since other threads'
+// erasers may be walking the chain).
+[[gnu::noinline]] void SideTable::unlink_empty(Table& t, std::size_t bucket) noexcept {
+  std::lock_guard lock(t.lock);
+  unlink_empty_locked(t, bucket);
+}
+
+// The owner is about to take a never-used overflow bucket while other threads' frees have
+// emptied at least an eighth of those in use: unlink every empty one (a pass over the
+// table, paid for by the buckets it frees). Best effort: skipped while the lock is held (a
+// split, or a table every thread inserts into under its lock).
+[[gnu::noinline]] void SideTable::sweep_emptied(Table& t) noexcept {
+  if (!t.lock.try_lock()) return;
+  const std::size_t buckets = t.low_size.load(kRelaxed) + t.split.load(kRelaxed);
+  for (std::size_t b = 0; b < buckets; ++b)
+    if (t.buckets[b].next.load(kRelaxed) != 0) unlink_empty_locked(t, b);
+  t.remote_emptied.store(0, kRelaxed);
+  t.lock.unlock();
 }
 
 bool SideTable::take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
@@ -393,12 +470,15 @@ bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
   const LocalRef& l = t_local;
   if (l.instance == instance_ && !l.exited) [[likely]] {
     Table& t = *static_cast<Table*>(l.table);
-    Bucket& b = t.buckets[bucket_index(t, hash)];
+    const std::size_t bucket = bucket_index(t, hash);
+    Bucket& b = t.buckets[bucket];
+#pragma GCC unroll 10
     for (int w = 0; w < kWays; ++w) {
       const std::uint64_t k = b.keys[w].load(kRelaxed);
       if (address_bits(k) == addr_bits) {
         const std::uint32_t v = b.vals[w].load(kRelaxed);
         b.keys[w].store(0, kRelaxed);
+        b.used &= ~(1u << w);
         bump(t.owner_live, -1);
         return decode(address, k, v, owner, *this);
       }
@@ -411,6 +491,8 @@ bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
           const std::uint32_t v = o->vals[w].load(kRelaxed);
           o->keys[w].store(0, kRelaxed);
           bump(t.owner_live, -1);
+          static_assert(kOverflowWays == 2);  // the other way of this bucket is w ^ 1
+          if (o->keys[w ^ 1].load(kRelaxed) == 0) unlink_empty(t, bucket);
           return decode(address, k, v, owner, *this);
         }
       }

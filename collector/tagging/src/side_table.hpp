@@ -77,9 +77,13 @@ class SideTable {
     std::atomic<std::uint64_t> keys[kWays];  // (address >> 3) << 20 | slot; 0 = empty
     std::atomic<std::uint32_t> vals[kWays];  // size (31 bits) | sampled << 31
     std::atomic<std::uint32_t> next;         // 1 + index of the first overflow bucket, 0 = none
-    std::uint32_t unused;
+    // Ways holding a key, kept by whoever fills slots (the owner, or a lock holder where
+    // there is none). A remote eraser leaves its bit set; a set bit over an empty slot
+    // only costs a rescan, a clear bit is always an empty slot.
+    std::uint32_t used;
   };
   static_assert(sizeof(Bucket) == 128);
+  static constexpr std::uint32_t kAllWays = (1u << kWays) - 1;
   static constexpr int kOverflowWays = 2;
   struct Overflow {
     std::atomic<std::uint64_t> keys[kOverflowWays];
@@ -94,6 +98,9 @@ class SideTable {
     alignas(64) mutable SpinLock lock;    // remote erasers; the owner while it splits
     std::atomic<std::uintptr_t> owner{0}; // owning thread, 0 = orphan, kShared = always locked
     std::atomic<std::uint64_t> remote_erased{0};  // written under lock
+    // Overflow buckets a remote erase emptied and left linked (remote erasers never
+    // restructure a chain the owner may be filling): the owner sweeps them. Under lock.
+    std::atomic<std::uint32_t> remote_emptied{0};
     Table* next_table = nullptr;          // registry link, fixed once published
     Bucket* buckets = nullptr;            // reserved; bucket i committed when first used
     Overflow* overflow = nullptr;         // reserved pool of overflow buckets
@@ -122,6 +129,9 @@ class SideTable {
   static bool decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner, SideTable& st) noexcept;
   static bool take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                    std::uint32_t* val) noexcept;
+  static void unlink_empty(Table& t, std::size_t bucket) noexcept;
+  static void unlink_empty_locked(Table& t, std::size_t bucket) noexcept;
+  static void sweep_emptied(Table& t) noexcept;
   bool take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                    std::uint32_t* val) noexcept;
 
@@ -132,6 +142,8 @@ class SideTable {
   static std::uint32_t new_overflow(Table& t) noexcept;
   static void free_overflow(Table& t, std::uint32_t link) noexcept;
   static bool place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept;
+  static int free_way(const Table& t, Bucket& b) noexcept;
+  static void rebuild_used(Bucket& b) noexcept;
   static bool place_in_chain(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept;
   static void split_one(Table& t) noexcept;
   static void compact_chain(Table& t, std::size_t bucket) noexcept;
