@@ -1,7 +1,12 @@
 // The address → owner table on its own: exact round trips, growth, and the memory budget.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -222,6 +227,110 @@ TEST(SideTable, ChurnOverNewAddressesKeepsTheTableSize) {
   }
   EXPECT_EQ(table->live_entries(), 0u);
   EXPECT_LE(table->committed_bytes(), after_first_round * 5 / 4);
+}
+
+// fork() while other threads insert and free: in the child, the tables of threads that did
+// not survive are orphans that new threads adopt (no new table), and every block that was
+// live at the fork is still found with its owner.
+TEST(SideTable, ForkChildAdoptsOrphanTablesAndFindsEveryBlock) {
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "TSan does not support starting threads in the child of a multi-threaded fork";
+#endif
+  static SideTable* table = nullptr;  // the atfork handlers below are process-wide
+  table = new SideTable();
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    pthread_atfork([] { if (table) table->lock_all(); }, [] { if (table) table->unlock_all(); },
+                   [] {
+                     if (table) {
+                       table->unlock_all();
+                       table->after_fork_in_child();
+                     }
+                   });
+  });
+  constexpr int kWorkers = 2, kStable = 20000;
+  std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
+  std::vector<std::thread> workers;
+  for (int id = 0; id < kWorkers; ++id) {
+    workers.emplace_back([&, id] {
+      const std::uintptr_t base = 0x100000000ull * (id + 1);
+      for (int i = 0; i < kStable; ++i)
+        table->insert(base + static_cast<std::uintptr_t>(i) * 16, {static_cast<std::uint32_t>(id + 1), static_cast<std::uint64_t>(i), false});
+      ready.fetch_add(1);
+      for (std::uint64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {  // churn
+        const std::uintptr_t a = base + 0x80000000ull + (n % 100000) * 16;
+        Owner o;
+        table->insert(a, {99, 1, false});
+        table->erase(a, &o);
+      }
+    });
+  }
+  while (ready.load() != kWorkers) std::this_thread::yield();
+  for (int f = 0; f < 5; ++f) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const std::size_t tables = table->table_count();
+      int bad = 0;
+      std::thread([&] {
+        for (int i = 0; i < 50000; ++i)
+          if (!table->insert(0x900000000ull + static_cast<std::uintptr_t>(i) * 16, {7, 7, false})) ++bad;
+        for (int i = 0; i < 50000; ++i) {
+          Owner o;
+          if (!table->erase(0x900000000ull + static_cast<std::uintptr_t>(i) * 16, &o) || o.slot != 7) ++bad;
+        }
+      }).join();
+      if (table->table_count() != tables) bad += 1000000;  // the new thread made a table
+      for (int id = 0; id < kWorkers; ++id)
+        for (int i = 0; i < kStable; ++i) {
+          Owner o;
+          if (!table->erase(0x100000000ull * (id + 1) + static_cast<std::uintptr_t>(i) * 16, &o) ||
+              o.slot != static_cast<std::uint32_t>(id + 1) || o.size != static_cast<std::uint64_t>(i))
+            ++bad;
+        }
+      _exit(bad == 0 ? 0 : 1);
+    }
+    ASSERT_GT(pid, 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "fork " << f << ": status " << status;
+  }
+  stop = true;
+  for (auto& th : workers) th.join();
+  SideTable* done = table;
+  table = nullptr;
+  delete done;
+}
+
+// Threads that exited insert into the shared table under its lock, while others free those
+// blocks: nothing is lost.
+TEST(SideTable, SharedTableServesExitedThreadsConcurrently) {
+  auto table = std::make_unique<SideTable>();
+  constexpr int kThreads = 4, kBlocks = 20000;
+  std::vector<std::atomic<std::uintptr_t>> handoff(kThreads * kBlocks);
+  std::atomic<int> bad{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < kThreads; ++t) {
+    pool.emplace_back([&, t] {
+      table->release_thread();  // as if late in its exit: everything goes to the shared table
+      for (int i = 0; i < kBlocks; ++i) {
+        const std::uintptr_t a = 0x200000000ull * (t + 1) + static_cast<std::uintptr_t>(i) * 32;
+        if (!table->insert(a, {static_cast<std::uint32_t>(t + 10), 32, false})) bad.fetch_add(1);
+        handoff[t * kBlocks + i].store(a, std::memory_order_release);
+      }
+      const int from = (t + 1) % kThreads;
+      for (int i = 0; i < kBlocks; ++i) {
+        std::uintptr_t a;
+        while ((a = handoff[from * kBlocks + i].load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        Owner o;
+        if (!table->erase(a, &o) || o.slot != static_cast<std::uint32_t>(from + 10)) bad.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(table->live_entries(), 0u);
 }
 
 }  // namespace

@@ -91,7 +91,8 @@ void on_new(const void* ptr, std::size_t size) {
   State* s = g_state;
   if (ptr == nullptr || s == nullptr) return;
   if (!s->exact) {
-    if ((t.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0 && !t.in_hook && !t.internal) [[unlikely]]
+    // The collector's own and re-entrant allocations neither count down nor get sampled.
+    if (!t.in_hook && !t.internal && (t.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) [[unlikely]]
       on_new_sampled_only(*s, t, ptr, size);
     return;
   }

@@ -16,7 +16,11 @@ namespace ctxheap::collector {
 /// and read as zero. Returns nullptr on failure.
 inline void* reserve_zeroed(std::size_t bytes) noexcept {
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
+  if (p == MAP_FAILED) return nullptr;
+  // Small pages only: with transparent huge pages on, touching one byte of a sparse table
+  // would commit 2 MiB, and the collector's own memory figures count 4 KiB pages.
+  ::madvise(p, bytes, MADV_NOHUGEPAGE);
+  return p;
 }
 
 inline void unreserve(void* p, std::size_t bytes) noexcept {

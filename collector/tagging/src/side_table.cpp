@@ -31,8 +31,10 @@ void bump(std::atomic<T>& a, D d) noexcept {
 
 std::atomic<std::uint64_t> g_instances{0};
 
-// A table's header takes one page of its own (mmap's granularity).
+// A table's header takes one page of its own; its buckets and overflow buckets are
+// committed a page at a time as they are first touched (small pages: see reserve_zeroed).
 constexpr std::size_t kTablePage = 4096;
+constexpr std::size_t round_to_page(std::size_t bytes) noexcept { return (bytes + kTablePage - 1) & ~(kTablePage - 1); }
 
 // The calling thread's table in the side table `instance` (there is one in a process; tests
 // make several, one after another, maybe at one address).
@@ -104,8 +106,15 @@ SideTable::Table* SideTable::local_table() noexcept {
   if (l.instance == instance_) [[likely]]
     return static_cast<Table*>(l.exited ? shared_ : l.table);
   Table* t = acquire_table(self_id());
-  if (t == nullptr) return nullptr;
+  if (t == nullptr) {
+    // Out of address space (or commit, under strict overcommit): this thread's blocks go to
+    // the shared table under its lock, rather than retrying mmap on every allocation.
+    l = LocalRef{instance_, shared_, nullptr, true};
+    return shared_;
+  }
   l = LocalRef{instance_, t, nullptr, false};
+  // The key is made when the collector installs, among a process's first, so its index is
+  // below glibc's 32 static slots and this never allocates (it would be a counted re-entry).
   if (exit_key_ok_) pthread_setspecific(exit_key_, this);
   return t;
 }
@@ -184,7 +193,7 @@ void SideTable::for_each_entry(const Table& t, std::size_t bucket, F&& f) noexce
 void SideTable::rebuild_used(Bucket& b) noexcept {
   std::uint32_t m = 0;
   for (int w = 0; w < kWays; ++w)
-    if (b.keys[w].load(kRelaxed) != 0) m |= 1u << w;
+    if (b.keys[w].load(std::memory_order_acquire) != 0) m |= 1u << w;
   b.used = m;
 }
 
@@ -216,7 +225,7 @@ bool SideTable::place_in_chain(Table& t, std::size_t bucket, std::uint64_t key, 
   for (std::uint32_t link = b.next.load(kRelaxed); link != 0;) {
     Overflow* o = overflow_bucket(t, link);
     for (int w = 0; w < kOverflowWays; ++w) {
-      if (o->keys[w].load(kRelaxed) != 0) continue;
+      if (o->keys[w].load(std::memory_order_acquire) != 0) continue;
       o->vals[w].store(val, kRelaxed);
       o->keys[w].store(key, std::memory_order_release);
       return true;
@@ -309,7 +318,7 @@ void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
   bump(t.owner_live, 1);
   const std::uint64_t entries = t.owner_live.load(kRelaxed) - t.remote_erased.load(kRelaxed);
   const std::size_t capacity = (t.low_size.load(kRelaxed) + t.split.load(kRelaxed)) * kWays;
-  if (entries * 5 > capacity * 6) [[unlikely]] grow(t, locked);
+  if (entries * 5 > capacity * 6 && capacity < kMaxBuckets * kWays) [[unlikely]] grow(t, locked);
 }
 
 [[gnu::noinline]] void SideTable::grow(Table& t, bool locked) noexcept {
@@ -367,11 +376,15 @@ bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept
   const std::uint64_t addr_bits = address >> 3;
   const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
   const std::uint64_t hash = table_hash(addr_bits);
+  bool placed;
   if (t == shared_) {
     std::lock_guard lock(t->lock);
-    return insert_into(*t, hash, key, val, true);
+    placed = insert_into(*t, hash, key, val, true);
+  } else {
+    placed = insert_into(*t, hash, key, val, false);
   }
-  return insert_into(*t, hash, key, val, false);
+  if (!placed && owner.size >= kHugeSize) huge_take(address);  // keep the list for blocks we hold
+  return placed;
 }
 
 [[gnu::always_inline]] inline bool SideTable::decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner,
@@ -394,7 +407,7 @@ bool SideTable::take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std:
     if (address_bits(k) != addr_bits) continue;
     *key = k;
     *val = b.vals[w].load(kRelaxed);
-    b.keys[w].store(0, kRelaxed);
+    b.keys[w].store(0, std::memory_order_release);  // our read of val before the owner's reuse
     return true;
   }
   for (std::uint32_t link = b.next.load(std::memory_order_acquire); link != 0;) {
@@ -404,7 +417,10 @@ bool SideTable::take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std:
       if (address_bits(k) != addr_bits) continue;
       *key = k;
       *val = o->vals[w].load(kRelaxed);
-      o->keys[w].store(0, kRelaxed);
+      o->keys[w].store(0, std::memory_order_release);
+      // The owner may clear the bucket's other way at the same moment and also see this
+      // one still full: then the empty bucket is neither unlinked nor counted, and stays
+      // for its own chain to reuse. Memory only, never an entry.
       bool empty = true;
       for (int e = 0; e < kOverflowWays; ++e) empty = empty && o->keys[e].load(kRelaxed) == 0;
       if (empty) bump(t.remote_emptied, 1);
@@ -552,15 +568,20 @@ std::uint64_t SideTable::huge_take(std::uintptr_t address) noexcept {
 std::size_t SideTable::live_entries() const noexcept {
   std::uint64_t n = 0;
   for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table)
-    n += t->owner_live.load(kRelaxed) - t->remote_erased.load(kRelaxed);
+  {
+    // Two counters read one after the other: a table's difference can be momentarily
+    // negative while a remote free lands.
+    const auto d = static_cast<std::int64_t>(t->owner_live.load(kRelaxed) - t->remote_erased.load(kRelaxed));
+    n += d > 0 ? static_cast<std::uint64_t>(d) : 0;
+  }
   return n;
 }
 
 std::size_t SideTable::committed_bytes() const noexcept {
   std::size_t bytes = 0;
   for (const Table* t = tables_.load(std::memory_order_acquire); t != nullptr; t = t->next_table)
-    bytes += kTablePage + (t->low_size.load(kRelaxed) + t->split.load(kRelaxed)) * sizeof(Bucket) +
-             std::size_t{t->overflow_used.load(kRelaxed)} * sizeof(Overflow);
+    bytes += kTablePage + round_to_page((t->low_size.load(kRelaxed) + t->split.load(kRelaxed)) * sizeof(Bucket)) +
+             round_to_page(std::size_t{t->overflow_used.load(kRelaxed)} * sizeof(Overflow));
   return bytes;
 }
 
