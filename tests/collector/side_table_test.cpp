@@ -19,6 +19,13 @@ namespace {
 using ctxheap::collector::Owner;
 using ctxheap::collector::SideTable;
 
+// The address another thread published in `cell`, once it has.
+std::uintptr_t wait_published(const std::atomic<std::uintptr_t>& cell) {
+  std::uintptr_t a;
+  while ((a = cell.load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+  return a;
+}
+
 TEST(SideTable, EveryInsertedBlockComesBackWithItsOwner) {
   auto table = std::make_unique<SideTable>();
   std::mt19937_64 rng(42);
@@ -162,8 +169,7 @@ TEST(SideTable, ConcurrentOwnersAndRemoteFreesLoseNothing) {
       const int from = (t + kThreads - 1) % kThreads;
       for (int i = 0; i < kPerThread; ++i) {
         if (i % 4 == 0) continue;
-        std::uintptr_t addr;
-        while ((addr = handoff[from * kPerThread + i].load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        const std::uintptr_t addr = wait_published(handoff[from * kPerThread + i]);
         Owner o;
         if (table->erase(addr, &o) && o.slot == static_cast<std::uint32_t>(from + 1) && o.size == static_cast<std::uint64_t>(i))
           found.fetch_add(1);
@@ -321,8 +327,7 @@ TEST(SideTable, SharedTableServesExitedThreadsConcurrently) {
       }
       const int from = (t + 1) % kThreads;
       for (int i = 0; i < kBlocks; ++i) {
-        std::uintptr_t a;
-        while ((a = handoff[from * kBlocks + i].load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        const std::uintptr_t a = wait_published(handoff[from * kBlocks + i]);
         Owner o;
         if (!table->erase(a, &o) || o.slot != static_cast<std::uint32_t>(from + 10)) bad.fetch_add(1);
       }

@@ -127,8 +127,8 @@ void on_new(const void* ptr, std::size_t size) {
     SlotCounters& c = s->slots.at(slot);
     if (s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {slot, size, sampled})) [[likely]] {
       if (ThreadPending* p = t.pending) {
-        ThreadPending::bump(p->alloc_objects, 1);
-        ThreadPending::bump(p->alloc_bytes, size);
+        single_writer_add(p->alloc_objects, 1);
+        single_writer_add(p->alloc_bytes, size);
       } else {
         c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
         c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
@@ -175,8 +175,8 @@ void on_delete(const void* ptr) {
     } else {
       ThreadPending* p = t.pending;
       if (p != nullptr && o.slot == t.cached_slot) {
-        ThreadPending::bump(p->free_objects, 1);
-        ThreadPending::bump(p->free_bytes, o.size);
+        single_writer_add(p->free_objects, 1);
+        single_writer_add(p->free_bytes, o.size);
       } else {
         SlotCounters& c = s->slots.at(o.slot);
         c.free_objects.fetch_add(1, std::memory_order_relaxed);

@@ -57,4 +57,20 @@ constexpr std::uint64_t mix64(std::uint64_t k) noexcept {
   return k;
 }
 
+/// A cheaper spread for the hook path's per-event lookups: one multiply by an odd constant,
+/// then the high half folded into the low bits that masks keep. Enough for allocator
+/// addresses (tests/collector/side_table_test holds the side table's memory budget with
+/// strided addresses).
+constexpr std::uint64_t fold_hash(std::uint64_t k) noexcept {
+  const std::uint64_t h = k * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 32);
+}
+
+/// Increment of a counter only one thread writes (others may read it): a load and a store,
+/// not a locked read-modify-write.
+template <class T, class D>
+inline void single_writer_add(std::atomic<T>& a, D d) noexcept {
+  a.store(a.load(std::memory_order_relaxed) + static_cast<T>(d), std::memory_order_relaxed);
+}
+
 }  // namespace ctxheap::collector

@@ -11,22 +11,15 @@ constexpr int kSlotBits = 20;
 constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
 constexpr std::uintptr_t kMaxAddress = std::uintptr_t{1} << 47;
 constexpr auto kRelaxed = std::memory_order_relaxed;
+// An entry's value: the requested size in 31 bits (kHugeSize: look it up in the huge-block
+// list) and whether the block was sampled.
+constexpr std::uint64_t kHugeSize = 0x7fffffffu;
+constexpr std::uint32_t kSampledBit = 0x80000000u;
 
 std::uint64_t address_bits(std::uint64_t key) noexcept { return key >> kSlotBits; }
-
-// Bucket hash of an address (>> 3): a multiply by an odd constant, then the high half folded
-// into the low bits that linear hashing uses. Three instructions on the hook path, against
-// murmur's nine; spread enough for allocator addresses (tests/collector/side_table_test
-// holds the memory budget with strided addresses).
-std::uint64_t table_hash(std::uint64_t addr_bits) noexcept {
-  const std::uint64_t h = addr_bits * 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 32);
-}
-
-/// Single-writer increment: a load and a store, not a locked read-modify-write.
-template <class T, class D>
-void bump(std::atomic<T>& a, D d) noexcept {
-  a.store(a.load(kRelaxed) + static_cast<T>(d), kRelaxed);
+std::uint64_t entry_key(std::uint64_t addr_bits, std::uint32_t slot) noexcept { return addr_bits << kSlotBits | slot; }
+std::uint32_t entry_val(const Owner& o) noexcept {
+  return static_cast<std::uint32_t>(o.size < kHugeSize ? o.size : kHugeSize) | (o.sampled ? kSampledBit : 0u);
 }
 
 std::atomic<std::uint64_t> g_instances{0};
@@ -188,8 +181,6 @@ void SideTable::for_each_entry(const Table& t, std::size_t bucket, F&& f) noexce
   }
 }
 
-// Owner (or lock holder) only. Safe beside a remote eraser: it fills only empty slots, and
-// publishes a new overflow bucket only once its entry is written.
 void SideTable::rebuild_used(Bucket& b) noexcept {
   std::uint32_t m = 0;
   for (int w = 0; w < kWays; ++w)
@@ -208,7 +199,10 @@ void SideTable::rebuild_used(Bucket& b) noexcept {
   return __builtin_ctz(~b.used);
 }
 
-bool SideTable::place(Table& t, std::size_t bucket, std::uint64_t key, std::uint32_t val) noexcept {
+// Owner (or lock holder) only. Safe beside a remote eraser: it fills only empty slots, and
+// publishes a new overflow bucket only once its entry is written.
+[[gnu::always_inline]] inline bool SideTable::place(Table& t, std::size_t bucket, std::uint64_t key,
+                                                    std::uint32_t val) noexcept {
   Bucket& b = t.buckets[bucket];
   const int w = free_way(t, b);
   if (w < 0) return place_in_chain(t, bucket, key, val);
@@ -272,7 +266,7 @@ void SideTable::split_one(Table& t) noexcept {
   const std::size_t wide_mask = 2 * low - 1;
   for_each_entry(t, from, [&](std::atomic<std::uint64_t>& key, std::atomic<std::uint32_t>& val) {
     const std::uint64_t k = key.load(kRelaxed);
-    if (k != 0 && (table_hash(address_bits(k)) & wide_mask) == to) {
+    if (k != 0 && (fold_hash(address_bits(k)) & wide_mask) == to) {
       place(t, to, k, val.load(kRelaxed));  // cannot fail: overflow space was checked above
       key.store(0, kRelaxed);
     }
@@ -315,7 +309,7 @@ void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
 // primary buckets' slots (the overflow chains take the rest). Measured: 14.7-15.4 bytes
 // per live block (tests/collector/side_table_test).
 [[gnu::always_inline]] inline void SideTable::note_inserted(Table& t, bool locked) noexcept {
-  bump(t.owner_live, 1);
+  single_writer_add(t.owner_live, 1);
   const std::uint64_t entries = t.owner_live.load(kRelaxed) - t.remote_erased.load(kRelaxed);
   const std::size_t capacity = (t.low_size.load(kRelaxed) + t.split.load(kRelaxed)) * kWays;
   if (entries * 5 > capacity * 6 && capacity < kMaxBuckets * kWays) [[unlikely]] grow(t, locked);
@@ -330,8 +324,8 @@ void SideTable::compact_chain(Table& t, std::size_t bucket) noexcept {
   }
 }
 
-bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key, std::uint32_t val,
-                            bool locked) noexcept {
+[[gnu::always_inline]] inline bool SideTable::insert_into(Table& t, std::uint64_t hash, std::uint64_t key,
+                                                          std::uint32_t val, bool locked) noexcept {
   if (!place(t, bucket_index(t, hash), key, val)) return false;
   note_inserted(t, locked);
   return true;
@@ -343,92 +337,87 @@ bool SideTable::insert(std::uintptr_t address, const Owner& owner) noexcept {
     return false;
   const LocalRef& l = t_local;
   if (l.instance != instance_ || l.exited || owner.size >= kHugeSize) [[unlikely]] return insert_slow(address, owner);
-  Table& t = *static_cast<Table*>(l.table);
   const std::uint64_t addr_bits = address >> 3;
-  const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
-  const std::uint32_t val = static_cast<std::uint32_t>(owner.size) | (owner.sampled ? 0x80000000u : 0u);
-  const std::size_t bucket = bucket_index(t, table_hash(addr_bits));
-  Bucket& b = t.buckets[bucket];
-  const int w = free_way(t, b);
-  if (w >= 0) {
-    b.vals[w].store(val, kRelaxed);
-    b.keys[w].store(key, std::memory_order_release);
-    b.used |= 1u << w;
-  } else if (!place_in_chain(t, bucket, key, val)) {
-    return false;
-  }
-  note_inserted(t, false);
-  return true;
+  return insert_into(*static_cast<Table*>(l.table), fold_hash(addr_bits), entry_key(addr_bits, owner.slot),
+                     entry_val(owner), false);
 }
 
 // A thread's first insert, inserts after its exit, and blocks of 2 GiB or more.
-bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept {
+[[gnu::noinline]] bool SideTable::insert_slow(std::uintptr_t address, const Owner& owner) noexcept {
   Table* t = local_table();
   if (t == nullptr) return false;
-  std::uint32_t val;
-  if (owner.size >= kHugeSize) {
-    if (!huge_insert(address, owner.size)) return false;
-    val = static_cast<std::uint32_t>(kHugeSize);
-  } else {
-    val = static_cast<std::uint32_t>(owner.size);
-  }
-  if (owner.sampled) val |= 0x80000000u;
+  const bool huge = owner.size >= kHugeSize;
+  if (huge && !huge_insert(address, owner.size)) return false;
   const std::uint64_t addr_bits = address >> 3;
-  const std::uint64_t key = (addr_bits << kSlotBits) | owner.slot;
-  const std::uint64_t hash = table_hash(addr_bits);
+  const std::uint64_t hash = fold_hash(addr_bits);
+  const std::uint64_t key = entry_key(addr_bits, owner.slot);
   bool placed;
   if (t == shared_) {
     std::lock_guard lock(t->lock);
-    placed = insert_into(*t, hash, key, val, true);
+    placed = insert_into(*t, hash, key, entry_val(owner), true);
   } else {
-    placed = insert_into(*t, hash, key, val, false);
+    placed = insert_into(*t, hash, key, entry_val(owner), false);
   }
-  if (!placed && owner.size >= kHugeSize) huge_take(address);  // keep the list for blocks we hold
+  if (!placed && huge) huge_take(address);  // keep the list for blocks we hold
   return placed;
 }
 
 [[gnu::always_inline]] inline bool SideTable::decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner,
                        SideTable& st) noexcept {
   owner->slot = static_cast<std::uint32_t>(key & kSlotMask);
-  owner->sampled = (val & 0x80000000u) != 0;
-  const std::uint64_t size = val & 0x7fffffffu;
+  owner->sampled = (val & kSampledBit) != 0;
+  const std::uint64_t size = val & ~kSampledBit;
   owner->size = size == kHugeSize ? st.huge_take(address) : size;
   return true;
+}
+
+bool SideTable::overflow_empty(const Overflow& o) noexcept {
+  for (int w = 0; w < kOverflowWays; ++w)
+    if (o.keys[w].load(kRelaxed) != 0) return false;
+  return true;
+}
+
+// Where a block's entry is, in its bucket's chain: the owner's erase and other threads'
+// erasers both search with it.
+[[gnu::always_inline]] inline bool SideTable::locate(const Table& t, std::size_t bucket, std::uint64_t addr_bits,
+                                                     Slot* slot) noexcept {
+  Bucket& b = t.buckets[bucket];
+#pragma GCC unroll 10
+  for (int w = 0; w < kWays; ++w) {
+    const std::uint64_t k = b.keys[w].load(std::memory_order_acquire);
+    if (address_bits(k) == addr_bits) {  // addr_bits is never 0, so never an empty slot's
+      *slot = Slot{k, &b.keys[w], &b.vals[w], nullptr, w};
+      return true;
+    }
+  }
+  for (std::uint32_t link = b.next.load(std::memory_order_acquire); link != 0;) {
+    Overflow* o = overflow_bucket(t, link);
+    for (int w = 0; w < kOverflowWays; ++w) {
+      const std::uint64_t k = o->keys[w].load(std::memory_order_acquire);
+      if (address_bits(k) == addr_bits) {
+        *slot = Slot{k, &o->keys[w], &o->vals[w], o, w};
+        return true;
+      }
+    }
+    link = o->next.load(std::memory_order_acquire);
+  }
+  return false;
 }
 
 // Finds and clears one entry of another thread's table, under its lock. An overflow bucket
 // it empties is left linked and counted, for the owner to sweep.
 bool SideTable::take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                      std::uint32_t* val) noexcept {
-  const std::size_t bucket = bucket_index(t, hash);
-  Bucket& b = t.buckets[bucket];
-  for (int w = 0; w < kWays; ++w) {
-    const std::uint64_t k = b.keys[w].load(std::memory_order_acquire);
-    if (address_bits(k) != addr_bits) continue;
-    *key = k;
-    *val = b.vals[w].load(kRelaxed);
-    b.keys[w].store(0, std::memory_order_release);  // our read of val before the owner's reuse
-    return true;
-  }
-  for (std::uint32_t link = b.next.load(std::memory_order_acquire); link != 0;) {
-    Overflow* o = overflow_bucket(t, link);
-    for (int w = 0; w < kOverflowWays; ++w) {
-      const std::uint64_t k = o->keys[w].load(std::memory_order_acquire);
-      if (address_bits(k) != addr_bits) continue;
-      *key = k;
-      *val = o->vals[w].load(kRelaxed);
-      o->keys[w].store(0, std::memory_order_release);
-      // The owner may clear the bucket's other way at the same moment and also see this
-      // one still full: then the empty bucket is neither unlinked nor counted, and stays
-      // for its own chain to reuse. Memory only, never an entry.
-      bool empty = true;
-      for (int e = 0; e < kOverflowWays; ++e) empty = empty && o->keys[e].load(kRelaxed) == 0;
-      if (empty) bump(t.remote_emptied, 1);
-      return true;
-    }
-    link = o->next.load(std::memory_order_acquire);
-  }
-  return false;
+  Slot slot;
+  if (!locate(t, bucket_index(t, hash), addr_bits, &slot)) return false;
+  *key = slot.key;
+  *val = slot.val->load(kRelaxed);
+  slot.key_cell->store(0, std::memory_order_release);  // our read of val before the owner's reuse
+  // The owner may clear the bucket's other way at the same moment and also see this one
+  // still full: then the empty bucket is neither unlinked nor counted, and stays for its
+  // own chain to reuse. Memory only, never an entry.
+  if (slot.overflow != nullptr && overflow_empty(*slot.overflow)) single_writer_add(t.remote_emptied, 1);
+  return true;
 }
 
 // Under the table's lock: unlinks the empty overflow buckets of a chain and frees them for
@@ -438,9 +427,7 @@ void SideTable::unlink_empty_locked(Table& t, std::size_t bucket) noexcept {
   for (std::uint32_t link = prev->load(kRelaxed); link != 0;) {
     Overflow* o = overflow_bucket(t, link);
     const std::uint32_t next = o->next.load(kRelaxed);
-    bool empty = true;
-    for (int w = 0; w < kOverflowWays; ++w) empty = empty && o->keys[w].load(kRelaxed) == 0;
-    if (empty) {
+    if (overflow_empty(*o)) {
       prev->store(next, std::memory_order_release);
       free_overflow(t, link);
     } else {
@@ -474,45 +461,27 @@ bool SideTable::take_remote(Table& t, std::uint64_t hash, std::uint64_t addr_bit
                             std::uint32_t* val) noexcept {
   std::lock_guard lock(t.lock);
   if (!take(t, hash, addr_bits, key, val)) return false;
-  bump(t.remote_erased, 1);
+  single_writer_add(t.remote_erased, 1);
   return true;
 }
 
-// The common case inline: the block is in the primary bucket of the thread's own table.
+// The common case inline: the block is in the thread's own table.
 bool SideTable::erase(std::uintptr_t address, Owner* owner) noexcept {
   if (address == 0 || address >= kMaxAddress || (address & 7) != 0) [[unlikely]] return false;
-  const std::uint64_t addr_bits = address >> 3;  // never 0, so never an empty key's
-  const std::uint64_t hash = table_hash(addr_bits);
+  const std::uint64_t addr_bits = address >> 3;
+  const std::uint64_t hash = fold_hash(addr_bits);
   const LocalRef& l = t_local;
   if (l.instance == instance_ && !l.exited) [[likely]] {
     Table& t = *static_cast<Table*>(l.table);
     const std::size_t bucket = bucket_index(t, hash);
-    Bucket& b = t.buckets[bucket];
-#pragma GCC unroll 10
-    for (int w = 0; w < kWays; ++w) {
-      const std::uint64_t k = b.keys[w].load(kRelaxed);
-      if (address_bits(k) == addr_bits) {
-        const std::uint32_t v = b.vals[w].load(kRelaxed);
-        b.keys[w].store(0, kRelaxed);
-        b.used &= ~(1u << w);
-        bump(t.owner_live, -1);
-        return decode(address, k, v, owner, *this);
-      }
-    }
-    for (std::uint32_t link = b.next.load(kRelaxed); link != 0;) {
-      Overflow* o = overflow_bucket(t, link);
-      for (int w = 0; w < kOverflowWays; ++w) {
-        const std::uint64_t k = o->keys[w].load(kRelaxed);
-        if (address_bits(k) == addr_bits) {
-          const std::uint32_t v = o->vals[w].load(kRelaxed);
-          o->keys[w].store(0, kRelaxed);
-          bump(t.owner_live, -1);
-          static_assert(kOverflowWays == 2);  // the other way of this bucket is w ^ 1
-          if (o->keys[w ^ 1].load(kRelaxed) == 0) unlink_empty(t, bucket);
-          return decode(address, k, v, owner, *this);
-        }
-      }
-      link = o->next.load(kRelaxed);
+    Slot slot;
+    if (locate(t, bucket, addr_bits, &slot)) {
+      const std::uint32_t v = slot.val->load(kRelaxed);
+      slot.key_cell->store(0, kRelaxed);
+      single_writer_add(t.owner_live, -1);
+      if (slot.overflow == nullptr) t.buckets[bucket].used &= ~(1u << slot.way);
+      else if (overflow_empty(*slot.overflow)) unlink_empty(t, bucket);
+      return decode(address, slot.key, v, owner, *this);
     }
   }
   return erase_elsewhere(address, hash, addr_bits, owner);

@@ -116,7 +116,6 @@ class SideTable {
 
   static constexpr std::size_t kMaxBuckets = std::size_t{1} << 23;    // per table (1 GiB virtual)
   static constexpr std::size_t kMaxOverflow = std::size_t{1} << 22;   // per table (128 MiB virtual)
-  static constexpr std::uint64_t kHugeSize = 0x7fffffffu;
 
   Table* local_table() noexcept;
   Table* acquire_table(std::uintptr_t self) noexcept;
@@ -129,6 +128,17 @@ class SideTable {
   static bool decode(std::uintptr_t address, std::uint64_t key, std::uint32_t val, Owner* owner, SideTable& st) noexcept;
   static bool take(Table& t, std::uint64_t hash, std::uint64_t addr_bits, std::uint64_t* key,
                    std::uint32_t* val) noexcept;
+  // Where locate() found an entry: a way of the primary bucket (overflow null) or of an
+  // overflow bucket.
+  struct Slot {
+    std::uint64_t key;
+    std::atomic<std::uint64_t>* key_cell;
+    std::atomic<std::uint32_t>* val;
+    Overflow* overflow;
+    int way;
+  };
+  static bool locate(const Table& t, std::size_t bucket, std::uint64_t addr_bits, Slot* slot) noexcept;
+  static bool overflow_empty(const Overflow& o) noexcept;
   static void unlink_empty(Table& t, std::size_t bucket) noexcept;
   static void unlink_empty_locked(Table& t, std::size_t bucket) noexcept;
   static void sweep_emptied(Table& t) noexcept;

@@ -40,12 +40,7 @@ struct alignas(64) ThreadPending {
   std::atomic<std::uint32_t> seq{0};       ///< odd while the owner flushes
   std::atomic<std::uint32_t> slot{~0u};    ///< the slot these counts belong to
   std::atomic<std::uint64_t> alloc_objects{0}, alloc_bytes{0}, free_objects{0}, free_bytes{0};
-  std::atomic<bool> active{false};
-
-  /// Owner-only increment: a load and a store, not a read-modify-write.
-  static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
-    a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
-  }
+  std::atomic<bool> active{false};  // the owner updates the counts with single_writer_add
 };
 
 struct CounterValues {

@@ -40,14 +40,12 @@ struct State {
   bool exact = true;
   /// Sampled-only mode: a counting filter of sampled live blocks, so a free can skip the
   /// side table unless its block may have been sampled.
-  static constexpr int kFilterBits = 15;
-  static constexpr std::size_t kFilterCells = std::size_t{1} << kFilterBits;  // 128 KiB: stays in cache
+  static constexpr std::size_t kFilterCells = std::size_t{1} << 15;  // 128 KiB: stays in cache
   std::atomic<std::uint32_t> sampled_filter[kFilterCells];
 };
 
 inline std::size_t filter_cell(const void* p) noexcept {
-  // Fibonacci hashing: one multiply, and the top bits mix every address bit.
-  return (reinterpret_cast<std::uintptr_t>(p) * 0x9e3779b97f4a7c15ULL) >> (64 - State::kFilterBits);
+  return fold_hash(reinterpret_cast<std::uintptr_t>(p)) & (State::kFilterCells - 1);
 }
 
 /// Null until install(); the hooks check it.
