@@ -122,9 +122,9 @@ TEST(Cancellation, ErrIsCanceledAndCauseDefaultsToErrText) {
   cancel();
   EXPECT_EQ(ctx.err(), Err::Canceled);
   EXPECT_EQ(ctx.cause(), "context canceled");
-  EXPECT_EQ(to_string(Err::Canceled), "context canceled");
-  EXPECT_EQ(to_string(Err::DeadlineExceeded), "context deadline exceeded");
-  EXPECT_EQ(to_string(Err::None), "");
+  EXPECT_EQ(go_error_text(Err::Canceled), "context canceled");
+  EXPECT_EQ(go_error_text(Err::DeadlineExceeded), "context deadline exceeded");
+  EXPECT_EQ(go_error_text(Err::None), "");
 }
 
 TEST(Cancellation, CauseIsTheCauseGivenToCancel) {

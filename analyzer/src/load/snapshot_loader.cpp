@@ -13,47 +13,6 @@ namespace {
 
 namespace fmt = ctxheap::format;
 
-ContextKind convert(fmt::ContextKind kind) {
-  switch (kind) {
-    case fmt::ContextKind::Background: return ContextKind::Background;
-    case fmt::ContextKind::Todo: return ContextKind::Todo;
-    case fmt::ContextKind::Cancel: return ContextKind::Cancel;
-    case fmt::ContextKind::Deadline: return ContextKind::Deadline;
-    case fmt::ContextKind::Value: return ContextKind::Value;
-    case fmt::ContextKind::WithoutCancel: return ContextKind::WithoutCancel;
-    case fmt::ContextKind::AfterFunc: return ContextKind::AfterFunc;
-  }
-  return ContextKind::Cancel;  // unreachable: the reader rejects unknown enum values
-}
-
-ContextState convert(fmt::ContextState state) {
-  switch (state) {
-    case fmt::ContextState::Live: return ContextState::Live;
-    case fmt::ContextState::Cancelled: return ContextState::Cancelled;
-    case fmt::ContextState::Expired: return ContextState::Expired;
-  }
-  return ContextState::Live;
-}
-
-ContextErr convert(fmt::ContextErr err) {
-  switch (err) {
-    case fmt::ContextErr::None: return ContextErr::None;
-    case fmt::ContextErr::Canceled: return ContextErr::Canceled;
-    case fmt::ContextErr::DeadlineExceeded: return ContextErr::DeadlineExceeded;
-  }
-  return ContextErr::None;
-}
-
-SnapshotReason convert(fmt::SnapshotReason reason) {
-  switch (reason) {
-    case fmt::SnapshotReason::Api: return SnapshotReason::Api;
-    case fmt::SnapshotReason::Signal: return SnapshotReason::Signal;
-    case fmt::SnapshotReason::Period: return SnapshotReason::Period;
-    case fmt::SnapshotReason::Exit: return SnapshotReason::Exit;
-  }
-  return SnapshotReason::Unknown;
-}
-
 SampleCounts sampled(const fmt::Site& s) {
   return {s.sampled_alloc_objects, s.sampled_alloc_bytes, s.sampled_inuse_objects, s.sampled_inuse_bytes};
 }
@@ -75,7 +34,7 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
     meta.pid = m.pid;
     meta.host = m.hostname;
     meta.sequence = m.sequence;
-    meta.reason = convert(m.reason);
+    meta.reason = m.reason;
     meta.wall_time_ns = m.wall_time_ns;
     meta.monotonic_time_ns = m.monotonic_time_ns;
     meta.sampling_interval_bytes = m.sampling_interval_bytes;
@@ -100,9 +59,9 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
   void on_context(const fmt::ContextRecord& r) override {
     Context c;
     c.id = r.id;
-    c.kind = convert(r.kind);
-    c.state = convert(r.state);
-    c.err = convert(r.err);
+    c.kind = r.kind;
+    c.state = r.state;
+    c.err = r.err;
     c.cancel_dropped = r.cancel_dropped;
     c.destroyed = r.destroyed;
     c.waiters = r.waiters;

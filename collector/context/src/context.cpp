@@ -84,7 +84,7 @@ std::string Context::cause() const {
   if (s == nullptr) return {};
   std::lock_guard lock(s->mu);
   if (s->err == Err::None) return {};
-  return s->cause.empty() ? std::string(to_string(s->err)) : s->cause;
+  return s->cause.empty() ? std::string(go_error_text(s->err)) : s->cause;
 }
 
 const void* Context::find_value(const void* key) const noexcept {

@@ -1,5 +1,6 @@
 #include "convert.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -9,26 +10,45 @@
 namespace ctxheap::format::detail {
 namespace {
 
-// Wire enum values equal the C++ enumerators' values (see snapshot.hpp);
-// these checks keep out-of-range values from ever becoming an enum.
+// The vocabulary's enums carry the .proto's values, so a value crosses the wire by a
+// cast. These checks tie the two definitions together: each table of the vocabulary is
+// dense (checked there) and spans exactly the .proto enum's values, first to last;
+// tests/format/vocabulary_test.cpp checks every name against the .proto's enumerators.
+template <class Enum, std::size_t N>
+constexpr bool spans(const std::array<Term<Enum>, N>& terms, int proto_first, int proto_last) {
+  return static_cast<int>(terms.front().value) == proto_first && static_cast<int>(terms.back().value) == proto_last;
+}
+static_assert(spans(kContextKinds, wire::KIND_BACKGROUND, wire::ContextKind_MAX));
+static_assert(spans(kContextStates, wire::STATE_LIVE, wire::ContextState_MAX));
+static_assert(spans(kContextErrs, wire::ContextErr_MIN, wire::ContextErr_MAX));
+static_assert(spans(kSnapshotReasons, wire::SnapshotReason_MIN, wire::SnapshotReason_MAX));
+static_assert(wire::KIND_UNSPECIFIED == 0 && wire::ContextKind_MIN == 0 && wire::STATE_UNSPECIFIED == 0 &&
+              wire::ContextState_MIN == 0);
+
+// Out-of-range wire values never become an enum. 0 (unspecified) is no kind, state or
+// reason; SnapshotReason::Unknown is the model's "none", never a wire value.
 ContextKind kind_from_wire(int value) {
-  if (value < 1 || value > 7) throw InvalidRecord("unknown context kind " + std::to_string(value));
-  return static_cast<ContextKind>(value);
+  const auto kind = context_kind_from(value);
+  if (!kind) throw InvalidRecord("unknown context kind " + std::to_string(value));
+  return *kind;
 }
 
 ContextState state_from_wire(int value) {
-  if (value < 1 || value > 3) throw InvalidRecord("unknown context state " + std::to_string(value));
-  return static_cast<ContextState>(value);
+  const auto state = context_state_from(value);
+  if (!state) throw InvalidRecord("unknown context state " + std::to_string(value));
+  return *state;
 }
 
 ContextErr err_from_wire(int value) {
-  if (value < 0 || value > 2) throw InvalidRecord("unknown context err " + std::to_string(value));
-  return static_cast<ContextErr>(value);
+  const auto err = context_err_from(value);
+  if (!err) throw InvalidRecord("unknown context err " + std::to_string(value));
+  return *err;
 }
 
 SnapshotReason reason_from_wire(int value) {
-  if (value < 1 || value > 4) throw InvalidRecord("unknown snapshot reason " + std::to_string(value));
-  return static_cast<SnapshotReason>(value);
+  const auto reason = snapshot_reason_from(value);
+  if (!reason || *reason == SnapshotReason::Unknown) throw InvalidRecord("unknown snapshot reason " + std::to_string(value));
+  return *reason;
 }
 
 }  // namespace

@@ -18,15 +18,12 @@ void check_text(const std::string& text, const char* field) {
   }
 }
 
-bool known(ContextKind kind) {
-  return kind >= ContextKind::Background && kind <= ContextKind::AfterFunc;
-}
-bool known(ContextState state) {
-  return state >= ContextState::Live && state <= ContextState::Expired;
-}
-bool known(ContextErr err) { return err <= ContextErr::DeadlineExceeded; }
+// The vocabulary knows its values; Unknown is no reason a writer may give.
+bool known(ContextKind kind) { return context_kind_from(static_cast<int>(kind)).has_value(); }
+bool known(ContextState state) { return context_state_from(static_cast<int>(state)).has_value(); }
+bool known(ContextErr err) { return context_err_from(static_cast<int>(err)).has_value(); }
 bool known(SnapshotReason reason) {
-  return reason >= SnapshotReason::Api && reason <= SnapshotReason::Exit;
+  return reason != SnapshotReason::Unknown && snapshot_reason_from(static_cast<int>(reason)).has_value();
 }
 
 }  // namespace

@@ -28,37 +28,6 @@ constexpr const char* kAllocatorProperties[] = {
     "tcmalloc.thread_cache_free_bytes", "tcmalloc.max_total_thread_cache_bytes",
 };
 
-format::ContextKind to_format(ContextKind k) {
-  switch (k) {
-    case ContextKind::Background: return format::ContextKind::Background;
-    case ContextKind::Todo: return format::ContextKind::Todo;
-    case ContextKind::Cancel: return format::ContextKind::Cancel;
-    case ContextKind::Deadline: return format::ContextKind::Deadline;
-    case ContextKind::Value: return format::ContextKind::Value;
-    case ContextKind::WithoutCancel: return format::ContextKind::WithoutCancel;
-    case ContextKind::AfterFunc: return format::ContextKind::AfterFunc;
-  }
-  return format::ContextKind::Cancel;
-}
-
-format::ContextState to_format(ContextState s) {
-  switch (s) {
-    case ContextState::Live: return format::ContextState::Live;
-    case ContextState::Cancelled: return format::ContextState::Cancelled;
-    case ContextState::Expired: return format::ContextState::Expired;
-  }
-  return format::ContextState::Live;
-}
-
-format::ContextErr to_format(Err e) {
-  switch (e) {
-    case Err::None: return format::ContextErr::None;
-    case Err::Canceled: return format::ContextErr::Canceled;
-    case Err::DeadlineExceeded: return format::ContextErr::DeadlineExceeded;
-  }
-  return format::ContextErr::None;
-}
-
 std::uint64_t as_ns(std::int64_t v) { return v > 0 ? static_cast<std::uint64_t>(v) : 0; }
 
 std::vector<std::string> command_line() {
@@ -168,14 +137,14 @@ void write_snapshot_file(State& state, ContextTable& table, const SnapshotReques
   for (const ContextInfo& info : infos) {
     format::ContextRecord r;
     r.id = info.id;
-    r.kind = to_format(info.kind);
+    r.kind = info.kind;
     r.parent_id = info.parent;
     r.registered_under_id = info.registered_under;
     r.name = strings.intern(info.name);
     r.created_ns = as_ns(info.created_ns);
     r.ended_ns = as_ns(info.ended_ns);
-    r.state = to_format(info.state);
-    r.err = to_format(info.err);
+    r.state = info.state;
+    r.err = info.err;
     r.cause = strings.intern(info.cause);
     r.cancel_dropped = info.cancel_dropped;
     r.creation_stack_id = stacks.add(info.stack);

@@ -1,7 +1,8 @@
 // The analyzer's one in-memory model of a heap profile. Every input format becomes a
 // Profile at the edge (load.hpp); everything after — retention forest, findings,
 // suspects, diff, report writers, the GUI — works on this model only. It is
-// format-neutral: no protobuf types and no wire values; enums are the analyzer's own.
+// format-neutral: no protobuf types; the context vocabulary is the one the runtime and
+// the format share (ctxheap/vocabulary.hpp).
 #pragma once
 
 #include <cstdint>
@@ -11,22 +12,28 @@
 #include <string_view>
 #include <vector>
 
+#include "ctxheap/vocabulary.hpp"
+
 namespace ctxheap::analyzer {
 
 /// Index into Profile::strings. Id 0 is always the empty string ("unknown" / "none").
 using StringId = std::uint32_t;
 /// The runtime's process-unique context id (Background is 1, TODO is 2); 0 = none.
-using ContextId = std::uint64_t;
+using ctxheap::ContextId;
 /// A position in one of the model's (or analysis') vectors.
 using Index = std::uint32_t;
 /// "No such element", e.g. a context without a creation stack.
 inline constexpr Index kNoIndex = std::numeric_limits<Index>::max();
 
-enum class ContextKind : std::uint8_t { Background, Todo, Cancel, Deadline, Value, WithoutCancel, AfterFunc };
-enum class ContextState : std::uint8_t { Live, Cancelled, Expired };
-/// Go's ctx.Err().
-enum class ContextErr : std::uint8_t { None, Canceled, DeadlineExceeded };
-enum class SnapshotReason : std::uint8_t { Unknown, Api, Signal, Period, Exit };
+// Kinds, states, errs and snapshot reasons are the shared vocabulary (one definition for
+// the runtime, the format and the analyzer, ctxheap/vocabulary.hpp).
+using ctxheap::ContextErr;
+using ctxheap::ContextKind;
+using ctxheap::ContextState;
+using ctxheap::SnapshotReason;
+using ctxheap::is_cancelable;
+using ctxheap::to_string;
+
 /// What the input file was.
 enum class SourceFormat : std::uint8_t { CtxheapSnapshot, GperftoolsHeap, Pprof, Synthetic };
 /// Where the per-context counters come from.
@@ -35,17 +42,9 @@ enum class CounterSource : std::uint8_t {
   SampledEstimate,   ///< no exact counters in the input: summed from the sites' un-sampled estimates
 };
 
-/// Stable lower-case identifiers ("after_func", "deadline_exceeded", ...) for reports and JSON.
-std::string_view to_string(ContextKind kind) noexcept;
-std::string_view to_string(ContextState state) noexcept;
-std::string_view to_string(ContextErr err) noexcept;
-std::string_view to_string(SnapshotReason reason) noexcept;
+/// Stable lower-case identifiers ("ctxheap_snapshot", "sampled_estimate") for reports and JSON.
 std::string_view to_string(SourceFormat format) noexcept;
 std::string_view to_string(CounterSource source) noexcept;
-
-/// Whether a context of this kind has a children set (Go's cancelCtx): Cancel,
-/// Deadline and AfterFunc. Only these can be registrars.
-bool is_cancelable(ContextKind kind) noexcept;
 
 /// Allocation counters. In use = allocated - freed.
 struct Counters {
@@ -126,7 +125,7 @@ struct Stack {
   std::uint32_t frame_count = 0;
 };
 
-/// One context as the profile saw it (DESIGN §2). Field meanings follow Go's context
+/// One context as the profile saw it. Field meanings follow Go's context
 /// package and docs/context-runtime.md.
 struct Context {
   ContextId id = 0;

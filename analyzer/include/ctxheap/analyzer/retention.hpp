@@ -1,4 +1,4 @@
-// The retention forest: which context keeps which alive (DESIGN §1, §5).
+// The retention forest: which context keeps which alive (docs/analysis.md).
 //
 // Nodes are the profile's contexts (node i is Profile::contexts[i]). A context registered
 // in a cancelable ancestor's children set hangs under that registrar (edge Registered:

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ctxheap/vocabulary.hpp"
+
 namespace ctxheap::format {
 
 /// Index into the snapshot's string table. Id 0 is always the empty string,
@@ -16,48 +18,15 @@ using StringId = std::uint32_t;
 /// Stack ids are dense: 1..stacks.size(); 0 means "no stack".
 using StackId = std::uint64_t;
 /// The runtime's process-unique context id; 0 means "no context".
-using ContextId = std::uint64_t;
+using ctxheap::ContextId;
 
-// The enums below are the wire contract: their numeric values equal the .proto
-// enum values and never change. The collector maps the runtime's enums onto them.
-
-enum class ContextKind : std::uint8_t {
-  Background = 1,
-  Todo = 2,
-  Cancel = 3,
-  Deadline = 4,
-  Value = 5,
-  WithoutCancel = 6,
-  AfterFunc = 7,
-};
-
-enum class ContextState : std::uint8_t {
-  Live = 1,
-  Cancelled = 2,
-  Expired = 3,
-};
-
-/// Go's ctx.Err().
-enum class ContextErr : std::uint8_t {
-  None = 0,
-  Canceled = 1,
-  DeadlineExceeded = 2,
-};
-
-/// What triggered the snapshot.
-enum class SnapshotReason : std::uint8_t {
-  Api = 1,
-  Signal = 2,
-  Period = 3,
-  Exit = 4,
-};
-
-/// Stable lower-case identifiers ("after_func", "deadline_exceeded", ...),
-/// suitable for reports and JSON. "unknown" for values outside the enum.
-std::string_view to_string(ContextKind kind) noexcept;
-std::string_view to_string(ContextState state) noexcept;
-std::string_view to_string(ContextErr err) noexcept;
-std::string_view to_string(SnapshotReason reason) noexcept;
+// Kinds, states, errs and reasons are the shared vocabulary (ctxheap/vocabulary.hpp):
+// their numeric values equal the .proto enum values and never change.
+using ctxheap::ContextErr;
+using ctxheap::ContextKind;
+using ctxheap::ContextState;
+using ctxheap::SnapshotReason;
+using ctxheap::to_string;
 
 /// Times named *_ns are nanoseconds. wall_time_ns is CLOCK_REALTIME since the
 /// Unix epoch; every other time in a snapshot is on the runtime's steady
