@@ -23,7 +23,7 @@ TEST(TextWriter, NamesTheSuspectInOneSentenceBeforeTheNumbers) {
                                   "uncancelled children created at handle_request(int) handler.cpp:88");
   ASSERT_NE(suspects, std::string::npos) << text;
   EXPECT_LT(suspects, text.find("Summary"));
-  EXPECT_NE(text.find("stale child entries: 150, the 5 largest"), std::string::npos) << text;
+  EXPECT_NE(text.find("Stale child entries: 150, the 5 largest"), std::string::npos) << text;
 }
 
 TEST(TextWriter, TableColumnsLineUp) {
@@ -54,7 +54,7 @@ TEST(TextWriter, ColourOnlyWhenAsked) {
 TEST(TextWriter, NegativeControlSaysNoSuspects) {
   const Analysis a = analyze(fixed_profile());
   const std::string text = write(report::Format::Text, report::ReportSubject::of(a));
-  EXPECT_NE(text.find("Leak suspects\n  none: no stale child entries"), std::string::npos) << text;
+  EXPECT_NE(text.find("Leak suspects\n  None: no stale child entries"), std::string::npos) << text;
 }
 
 TEST(TextWriter, DiffListsTheFixedGroupAndTotals) {

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 
+#include "ctxheap/report/outline.hpp"
 #include "models/text.hpp"
 
 namespace ctxheap::gui {
@@ -18,6 +19,8 @@ const char* const kGood = "#30a46c";
 QString esc(const QString& s) { return s.toHtmlEscaped(); }
 QString esc(std::string_view s) { return qstr(s).toHtmlEscaped(); }
 
+using report::Part;
+
 QString link(Index context, const QString& text) {
   return QStringLiteral("<a href=\"%1\">%2</a>").arg(context_link(context).toString(), esc(text));
 }
@@ -26,16 +29,10 @@ QString row(const QString& label, const QString& value) {
   return QStringLiteral("<tr><td style=\"padding-right:18px\"><b>%1</b></td><td>%2</td></tr>").arg(esc(label), value);
 }
 
+// The reports' own wording (ctxheap/report/outline.hpp): file name, then what it is.
 QString source_line(const an::Analysis& a) {
-  const an::ProfileMeta& m = a.profile->meta;
-  QString text = esc(QFileInfo(qstr(m.source_path)).fileName());
-  text += QStringLiteral(" &middot; ") + esc(an::to_string(m.source_format));
-  if (m.source_format_version != 0) text += QStringLiteral(" v%1").arg(m.source_format_version);
-  text += QStringLiteral(" &middot; ") + (m.counters == an::CounterSource::Exact ? QObject::tr("exact counters")
-                                                                                  : QObject::tr("counters estimated from samples"));
-  if (m.sampling_interval_bytes != 0)
-    text += QObject::tr(" &middot; allocation stacks sampled every %1").arg(esc(bytes_text(m.sampling_interval_bytes)));
-  return text;
+  return esc(QFileInfo(qstr(a.profile->meta.source_path)).fileName()) + QStringLiteral(" &middot; ") +
+         esc(report::source_description(*a.profile));
 }
 
 }  // namespace
@@ -54,23 +51,19 @@ bool is_diff_link(const QUrl& url) { return url.scheme() == QLatin1String("diff"
 
 QString summary_html(const Document& document) {
   const an::Analysis& a = document.latest();
-  const an::ProfileMeta& m = a.profile->meta;
-  const an::Summary& s = a.summary;
+  const std::vector<report::Section> outline = report::report_outline(report::ReportSubject::of(document.series()));
   QString html;
-  html += QStringLiteral("<h2>%1</h2>").arg(
-      QObject::tr("%1 (pid %2 on %3)").arg(esc(m.program.empty() ? std::string_view("unknown program") : std::string_view(m.program)))
-          .arg(m.pid)
-          .arg(esc(m.host)));
-  QString when = QObject::tr("Snapshot %1 (%2)").arg(m.sequence + 1).arg(esc(an::to_string(m.reason)));
-  if (m.wall_time_ns != 0) when += QObject::tr(" at %1").arg(esc(wall_time_text(m.wall_time_ns)));
+  html += QStringLiteral("<h2>%1</h2>").arg(esc(report::snapshot_title(*a.profile)));
+  QString when;
   if (document.series().snapshots.size() > 1)
-    when += QObject::tr(", the latest of a series of %1 snapshots").arg(document.series().snapshots.size());
-  html += QStringLiteral("<p>%1<br/><small>%2</small></p>").arg(when, source_line(a));
+    when = QObject::tr("The latest of a series of %1 snapshots").arg(document.series().snapshots.size());
+  html += when.isEmpty() ? QStringLiteral("<p><small>%1</small></p>").arg(source_line(a))
+                         : QStringLiteral("<p>%1<br/><small>%2</small></p>").arg(when, source_line(a));
 
   // Leak suspects first, as MAT does.
-  html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Leak suspects"));
+  html += QStringLiteral("<h3>%1</h3>").arg(esc(report::heading_of(outline, Part::Suspects)));
   if (a.suspects.empty()) {
-    html += QStringLiteral("<p style=\"color:%1\">%2</p>").arg(QLatin1String(kGood), QObject::tr("No leak suspect: no stale group passes the thresholds."));
+    html += QStringLiteral("<p style=\"color:%1\">%2.</p>").arg(QLatin1String(kGood), esc(report::no_suspects_text(a)));
   } else {
     html += QStringLiteral("<ol>");
     for (const an::LeakSuspect& suspect : a.suspects) {
@@ -85,38 +78,18 @@ QString summary_html(const Document& document) {
     html += QStringLiteral("</ol>");
   }
 
-  html += QStringLiteral("<h3>%1</h3><table>").arg(QObject::tr("Summary"));
-  const double ratio = s.heap_alloc_bytes == 0 ? 0.0 : static_cast<double>(s.heap_inuse_bytes) / static_cast<double>(s.heap_alloc_bytes);
-  html += row(QObject::tr("Heap in use"), QObject::tr("%1 in %2 objects, of %3 allocated (%4 in use)")
-                                              .arg(esc(bytes_text(s.heap_inuse_bytes)), esc(count_text(s.heap_inuse_objects)),
-                                                   esc(bytes_text(s.heap_alloc_bytes)), esc(share_text(ratio))));
-  html += row(QObject::tr("Under contexts"), QObject::tr("%1 in use of %2 allocated")
-                                                 .arg(esc(bytes_text(s.contexts_total.inuse_bytes())), esc(bytes_text(s.contexts_total.alloc_bytes))));
-  html += row(QObject::tr("No context"),
-              QObject::tr("%1 in use of %2 allocated").arg(esc(bytes_text(s.no_context.inuse_bytes())), esc(bytes_text(s.no_context.alloc_bytes))));
-  html += row(QObject::tr("Contexts"), QObject::tr("%1 (%2 live, %3 ended, %4 registered in a children set)")
-                                           .arg(esc(count_text(s.contexts)), esc(count_text(s.live)), esc(count_text(s.ended)),
-                                                esc(count_text(s.registered))));
-  const QString stale = s.stale == 0 ? QObject::tr("none")
-                                     : QStringLiteral("<span style=\"color:%1\">%2</span>")
-                                           .arg(QLatin1String(kWarn),
-                                                (s.stale_groups == 1 ? QObject::tr("%1 in %2 group; cancelling them frees %3")
-                                                                     : QObject::tr("%1 in %2 groups; cancelling them frees %3"))
-                                                    .arg(esc(count_text(s.stale)), esc(count_text(s.stale_groups)),
-                                                         esc(bytes_text(s.stale_retained.bytes))));
-  html += row(QObject::tr("Stale child entries"), stale);
-  html += row(QObject::tr("Retained after cancel"), s.retained_after_cancel == 0 ? QObject::tr("none")
-                                                        : QObject::tr("%1 contexts own %2")
-                                                              .arg(esc(count_text(s.retained_after_cancel)),
-                                                                   esc(bytes_text(s.retained_after_cancel_bytes))));
-  html += row(QObject::tr("Blocked waiters"), s.blocked_waiter_threads == 0 ? QObject::tr("none")
-                                                  : QObject::tr("%1 threads").arg(esc(count_text(s.blocked_waiter_threads))));
-  if (document.series().snapshots.size() > 1)
-    html += row(QObject::tr("Growing children sets"), esc(count_text(a.findings.unbounded_children.size())));
+  html += QStringLiteral("<h3>%1</h3><table>").arg(esc(report::heading_of(outline, Part::Summary)));
+  for (const report::SummaryRow& r : report::summary_rows(a)) {
+    const QString value = r.alarming ? QStringLiteral("<span style=\"color:%1\">%2</span>").arg(QLatin1String(kWarn), esc(r.value))
+                                     : esc(r.value);
+    html += row(r.part_of_previous ? QStringLiteral("\u2003") + qstr(r.label) : qstr(r.label), value);
+  }
   html += QStringLiteral("</table>");
 
   if (!a.findings.unbounded_children.empty()) {
-    html += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Growing children sets"));
+    for (const report::FindingSection& kind : report::findings_outline(a, 0))
+      if (kind.part == report::FindingPart::GrowingChildrenSets) html += QStringLiteral("<h3>%1</h3>").arg(esc(kind.heading));
+    html += QStringLiteral("<ul>");
     for (const an::UnboundedChildren& u : a.findings.unbounded_children)
       html += QStringLiteral("<li>%1 %2</li>").arg(esc(an::describe(a, u)), link(a.growth[u.growth].context, QObject::tr("show")));
     html += QStringLiteral("</ul>");
@@ -131,15 +104,13 @@ QString summary_html(const Document& document) {
                                                       esc(QFileInfo(qstr(after.profile->meta.source_path)).fileName()),
                                                       d->mode == an::MatchMode::ById ? QObject::tr("by context id")
                                                                                       : QObject::tr("by creation-site path")));
-    html += QObject::tr("Stale entries %1 &rarr; %2; stale groups fixed: <span style=\"color:%3\">%4</span>, new: "
-                        "<span style=\"color:%5\">%6</span>, persisting: %7. <a href=\"diff:\">Open the diff</a></p>")
-                .arg(esc(count_text(d->stale_before)), esc(count_text(d->stale_after)), QLatin1String(kGood),
-                     esc(count_text(d->count(an::GroupChange::Fixed))), QLatin1String(kWarn),
-                     esc(count_text(d->count(an::GroupChange::New))), esc(count_text(d->count(an::GroupChange::Persisting))));
+    html += QObject::tr("Stale entries %1 &rarr; %2; %3. <a href=\"diff:\">Open the diff</a></p>")
+                .arg(esc(count_text(d->stale_before)), esc(count_text(d->stale_after)),
+                     esc(report::diff_outline(*d).front().heading));
   }
 
   if (!a.warnings.empty()) {
-    html += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Warnings"));
+    html += QStringLiteral("<h3>%1</h3><ul>").arg(esc(report::heading_of(outline, Part::Warnings)));
     for (const std::string& w : a.warnings) html += QStringLiteral("<li>%1</li>").arg(esc(w));
     html += QStringLiteral("</ul>");
   }

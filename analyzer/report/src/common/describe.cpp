@@ -18,49 +18,6 @@ std::string format_utc(std::uint64_t wall_time_ns) {
   return text;
 }
 
-std::string snapshot_title(const analyzer::Profile& p) {
-  const auto& m = p.meta;
-  std::string out = m.program.empty() ? std::string("unknown program") : m.program;
-  if (m.pid != 0 || !m.host.empty()) {
-    out += " (";
-    if (m.pid != 0) out += "pid " + std::to_string(m.pid);
-    if (m.pid != 0 && !m.host.empty()) out += " on ";
-    out += m.host + ")";
-  }
-  if (m.source_format == analyzer::SourceFormat::CtxheapSnapshot) {
-    out += ", snapshot " + std::to_string(m.sequence + 1);
-    if (m.reason != analyzer::SnapshotReason::Unknown) out += " (" + std::string(analyzer::to_string(m.reason)) + ")";
-  }
-  if (const std::string when = format_utc(m.wall_time_ns); !when.empty()) out += " at " + when;
-  return out;
-}
-
-std::string source_description(const analyzer::Profile& p) {
-  const auto& m = p.meta;
-  std::string out;
-  switch (m.source_format) {
-    case analyzer::SourceFormat::CtxheapSnapshot: out = "ctxheap snapshot"; break;
-    case analyzer::SourceFormat::GperftoolsHeap:
-      out = m.source_kind == "growth" ? "gperftools heap growth profile" : "gperftools heap profile";
-      break;
-    case analyzer::SourceFormat::Pprof:
-      out = "pprof " + (m.source_kind.empty() ? std::string("heap") : m.source_kind) + " profile";
-      break;
-    case analyzer::SourceFormat::Synthetic: out = "profile built in memory"; break;
-  }
-  if (m.source_format_version != 0) out += " v" + std::to_string(m.source_format_version);
-  if (m.source_kind == "goroutine") return out + ", goroutines counted as objects of no size";
-  out += m.counters == analyzer::CounterSource::Exact ? ", exact counters" : ", counters estimated from samples";
-  if (m.sampling_interval_bytes == 0) {
-    out += ", no allocation stacks sampled";
-  } else if (m.sampling_interval_bytes == 1) {
-    out += ", every allocation stack recorded";
-  } else {
-    out += ", allocation stacks sampled every " + analyzer::format_bytes(m.sampling_interval_bytes);
-  }
-  return out;
-}
-
 std::int64_t delta(std::uint64_t before, std::uint64_t after) noexcept {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (after >= before) return static_cast<std::int64_t>(std::min(after - before, kMax));

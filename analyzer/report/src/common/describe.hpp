@@ -1,5 +1,5 @@
-// Phrases every writer shares, so the outputs agree: the snapshot's title and source,
-// signed deltas, ratios.
+// Phrases every writer shares, so the outputs agree: times, signed deltas, ratios
+// (titles and headings are the outline's, ctxheap/report/outline.hpp).
 #pragma once
 
 #include <cstdint>
@@ -11,11 +11,6 @@ namespace ctxheap::report::detail {
 
 /// "2025-11-25 09:50:01 UTC", or "" for 0.
 std::string format_utc(std::uint64_t wall_time_ns);
-/// "handler_leak (pid 4242 on build-host), snapshot 2 (exit) at 2025-11-25 09:50:01 UTC";
-/// unknown parts are left out.
-std::string snapshot_title(const analyzer::Profile& profile);
-/// "ctxheap snapshot v1, exact counters, allocation stacks sampled every 512.0 KiB".
-std::string source_description(const analyzer::Profile& profile);
 
 /// after - before without overflow.
 std::int64_t delta(std::uint64_t before, std::uint64_t after) noexcept;

@@ -68,11 +68,4 @@ Table diff_parents_table(const analyzer::Analysis& before, const analyzer::Analy
   return t;
 }
 
-std::string diff_groups_heading(const analyzer::ProfileDiff& d) {
-  using analyzer::GroupChange;
-  return "Stale groups: " + std::to_string(d.count(GroupChange::Fixed)) + " fixed, " +
-         std::to_string(d.count(GroupChange::New)) + " new, " + std::to_string(d.count(GroupChange::Persisting)) +
-         " persisting";
-}
-
 }  // namespace ctxheap::report::detail

@@ -17,10 +17,6 @@ using analyzer::format_count;
 using analyzer::format_duration;
 using analyzer::format_share;
 
-double share_of(std::uint64_t part, std::uint64_t whole) {
-  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
 std::string site_of(const Analysis& a, analyzer::Index context) {
   return single_line(analyzer::describe_site(*a.profile, a.site_of(context)));
 }
@@ -29,48 +25,65 @@ std::string context_text(const Analysis& a, analyzer::Index context) { return si
 
 }  // namespace
 
-std::size_t listed(std::size_t count, std::size_t limit) noexcept { return limit == 0 ? count : std::min(count, limit); }
-
-std::string kind_heading(std::string_view kind, std::size_t count, std::size_t shown) {
-  std::string out(kind);
-  out += ": ";
-  if (count == 0) return out + "none";
-  out += format_count(count);
-  if (shown < count) out += ", the " + format_count(shown) + " largest";
-  return out;
-}
-
 Table summary_table(const Analysis& a) {
-  const auto& s = a.summary;
   Table t({{"measure"}, {"value"}});
   t.hide_text_header();
-  t.add_row({"contexts", format_count(s.contexts) + " (" + format_count(s.live) + " live, " + format_count(s.ended) +
-                             " ended, " + format_count(s.registered) + " registered in a children set)"});
-  t.add_row({"heap in use", format_bytes(s.heap_inuse_bytes) + " in " + format_count(s.heap_inuse_objects) +
-                                " objects, of " + format_bytes(s.heap_alloc_bytes) + " allocated (" +
-                                format_share(share_of(s.heap_inuse_bytes, s.heap_alloc_bytes)) + ")"});
-  t.add_row({"  under contexts", format_bytes(s.contexts_total.inuse_bytes()) + " in use of " +
-                                     format_bytes(s.contexts_total.alloc_bytes) + " allocated"});
-  t.add_row({"  no context", format_bytes(s.no_context.inuse_bytes()) + " in use of " +
-                                 format_bytes(s.no_context.alloc_bytes) + " allocated"});
-  t.add_row({"stale child entries",
-             s.stale == 0 ? std::string("none")
-                          : format_count(s.stale) + " in " + format_count(s.stale_groups) +
-                                (s.stale_groups == 1 ? " group" : " groups") + "; cancelling them frees " +
-                                format_bytes(s.stale_retained.bytes) + " (" +
-                                format_share(share_of(s.stale_retained.bytes, s.heap_inuse_bytes)) + " of in-use heap)"},
-            s.stale == 0 ? std::string_view{} : kYellow);
-  t.add_row({"retained after cancel", s.retained_after_cancel == 0
-                                          ? std::string("none")
-                                          : format_count(s.retained_after_cancel) + " ended contexts own " +
-                                                format_bytes(s.retained_after_cancel_bytes)});
-  t.add_row({"blocked waiters", s.blocked_waiter_threads == 0
-                                    ? std::string("none")
-                                    : format_count(s.blocked_waiter_threads) + " threads blocked on stale children"});
-  if (a.series_length > 1)
-    t.add_row({"growing children sets", format_count(a.findings.unbounded_children.size()) + " over " +
-                                            std::to_string(a.series_length) + " snapshots"});
+  for (const SummaryRow& row : summary_rows(a))
+    t.add_row({(row.part_of_previous ? "  " : "") + row.label, row.value}, row.alarming ? kYellow : std::string_view{});
   return t;
+}
+
+Table section_table(Part part, const ReportSubject& subject, std::size_t top) {
+  const Analysis& a = *subject.analysis;
+  switch (part) {
+    case Part::Summary: return summary_table(a);
+    case Part::Parents: return parents_table(a, top);
+    case Part::CreationSites: return sites_table(a, top);
+    case Part::Growth: return growth_table(a, top);
+    case Part::AllocationSites: return alloc_sites_table(a, top);
+    case Part::CallTree: return call_tree_table(a, top);
+    case Part::AllocationGrowth:
+      if (subject.series != nullptr) return alloc_growth_table(*subject.series, top);
+      break;
+    case Part::Snapshots:
+      if (subject.series != nullptr) return series_table(*subject.series);
+      break;
+    default: break;
+  }
+  return Table(std::vector<Column>{});
+}
+
+Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top) {
+  const Analysis& before = *subject.before;
+  const Analysis& after = *subject.analysis;
+  switch (part) {
+    case DiffPart::Totals: return diff_totals_table(before, after, *subject.diff);
+    case DiffPart::CreationSites: return diff_sites_table(before, after, *subject.diff, top);
+    case DiffPart::Parents: return diff_parents_table(before, after, *subject.diff, top);
+    case DiffPart::AllocationStacks: return alloc_diff_table(before, after, top);
+    case DiffPart::Groups: break;
+  }
+  return Table(std::vector<Column>{});
+}
+
+Table finding_table(FindingPart part, const Analysis& a, std::size_t rows) {
+  switch (part) {
+    case FindingPart::StaleChildEntries: return stale_table(a, rows);
+    case FindingPart::RetainedAfterCancel: return retained_after_cancel_table(a, rows);
+    default: break;
+  }
+  return Table(std::vector<Column>{});
+}
+
+std::vector<std::string> finding_sentences(FindingPart part, const Analysis& a, std::size_t rows) {
+  std::vector<std::string> out;
+  const auto& f = a.findings;
+  if (part == FindingPart::BlockedWaiters)
+    for (std::size_t k = 0; k < rows && k < f.blocked_waiters.size(); ++k) out.push_back(analyzer::describe(a, f.blocked_waiters[k]));
+  if (part == FindingPart::GrowingChildrenSets)
+    for (std::size_t k = 0; k < rows && k < f.unbounded_children.size(); ++k)
+      out.push_back(analyzer::describe(a, f.unbounded_children[k]));
+  return out;
 }
 
 Table parents_table(const Analysis& a, std::size_t top) {

@@ -1,5 +1,5 @@
 // The tables of a report, built once from an analysis (or a diff) and written by the
-// text and Markdown writers alike, so both always show the same rows and figures.
+// text, Markdown and HTML writers alike, so all show the same rows and figures.
 // Cells are plain single-line text; stale or growing rows carry a colour style.
 #pragma once
 
@@ -10,13 +10,19 @@
 #include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
+#include "ctxheap/report/outline.hpp"
 
 namespace ctxheap::report::detail {
 
-/// How many of `count` findings to list under `limit` (0 = all).
-std::size_t listed(std::size_t count, std::size_t limit) noexcept;
-/// "stale child entries: 20,000, the 10 largest" or "...: none".
-std::string kind_heading(std::string_view kind, std::size_t count, std::size_t shown);
+/// The table of a table section of the outline (summary, parents, sites, growth, ...);
+/// an empty table for the other parts or when there is nothing to list.
+Table section_table(Part part, const ReportSubject& subject, std::size_t top);
+/// The table of a diff part (all but Groups); subject.has_diff().
+Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top);
+/// The first `rows` findings of a kind listed as a table (stale entries, retained after
+/// cancel), or as one sentence each (blocked waiters, growing children sets).
+Table finding_table(FindingPart part, const analyzer::Analysis& analysis, std::size_t rows);
+std::vector<std::string> finding_sentences(FindingPart part, const analyzer::Analysis& analysis, std::size_t rows);
 
 Table summary_table(const analyzer::Analysis& analysis);
 Table parents_table(const analyzer::Analysis& analysis, std::size_t top);
@@ -39,8 +45,5 @@ std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTree
 Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top);
 Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top);
 Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
-
-/// "Stale groups: 1 fixed, 0 new, 0 persisting".
-std::string diff_groups_heading(const analyzer::ProfileDiff& diff);
 
 }  // namespace ctxheap::report::detail

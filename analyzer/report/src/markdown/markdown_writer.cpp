@@ -1,11 +1,12 @@
-// GitHub-flavoured Markdown: the same sections and tables as the terminal text, with
-// the diff (when given) first. Every string from the profile is escaped.
+// GitHub-flavoured Markdown: the report outline (ctxheap/report/outline.hpp) with the same
+// sections and tables as the terminal text, the diff (when given) first. Drawn sections
+// are left out. Every string from the profile is escaped.
 #include <ostream>
 
-#include "common/describe.hpp"
 #include "common/diff_sides.hpp"
 #include "common/escape.hpp"
 #include "common/report_tables.hpp"
+#include "ctxheap/report/outline.hpp"
 #include "ctxheap/report/writers.hpp"
 
 namespace ctxheap::report {
@@ -26,9 +27,7 @@ void section(std::ostream& out, std::string_view level, std::string_view text) {
   out << '\n';
 }
 
-std::string source_path(const Analysis& a) {
-  return markdown_code(a.profile->meta.source_path.empty() ? "(in memory)" : a.profile->meta.source_path);
-}
+std::string source_path(const Analysis& a) { return markdown_code(source_name(*a.profile)); }
 
 void table_section(std::ostream& out, std::string_view level, std::string_view heading, const Table& table) {
   if (table.empty()) return;
@@ -37,46 +36,29 @@ void table_section(std::ostream& out, std::string_view level, std::string_view h
 }
 
 void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& o) {
-  const Analysis& before = *s.before;
-  const Analysis& after = *s.analysis;
   const auto& d = *s.diff;
-  section(out, "##", "Diff");
-  out << "- before: " << source_path(before) << " — "
-      << markdown_text(detail::snapshot_title(*before.profile)) << '\n';
-  out << "- after: " << source_path(after) << " — "
-      << markdown_text(detail::snapshot_title(*after.profile)) << '\n';
+  out << "- before: " << source_path(*s.before) << " — " << markdown_text(snapshot_title(*s.before->profile)) << '\n';
+  out << "- after: " << source_path(*s.analysis) << " — " << markdown_text(snapshot_title(*s.analysis->profile)) << '\n';
   out << "- " << markdown_text(detail::match_mode_text(d.mode)) << '\n';
-  section(out, "###", detail::diff_groups_heading(d));
-  if (d.groups.empty()) out << "None on either side.\n";
-  for (const auto& g : d.groups) out << "- " << markdown_text(g.sentence) << '\n';
-  table_section(out, "###", "Totals", detail::diff_totals_table(before, after, d));
-  table_section(out, "###", "Creation sites by change in use", detail::diff_sites_table(before, after, d, o.top));
-  table_section(out, "###", "Parents by change in subtree in use", detail::diff_parents_table(before, after, d, o.top));
-  table_section(out, "###", "Allocation stacks by change in use (matched by symbols)",
-                detail::alloc_diff_table(before, after, o.top));
+  for (const DiffSection& part : diff_outline(d)) {
+    if (part.part == DiffPart::Groups) {
+      section(out, "###", part.heading);
+      if (d.groups.empty()) out << markdown_text(kNoDiffGroupsText) << ".\n";
+      for (const auto& g : d.groups) out << "- " << markdown_text(g.sentence) << '\n';
+    } else {
+      table_section(out, "###", part.heading, detail::diff_section_table(part.part, s, o.top));
+    }
+  }
 }
 
 void write_findings(std::ostream& out, const Analysis& a, const ReportOptions& o) {
-  const auto& f = a.findings;
-  heading(out, "##", "Findings");
-  auto kind = [&](std::string_view name, std::size_t count, std::size_t shown) {
-    heading(out, "###", detail::kind_heading(name, count, shown));
-    if (shown != 0) out << '\n';
-  };
-  const std::size_t stale = detail::listed(f.stale.size(), o.findings);
-  kind("Stale child entries", f.stale.size(), stale);
-  if (stale != 0) detail::stale_table(a, stale).write_markdown(out);
-  const std::size_t rac = detail::listed(f.retained_after_cancel.size(), o.findings);
-  kind("Retained after cancel", f.retained_after_cancel.size(), rac);
-  if (rac != 0) detail::retained_after_cancel_table(a, rac).write_markdown(out);
-  const std::size_t blocked = detail::listed(f.blocked_waiters.size(), o.findings);
-  kind("Blocked waiters", f.blocked_waiters.size(), blocked);
-  for (std::size_t k = 0; k < blocked; ++k) out << "- " << markdown_text(analyzer::describe(a, f.blocked_waiters[k])) << '\n';
-  if (a.series_length > 1) {
-    const std::size_t growing = detail::listed(f.unbounded_children.size(), o.findings);
-    kind("Growing children sets", f.unbounded_children.size(), growing);
-    for (std::size_t k = 0; k < growing; ++k)
-      out << "- " << markdown_text(analyzer::describe(a, f.unbounded_children[k])) << '\n';
+  for (const FindingSection& kind : findings_outline(a, o.findings)) {
+    heading(out, "###", kind.heading);
+    if (kind.listed == 0) continue;
+    out << '\n';
+    if (const Table table = detail::finding_table(kind.part, a, kind.listed); !table.empty()) table.write_markdown(out);
+    for (const std::string& sentence : detail::finding_sentences(kind.part, a, kind.listed))
+      out << "- " << markdown_text(sentence) << '\n';
   }
 }
 
@@ -84,30 +66,31 @@ void write_findings(std::ostream& out, const Analysis& a, const ReportOptions& o
 
 void write_markdown(std::ostream& out, const ReportSubject& subject, const ReportOptions& o) {
   const Analysis& a = *subject.analysis;
-  out << "# " << markdown_text("ctxheap report: " + detail::snapshot_title(*a.profile)) << "\n\n";
-  out << source_path(a) << ": "
-      << markdown_text(detail::source_description(*a.profile)) << ". Generated by " << markdown_text(o.generator) << ".\n";
-  if (subject.has_diff()) write_diff(out, subject, o);
-
-  section(out, "##", "Leak suspects");
-  if (a.suspects.empty()) out << "None: " << (a.stale_groups.empty() ? "no stale child entries." : "no group of stale entries is large enough to be a suspect.") << '\n';
-  for (const auto& s : a.suspects) out << s.rank << ". " << markdown_text(s.sentence) << '\n';
-
-  table_section(out, "##", "Summary", detail::summary_table(a));
-  write_findings(out, a, o);
-  table_section(out, "##", "Top parents by subtree in use", detail::parents_table(a, o.top));
-  table_section(out, "##", "Top creation sites by in use", detail::sites_table(a, o.top));
-  table_section(out, "##", "Growth over " + std::to_string(a.series_length) + " snapshots", detail::growth_table(a, o.top));
-  table_section(out, "##", "Top allocation sites by in use", detail::alloc_sites_table(a, o.top));
-  table_section(out, "##", "Call tree by in use", detail::call_tree_table(a, o.top));
-  if (subject.series != nullptr) {
-    table_section(out, "##", "Allocation sites over " + std::to_string(subject.series->snapshots.size()) + " snapshots",
-                  detail::alloc_growth_table(*subject.series, o.top));
-    table_section(out, "##", "Snapshots", detail::series_table(*subject.series));
-  }
-  if (!a.warnings.empty()) {
-    section(out, "##", "Warnings");
-    for (const auto& w : a.warnings) out << "- " << markdown_text(w) << '\n';
+  out << "# " << markdown_text(report_title(*a.profile)) << "\n\n";
+  out << source_path(a) << ": " << markdown_text(source_description(*a.profile)) << ". Generated by "
+      << markdown_text(o.generator) << ".\n";
+  for (const Section& s : report_outline(subject)) {
+    if (s.drawn) continue;
+    switch (s.part) {
+      case Part::Diff:
+        section(out, "##", s.heading);
+        write_diff(out, subject, o);
+        break;
+      case Part::Suspects:
+        section(out, "##", s.heading);
+        if (a.suspects.empty()) out << markdown_text(no_suspects_text(a)) << ".\n";
+        for (const auto& suspect : a.suspects) out << suspect.rank << ". " << markdown_text(suspect.sentence) << '\n';
+        break;
+      case Part::Findings:
+        heading(out, "##", s.heading);
+        write_findings(out, a, o);
+        break;
+      case Part::Warnings:
+        section(out, "##", s.heading);
+        for (const auto& w : a.warnings) out << "- " << markdown_text(w) << '\n';
+        break;
+      default: table_section(out, "##", s.heading, detail::section_table(s.part, subject, o.top));
+    }
   }
 }
 

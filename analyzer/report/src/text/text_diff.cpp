@@ -1,5 +1,5 @@
-// The diff as terminal text (ctxheap diff): totals, stale groups fixed and new, then the
-// sites and parents that changed most.
+// The diff as terminal text (ctxheap diff): the diff parts of the report outline — stale
+// groups fixed and new, totals, then the sites, parents and stacks that changed most.
 #include <ostream>
 
 #include "common/describe.hpp"
@@ -7,6 +7,7 @@
 #include "common/escape.hpp"
 #include "common/report_tables.hpp"
 #include "common/terminal.hpp"
+#include "ctxheap/report/outline.hpp"
 #include "text/text_sections.hpp"
 
 namespace ctxheap::report::detail {
@@ -30,31 +31,20 @@ std::string_view change_style(analyzer::GroupChange change) {
 }  // namespace
 
 void write_text_diff(std::ostream& out, const ReportSubject& subject, const ReportOptions& o) {
-  const Analysis& before = *subject.before;
-  const Analysis& after = *subject.analysis;
   const auto& d = *subject.diff;
   out << paint("ctxheap diff", kBold, o.color) << '\n';
-  out << "  before: " << side_line(before) << '\n';
-  out << "  after:  " << side_line(after) << '\n';
+  out << "  before: " << side_line(*subject.before) << '\n';
+  out << "  after:  " << side_line(*subject.analysis) << '\n';
   out << "  " << match_mode_text(d.mode) << '\n';
-
-  write_text_heading(out, diff_groups_heading(d), o.color);
-  if (d.groups.empty()) out << "  none on either side\n";
-  for (const auto& g : d.groups) out << "  " << paint(single_line(g.sentence), change_style(g.change), o.color) << '\n';
-
-  write_text_heading(out, "Totals", o.color);
-  diff_totals_table(before, after, d).write_text(out, "  ", o.color);
-  if (const Table sites = diff_sites_table(before, after, d, o.top); !sites.empty()) {
-    write_text_heading(out, "Creation sites by change in use", o.color);
-    sites.write_text(out, "  ", o.color);
-  }
-  if (const Table parents = diff_parents_table(before, after, d, o.top); !parents.empty()) {
-    write_text_heading(out, "Parents by change in subtree in use", o.color);
-    parents.write_text(out, "  ", o.color);
-  }
-  if (const Table stacks = alloc_diff_table(before, after, o.top); !stacks.empty()) {
-    write_text_heading(out, "Allocation stacks by change in use (matched by symbols)", o.color);
-    stacks.write_text(out, "  ", o.color);
+  for (const DiffSection& section : diff_outline(d)) {
+    if (section.part == DiffPart::Groups) {
+      write_text_heading(out, section.heading, o.color);
+      if (d.groups.empty()) out << "  " << kNoDiffGroupsText << '\n';
+      for (const auto& g : d.groups) out << "  " << paint(single_line(g.sentence), change_style(g.change), o.color) << '\n';
+    } else if (const Table table = diff_section_table(section.part, subject, o.top); !table.empty()) {
+      write_text_heading(out, section.heading, o.color);
+      table.write_text(out, "  ", o.color);
+    }
   }
 }
 
