@@ -151,12 +151,13 @@ Table growth_table(const Analysis& a, std::size_t top) {
 Table series_table(const analyzer::SeriesAnalysis& series) {
   Table t({{"snapshot", Align::Right}, {"contexts", Align::Right}, {"heap in use", Align::Right},
            {"stale", Align::Right}, {"stale retain", Align::Right}, {"suspects", Align::Right}, {"file"}});
-  for (const auto& s : series.snapshots)
+  for (const auto& s : series.snapshots) {
     const std::uint64_t number = analyzer::snapshot_number(s.profile->meta);
     t.add_row({number == 0 ? std::string("-") : std::to_string(number), format_count(s.summary.contexts),
                format_bytes(s.summary.heap_inuse_bytes), format_count(s.summary.stale),
                format_bytes(s.summary.stale_retained.bytes), format_count(s.summary.suspects),
                single_line(s.profile->meta.source_path)});
+  }
   return t;
 }
 
