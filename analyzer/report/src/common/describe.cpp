@@ -45,7 +45,7 @@ std::string reasons_text(analyzer::StaleReasons reasons) {
   if (reasons.never_cancelled) return "never cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel dropped, idle";
   if (reasons.cancel_dropped) return "cancel dropped";
-  if (reasons.idle) return "idle";
+  if (reasons.growing_set) return "idle in a growing set, cancel kept";
   return "-";
 }
 

@@ -122,8 +122,8 @@ std::string snapshot_title(const analyzer::Profile& p) {
     if (m.pid != 0 && !m.host.empty()) out += " on ";
     out += m.host + ")";
   }
-  if (m.source_format == analyzer::SourceFormat::CtxheapSnapshot) {
-    out += ", snapshot " + std::to_string(m.sequence + 1);
+  if (const std::uint64_t number = analyzer::snapshot_number(m); number != 0) {
+    out += ", snapshot " + std::to_string(number);
     if (m.reason != analyzer::SnapshotReason::Unknown) out += " (" + std::string(analyzer::to_string(m.reason)) + ")";
   }
   if (const std::string when = detail::format_utc(m.wall_time_ns); !when.empty()) out += " at " + when;
@@ -148,6 +148,8 @@ std::string source_description(const analyzer::Profile& p) {
   out += m.counters == analyzer::CounterSource::Exact ? ", exact counters" : ", counters estimated from samples";
   if (m.sampling_interval_bytes == 0) {
     out += ", no allocation stacks sampled";
+  } else if (m.records_missing) {
+    out += ", truncated: some allocation stacks are missing";
   } else if (m.sampling_interval_bytes == 1) {
     out += ", every allocation stack recorded";
   } else {
