@@ -48,14 +48,14 @@ class TmpfsMount {
 #define MOUNT_OR_SKIP(mount) \
   if (!(mount).mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << (mount).error() << "): fault injection skipped"
 
-struct Run {
+struct ProgramRun {
   int exit_code = -1;
   std::vector<std::string> err_lines;
 };
 
-Run run(const std::string& command, const fs::path& err) {
+ProgramRun run(const std::string& command, const fs::path& err) {
   const int status = std::system((command + " > /dev/null 2> '" + err.string() + "'").c_str());
-  Run r;
+  ProgramRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   std::ifstream in(err);
   for (std::string line; std::getline(in, line);) r.err_lines.push_back(line);
@@ -83,7 +83,7 @@ TEST(FaultInjection, SnapshotsIntoAReadOnlyMountAreOneLineEachAndTheProgramGoesO
   const ctxheap_test::TempDir dir("ctxheap-fault-ro");
   TmpfsMount ro(dir / "ro", MS_RDONLY, "size=1m");
   MOUNT_OR_SKIP(ro);
-  const Run r = run(kHandlerLeak + " --requests 200 --out '" + (dir / "ro" / "app").string() + "'", dir / "err");
+  const ProgramRun r = run(kHandlerLeak + " --requests 200 --out '" + (dir / "ro" / "app").string() + "'", dir / "err");
   EXPECT_EQ(r.exit_code, 0);
   ASSERT_EQ(r.err_lines.size(), 2u);  // the sample takes two snapshots
   for (const auto& line : r.err_lines) EXPECT_NE(line.find("snapshot failed"), std::string::npos) << line;
@@ -94,7 +94,7 @@ TEST(FaultInjection, SnapshotsIntoAFullFilesystemLeaveNoPartialFile) {
   const ctxheap_test::TempDir dir("ctxheap-fault-full");
   TmpfsMount full(dir / "full", 0, "size=16k");
   MOUNT_OR_SKIP(full);
-  const Run r = run(kHandlerLeak + " --requests 4000 --out '" + (dir / "full" / "app").string() + "'", dir / "err");
+  const ProgramRun r = run(kHandlerLeak + " --requests 4000 --out '" + (dir / "full" / "app").string() + "'", dir / "err");
   EXPECT_EQ(r.exit_code, 0);
   ASSERT_FALSE(r.err_lines.empty());
   for (const auto& line : r.err_lines) EXPECT_NE(line.find("snapshot failed"), std::string::npos) << line;
@@ -103,7 +103,7 @@ TEST(FaultInjection, SnapshotsIntoAFullFilesystemLeaveNoPartialFile) {
 
 TEST(FaultInjection, ReportsIntoAFullOrReadOnlyFilesystemExitTwoAndLeaveNothing) {
   const ctxheap_test::TempDir dir("ctxheap-fault-report");
-  const Run made = run(kHandlerLeak + " --requests 4000 --out '" + (dir / "app").string() + "'", dir / "err");
+  const ProgramRun made = run(kHandlerLeak + " --requests 4000 --out '" + (dir / "app").string() + "'", dir / "err");
   ASSERT_EQ(made.exit_code, 0);
   const std::string snapshot = (dir / "app.0002.ctxheap").string();
   TmpfsMount full(dir / "full", 0, "size=16k");
@@ -113,7 +113,7 @@ TEST(FaultInjection, ReportsIntoAFullOrReadOnlyFilesystemExitTwoAndLeaveNothing)
   for (const char* where : {"full", "ro"}) {
     SCOPED_TRACE(where);
     const fs::path out = dir / where / "report.json";
-    const Run r = run(std::string(CTXHEAP_CLI) + " report -f json -o '" + out.string() + "' '" + snapshot + "'", dir / "err");
+    const ProgramRun r = run(std::string(CTXHEAP_CLI) + " report -f json -o '" + out.string() + "' '" + snapshot + "'", dir / "err");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.err_lines.size(), 1u);
     EXPECT_TRUE(names_in(dir / where).empty());

@@ -159,8 +159,20 @@ void at_exit() {
   }
 }
 
-// A forked child starts without the collector thread; configure() in it starts a new one.
-void forget_thread_in_child() {
+// fork(): the snapshot and configuration locks are held across it, so the child never
+// inherits one taken by the parent's collector thread. A forked child starts without the
+// collector thread; configure() in it starts a new one.
+void before_fork() {
+  hold_snapshots_for_fork();
+  g_config_mutex.lock();
+}
+void after_fork_in_parent() {
+  g_config_mutex.unlock();
+  release_snapshots_after_fork();
+}
+void after_fork_in_child() {
+  g_config_mutex.unlock();
+  release_snapshots_after_fork();
   g_thread_started.store(false);
   g_thread_pid.store(0);
   g_stopping.store(false);
@@ -169,7 +181,7 @@ void forget_thread_in_child() {
 void start_thread_once() {
   if (g_thread_started.exchange(true)) return;
   if (!g_exit_registered.exchange(true)) {
-    pthread_atfork(nullptr, nullptr, forget_thread_in_child);
+    pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
     std::atexit(at_exit);
   }
   g_thread_pid.store(getpid());
