@@ -1,6 +1,7 @@
 #include "sample_support.hpp"
 
 #include <cstdio>
+#include <exception>
 #include <cstring>
 #include <map>
 
@@ -55,9 +56,16 @@ void start(const char* name, int argc, char** argv) {
 }
 
 std::string snapshot() {
-  const std::string path = ctxheap::collector::write_numbered_snapshot();
-  print_summary(path);
-  return path;
+  // A snapshot that cannot be written (read-only or full directory) is one line on stderr;
+  // the program goes on, as a server under the collector would.
+  try {
+    const std::string path = ctxheap::collector::write_numbered_snapshot();
+    print_summary(path);
+    return path;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ctxheap: snapshot failed: %s\n", e.what());
+    return {};
+  }
 }
 
 }  // namespace samples

@@ -131,3 +131,20 @@ TEST(BadInput, UsageErrorsExitTwoWithOneLine) {
 }
 
 }  // namespace
+
+namespace {
+
+// A file name carrying a terminal title sequence (ESC ] ... BEL), a raw 8-bit CSI and a
+// RIGHT-TO-LEFT OVERRIDE reaches the error line escaped, in visible_text's notation.
+TEST(BadInput, ErrorLinesShowTerminalEscapesInFileNamesEscaped) {
+  TempDir dir;
+  const std::string name = "evil\x1b]0;owned\x07\x9b" "2J\xe2\x80\xae" "txt.ctxheap";
+  std::ofstream(dir / name) << "not a snapshot";
+  const CliRun r = run_ctxheap(dir, "report " + sh_quote(name));
+  expect_one_line_failure(r, "escaped name");
+  EXPECT_NE(r.err.find("evil\\x1B]0;owned\\x07\\x9B2J\\u{202E}txt.ctxheap"), std::string::npos) << r.err;
+  for (char c : {'\x1b', '\x07', '\x9b'}) EXPECT_EQ(r.err.find(c), std::string::npos);
+  EXPECT_EQ(r.err.find("\xe2\x80\xae"), std::string::npos);
+}
+
+}  // namespace

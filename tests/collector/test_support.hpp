@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <system_error>
+#include <vector>
 #include <thread>
 
 namespace ctxheap_test {
@@ -18,11 +20,30 @@ T* keep(T* p) {
   return p;
 }
 
+/// The directories temp_dir() made, removed when the test program exits (whether its
+/// tests passed or not), by the process that made them: a forked child that exits leaves
+/// its parent's directories alone.
+class MadeDirectories {
+ public:
+  ~MadeDirectories() {
+    if (getpid() != owner_) return;
+    std::error_code ignored;
+    for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+  void add(const std::filesystem::path& dir) { dirs_.push_back(dir); }
+
+ private:
+  pid_t owner_ = getpid();
+  std::vector<std::filesystem::path> dirs_;
+};
+
 inline std::filesystem::path temp_dir(const std::string& name) {
+  static MadeDirectories made;
   auto dir = std::filesystem::temp_directory_path() /
              ("ctxheap-" + name + "-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  made.add(dir);
   return dir;
 }
 

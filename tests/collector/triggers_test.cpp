@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <stdexcept>
+#include <thread>
 
 #include "ctxheap/collector/collector.hpp"
 #include "ctxheap/format/reader.hpp"
@@ -81,6 +84,43 @@ TEST(Triggers, EnvironmentConfiguresEveryTrigger) {
   EXPECT_EQ(o.signal, 0);
   EXPECT_EQ(o.period_seconds, 0.0);
   EXPECT_EQ(o.sample_interval, 512u * 1024u);
+}
+
+TEST(Triggers, FaultAndUncatchableSignalsAreRefusedWithAReason) {
+  for (int signo : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGKILL, SIGSTOP}) {
+    SCOPED_TRACE(signo);
+    setenv("CTXHEAP_SIGNAL", std::to_string(signo).c_str(), 1);
+    EXPECT_EQ(ctxheap::collector::options_from_environment().signal, 0);
+    EXPECT_NE(ctxheap::collector::signal_refusal(signo).find("use SIGUSR1"), std::string::npos);
+    ctxheap::collector::Options o;
+    o.signal = signo;
+    o.snapshot_at_exit = false;
+    EXPECT_THROW(ctxheap::collector::configure(o), std::invalid_argument);
+  }
+  EXPECT_EQ(ctxheap::collector::signal_refusal(SIGUSR1), "");
+  EXPECT_EQ(ctxheap::collector::signal_refusal(SIGUSR2), "");
+  unsetenv("CTXHEAP_SIGNAL");
+}
+
+TEST(Triggers, ARealSegfaultWithSignalElevenConfiguredWritesNoSnapshot) {
+  const auto dir = ctxheap_test::temp_dir("segv");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("CTXHEAP_SIGNAL", "11", 1);
+    setenv("CTXHEAP_SNAPSHOT", (dir / "app").c_str(), 1);
+    auto o = ctxheap::collector::options_from_environment();
+    o.snapshot_at_exit = false;
+    ctxheap::collector::configure(o);
+    raise(SIGSEGV);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a snapshot would be written now
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) << status;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

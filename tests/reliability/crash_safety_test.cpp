@@ -19,6 +19,7 @@
 #include "ctxheap/context/all.hpp"
 #include "ctxheap/format/error.hpp"
 #include "ctxheap/format/reader.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace {
 
@@ -27,13 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kKills = 100;
 constexpr int kContexts = 2000;
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ctxheap-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 // The child: builds a context tree big enough that a snapshot takes a while, says so
 // on `ready`, then writes snapshots to `path` until it is killed, one byte per finished
@@ -81,7 +75,8 @@ void kill_and_reap(Child& child) {
 }
 
 TEST(CrashSafety, SigkillAtRandomMomentsNeverLeavesAPartialSnapshotAndThePreviousOneStillReads) {
-  const fs::path dir = fresh_dir("crash-safety");
+  const ctxheap_test::TempDir scoped("ctxheap-crash-safety");  // removed even when the test fails
+  const fs::path& dir = scoped.path();
   const fs::path final_path = dir / "app.ctxheap";
   const std::string temp_prefix = final_path.filename().string() + ".tmp.";
 
@@ -132,7 +127,6 @@ TEST(CrashSafety, SigkillAtRandomMomentsNeverLeavesAPartialSnapshotAndThePreviou
   EXPECT_GT(killed_mid_write, 0);
   std::printf("crash safety: %d kills, %d inside a write (one write takes %lld ms)\n", kKills, killed_mid_write,
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(one_write).count()));
-  fs::remove_all(dir);
 }
 
 }  // namespace

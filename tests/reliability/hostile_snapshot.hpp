@@ -53,7 +53,8 @@ inline HostileText hostile_text() {
   t.child_name = "\"><img src=x onerror=alert(1)> `child` 'q' \x1b]0;title\x07 csi\xc2\x9b" "2J";
   t.value_name = "value\x1b[31mRED\x1b[0m\x07" "bell\x9b" "2J";
   t.creation_function = with_nul("handle`request`(<T>&)|col", "after-nul");
-  t.creation_file = "/src/\xff\xfe-invalid-\xc3" "(utf8|<b>).cpp";
+  // Invalid UTF-8, raw 8-bit C1 controls (CSI, OSC, ST) and a RIGHT-TO-LEFT OVERRIDE.
+  t.creation_file = "/src/\xff\xfe-invalid-\xc3" "(utf8|<b>)\x9b\x9d\x9c-\xe2\x80\xae" "rlo.cpp";
   // 1 MB, itself full of markup and table separators.
   t.alloc_function = long_text("make_body<\"'`|&amp;>(", 1'000'000);
   t.alloc_file = "line1\nline2\r\n| --- | <!-- x -->.cpp";

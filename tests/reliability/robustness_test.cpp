@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ctxheap/format/reader.hpp"
+#include "../support/temp_dir.hpp"
 
 extern char** environ;
 
@@ -56,15 +57,9 @@ ProgramRun run_program(const std::string& program, const fs::path& dir, const st
   return run;
 }
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ctxheap-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 TEST(Robustness, ExitSnapshotIsCompleteWhileStaticsAreDestroyedAndAThreadStillAllocates) {
-  const fs::path dir = fresh_dir("static-destruction");
+  const ctxheap_test::TempDir scoped("ctxheap-static-destruction");  // removed even when the test fails
+  const fs::path& dir = scoped.path();
   for (int round = 0; round < 10; ++round) {
     SCOPED_TRACE("run " + std::to_string(round));
     const fs::path prefix = dir / ("run" + std::to_string(round));
@@ -81,14 +76,13 @@ TEST(Robustness, ExitSnapshotIsCompleteWhileStaticsAreDestroyedAndAThreadStillAl
       EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
     }
   }
-  fs::remove_all(dir);
 }
 
 TEST(Robustness, MallocHooksInstalledBeforeAndAfterTheCollectorAllSeeEveryAllocation) {
-  const fs::path dir = fresh_dir("other-hooks");
+  const ctxheap_test::TempDir scoped("ctxheap-other-hooks");  // removed even when the test fails
+  const fs::path& dir = scoped.path();
   const ProgramRun run = run_program(CTXHEAP_OTHER_HOOKS, dir, {});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -6,15 +6,17 @@
 
 #include "commands.hpp"
 #include "ctxheap/report/report.hpp"
+#include "ctxheap/report/visible_text.hpp"
 #include "errors.hpp"
 #include "flags.hpp"
 
 namespace ctxheap::cli {
 namespace {
 
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\r') c = ' ';
+// One line, with file names and profile text shown in the notation of visible_text: an
+// error line cannot carry a terminal escape (ESC, BEL, C1, bidi controls).
+std::string one_line(const std::string& reason) {
+  std::string text = report::visible_text(reason);
   while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
 }

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "ctxheap/analyzer/text.hpp"
+#include "ctxheap/report/visible_text.hpp"
 #include "errors.hpp"
 #include "flags.hpp"
 #include "gate.hpp"
@@ -103,7 +104,7 @@ void print_groups(std::ostream& out, const analyzer::Analysis& a, const GateResu
   if (r.groups.empty()) return;
   out << "Stale groups counted:\n";
   for (std::size_t k = 0; k < r.groups.size() && (top == 0 || k < top); ++k)
-    out << "  " << k + 1 << ". " << analyzer::describe(a, a.stale_groups[r.groups[k]]) << '\n';
+    out << "  " << k + 1 << ". " << report::visible_text(analyzer::describe(a, a.stale_groups[r.groups[k]])) << '\n';
   if (top != 0 && r.groups.size() > top) out << "  ... and " << r.groups.size() - top << " more groups\n";
 }
 
@@ -146,12 +147,12 @@ int run_check(const CheckArgs& args) {
   Inputs inputs;
   const auto series = load_and_analyze(inputs, args.snapshots, options, progress);
   const analyzer::Analysis& a = series.latest();
-  if (!args.write_baseline.empty()) write_file(args.write_baseline, Baseline::of(a).to_json(generator()));
+  if (!args.write_baseline.empty()) write_file(args.write_baseline, Baseline::of(a).to_json(generator()), args.snapshots);
 
   GateResult r = evaluate_gate(a, gate, suppressions, baseline);
   gate_allocations(r, series, gate);
   const Painter paint{stdout_color(args.color)};
-  std::cout << "ctxheap check: " << a.profile->meta.source_path;
+  std::cout << "ctxheap check: " << report::visible_text(a.profile->meta.source_path);
   if (series.snapshots.size() > 1) std::cout << " (latest of " << series.snapshots.size() << " snapshots)";
   std::cout << '\n';
   print_gates(std::cout, a, gate, r, paint);

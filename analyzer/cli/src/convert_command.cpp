@@ -27,12 +27,13 @@ int run_convert(const ConvertArgs& args) {
   if (!args.output.format.empty() || args.output.output != "-") format = output_format(args.output, report::Format::Text);
   if (format != report::Format::Json && format != report::Format::Pprof && format != report::Format::Folded)
     throw CliError("convert: give --format json, pprof or folded (or an output named .json, .pb.gz or .folded)");
-  if (format == report::Format::Pprof && args.output.output == "-" && ::isatty(STDOUT_FILENO) == 1)
+  if (format == report::Format::Pprof && names_stdout(args.output.output) && ::isatty(STDOUT_FILENO) == 1)
     throw CliError("refusing to write binary pprof output to a terminal; use -o FILE");
+  // Opened first: a refused or unwritable output is reported before any loading.
+  Output out(args.output.output, {args.input});
   TerminalProgress progress;
   Inputs inputs;
   const auto series = load_and_analyze(inputs, {args.input}, options, progress);
-  Output out(args.output.output);
   report::write_report(out.stream(), format, report::ReportSubject::of(series), report_options(args.output, format));
   out.commit();
   return kExitOk;

@@ -32,6 +32,8 @@ int run_diff(const DiffArgs& args) {
   const auto options = analysis_options(args.analysis);
   const report::Format format = output_format(args.output, report::Format::Text);
   if (args.before == "-" && args.after == "-") throw CliError("diff: only one of the two snapshots can be standard input");
+  // Opened first: a refused or unwritable output is reported before any loading.
+  Output out(args.output.output, {args.before, args.after});
   TerminalProgress progress;
   Inputs inputs;
   analyzer::RunControl control;
@@ -42,7 +44,6 @@ int run_diff(const DiffArgs& args) {
   diff_options.match = match_mode(args.match);
   const analyzer::ProfileDiff d = analyzer::diff(before, after, diff_options, control);
   progress.clear();
-  Output out(args.output.output);
   report::write_report(out.stream(), format, report::ReportSubject::of(before, after, d), report_options(args.output, format));
   out.commit();
   return kExitOk;

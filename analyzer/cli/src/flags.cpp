@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "errors.hpp"
+#include "output.hpp"
 #include "units.hpp"
 
 namespace ctxheap::cli {
@@ -79,7 +80,7 @@ report::Format output_format(const OutputFlags& f, report::Format fallback) {
     if (const auto format = report::parse_format(f.format)) return *format;
     throw CliError("--format: unknown format '" + f.format + "'");
   }
-  if (f.output != "-")
+  if (!names_stdout(f.output))
     if (const auto format = report::format_for_path(f.output)) return *format;
   return fallback;
 }
@@ -96,7 +97,7 @@ bool stdout_color(const std::string& mode) {
 
 report::ReportOptions report_options(const OutputFlags& f, report::Format format) {
   report::ReportOptions o;
-  o.color = format == report::Format::Text && (f.color == "always" || (f.output == "-" && stdout_color(f.color)));
+  o.color = format == report::Format::Text && (f.color == "always" || (names_stdout(f.output) && stdout_color(f.color)));
   o.top = f.top;
   o.findings = f.findings;
   o.tree_rows = f.tree_rows;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cleanup_on_signal.hpp"
 #include "ctxheap/analyzer/load.hpp"
 #include "errors.hpp"
 
@@ -26,6 +27,7 @@ std::filesystem::path copy_stdin() {
   std::string pattern = (std::filesystem::temp_directory_path() / "ctxheap-stdin-XXXXXX").string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) throw CliError("cannot create a temporary file for standard input: " + std::string(std::strerror(errno)));
+  remove_on_signal(pattern);
   char buffer[1 << 16];
   for (;;) {
     std::cin.read(buffer, sizeof buffer);
@@ -38,6 +40,7 @@ std::filesystem::path copy_stdin() {
         const int err = errno;
         ::close(fd);
         ::unlink(pattern.c_str());
+        forget_on_signal(pattern);
         throw CliError("cannot copy standard input: " + std::string(std::strerror(err)));
       }
       written += w;
@@ -53,6 +56,7 @@ Inputs::~Inputs() {
   if (!stdin_copy_.empty()) {
     std::error_code ignored;
     std::filesystem::remove(stdin_copy_, ignored);
+    forget_on_signal(stdin_copy_);
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "ctxheap/report/visible_text.hpp"
+
 namespace ctxheap::cli {
 
 TerminalProgress::TerminalProgress()
@@ -11,7 +13,8 @@ TerminalProgress::TerminalProgress()
 
 TerminalProgress::~TerminalProgress() { clear(); }
 
-void TerminalProgress::set_subject(std::string subject) { subject_ = std::move(subject); }
+// The subject is a file name: shown escaped, like every name on the terminal.
+void TerminalProgress::set_subject(std::string subject) { subject_ = report::visible_text(subject); }
 
 analyzer::ProgressFn TerminalProgress::callback() {
   if (!enabled_) return {};

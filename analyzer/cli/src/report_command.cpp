@@ -24,12 +24,13 @@ struct ReportArgs {
 int run_report(const ReportArgs& args) {
   const auto options = analysis_options(args.analysis);
   const report::Format format = output_format(args.output, report::Format::Text);
-  if (report::is_binary(format) && args.output.output == "-" && ::isatty(STDOUT_FILENO) == 1)
+  if (report::is_binary(format) && names_stdout(args.output.output) && ::isatty(STDOUT_FILENO) == 1)
     throw CliError("refusing to write binary " + std::string(report::to_string(format)) + " output to a terminal; use -o FILE");
+  // Opened first: a refused or unwritable output is reported before any loading.
+  Output out(args.output.output, args.snapshots);
   TerminalProgress progress;
   Inputs inputs;
   const auto series = load_and_analyze(inputs, args.snapshots, options, progress);
-  Output out(args.output.output);
   report::write_report(out.stream(), format, report::ReportSubject::of(series), report_options(args.output, format));
   out.commit();
   return kExitOk;

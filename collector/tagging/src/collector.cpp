@@ -2,8 +2,10 @@
 #include "ctxheap/collector/collector.hpp"
 
 #include <gperftools/heap-profiler.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -11,11 +13,13 @@
 #include <cstdlib>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <thread>
 
 #include "context_table.hpp"
 #include "snapshot_builder.hpp"
 #include "state.hpp"
+#include "test_points.hpp"
 
 namespace ctxheap::collector {
 namespace detail {
@@ -28,17 +32,32 @@ ContextTable* g_table = nullptr;
 
 // Trigger state. The signal handler only posts a semaphore (async-signal-safe); the
 // collector thread does the work.
+//
+// Shutdown order (the exit handler, registered when the thread starts): stop the collector
+// thread (it finishes the snapshot it is writing, then acknowledges), then write the exit
+// snapshot. So an exit snapshot and a triggered one never overlap, no snapshot is cut
+// short by the process ending, and nothing the thread reads is destroyed while it runs:
+// every object it touches (state, table, options, semaphores, mutexes) is never destroyed.
 sem_t g_wake;
+sem_t g_stopped;
 std::atomic<bool> g_signal_pending{false};
 std::atomic<bool> g_thread_started{false};
-std::mutex g_config_mutex;
-// Function-local: install_at_load runs before this file's dynamic initializers.
+std::atomic<bool> g_stopping{false};
+std::atomic<pid_t> g_thread_pid{0};  // the process the thread runs in (fork copies no threads)
+std::mutex g_config_mutex;           // trivially destructible: usable during static destruction
+// Never destroyed: the snapshot prefix is read by the collector thread and the exit handler
+// while static destructors run. Function-local: install_at_load runs before this file's
+// dynamic initializers.
 Options& configured() {
-  static Options options;
-  return options;
+  static Options* options = [] {
+    InternalScope internal;
+    return new Options();
+  }();
+  return *options;
 }
 std::atomic<std::uint64_t> g_sequence{0};
 std::atomic<bool> g_exit_registered{false};
+std::atomic<void (*)()> g_pause_for_test{nullptr};
 
 void on_signal(int) {
   g_signal_pending.store(true, std::memory_order_relaxed);
@@ -62,6 +81,7 @@ std::string snapshot_numbered(format::SnapshotReason reason) {
   if (prefix.empty()) return {};
   const std::uint64_t seq = g_sequence.fetch_add(1);
   const std::string path = numbered_path(prefix, seq + 1);
+  if (auto hold = g_pause_for_test.load()) hold();
   write_snapshot_file(*g_state, *g_table, {path, reason, seq});
   if (heap_profile && IsHeapProfilerRunning()) HeapProfilerDump(std::string(format::to_string(reason)).c_str());
   return path;
@@ -72,7 +92,7 @@ void report_failure(const char* what, const std::exception& e) {
 }
 
 // Refreshes the coarse clock the hooks stamp allocations with, and serves the signal
-// and period triggers.
+// and period triggers until the exit handler stops it.
 void collector_thread() {
   InternalScope internal;
   std::int64_t next_period = 0;
@@ -86,6 +106,7 @@ void collector_thread() {
     }
     while (sem_timedwait(&g_wake, &until) != 0 && errno == EINTR) {
     }
+    if (g_stopping.load()) break;
     const std::int64_t now = monotonic_ns();
     g_state->coarse_now_ns.store(now, std::memory_order_relaxed);
     g_table->fold_retired();
@@ -108,19 +129,78 @@ void collector_thread() {
       report_failure("triggered", e);
     }
   }
+  // Stopped: acknowledge, then park until the process ends. Not returning keeps thread-exit
+  // work (thread_local destructors, libunwind's per-thread cache) out of static destruction.
+  sem_post(&g_stopped);
+  for (;;) pause();
 }
 
-void start_thread_once() {
-  if (g_thread_started.exchange(true)) return;
-  InternalScope internal;
-  std::thread(collector_thread).detach();
+// Waits for the collector thread to finish what it is writing and stop. Only the process
+// that started it waits: a forked child has no collector thread unless it configured anew.
+void stop_thread() {
+  if (!g_thread_started.load() || g_thread_pid.load() != getpid() || g_stopping.exchange(true)) return;
+  sem_post(&g_wake);
+  while (sem_wait(&g_stopped) != 0 && errno == EINTR) {
+  }
 }
 
-void at_exit_snapshot() {
+void at_exit() {
+  stop_thread();
+  bool exit_snapshot;
+  {
+    std::lock_guard lock(g_config_mutex);
+    exit_snapshot = configured().snapshot_at_exit && !configured().snapshot_prefix.empty();
+  }
+  if (!exit_snapshot) return;
   try {
     snapshot_numbered(format::SnapshotReason::Exit);
   } catch (const std::exception& e) {
     report_failure("exit", e);
+  }
+}
+
+// fork(): the snapshot and configuration locks are held across it, so the child never
+// inherits one taken by the parent's collector thread. A forked child starts without the
+// collector thread; configure() in it starts a new one.
+void before_fork() {
+  hold_snapshots_for_fork();
+  g_config_mutex.lock();
+}
+void after_fork_in_parent() {
+  g_config_mutex.unlock();
+  release_snapshots_after_fork();
+}
+void after_fork_in_child() {
+  g_config_mutex.unlock();
+  release_snapshots_after_fork();
+  g_thread_started.store(false);
+  g_thread_pid.store(0);
+  g_stopping.store(false);
+}
+
+void start_thread_once() {
+  if (g_thread_started.exchange(true)) return;
+  if (!g_exit_registered.exchange(true)) {
+    pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+    std::atexit(at_exit);
+  }
+  g_thread_pid.store(getpid());
+  InternalScope internal;
+  std::thread(collector_thread).detach();
+}
+
+// Signals that report a fault or cannot be caught: a snapshot on them would be written
+// for a real crash (or never), so they are refused.
+const char* refused_signal_name(int signo) {
+  switch (signo) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+    case SIGKILL: return "SIGKILL";
+    case SIGSTOP: return "SIGSTOP";
+    default: return nullptr;
   }
 }
 
@@ -150,7 +230,11 @@ Options options_from_environment() {
   Options o;
   if (const char* p = std::getenv("CTXHEAP_SNAPSHOT")) o.snapshot_prefix = p;
   std::uint64_t v = 0;
-  if (parse_u64(std::getenv("CTXHEAP_SIGNAL"), &v) && v > 0 && v < 65) o.signal = static_cast<int>(v);
+  if (const char* text = std::getenv("CTXHEAP_SIGNAL"); text != nullptr && *text != '\0') {
+    const std::string refusal = signal_refusal(parse_u64(text, &v) && v < 65 ? static_cast<int>(v) : -1);
+    if (refusal.empty()) o.signal = static_cast<int>(v);
+    else std::fprintf(stderr, "ctxheap: CTXHEAP_SIGNAL=%s ignored: %s\n", text, refusal.c_str());
+  }
   if (const char* p = std::getenv("CTXHEAP_PERIOD")) {
     char* end = nullptr;
     const double d = std::strtod(p, &end);
@@ -161,6 +245,18 @@ Options options_from_environment() {
   return o;
 }
 
+std::string signal_refusal(int signo) {
+  if (signo <= 0 || signo >= 65) return "not a signal number (1-64); use SIGUSR1 (10) or SIGUSR2 (12)";
+  if (const char* name = refused_signal_name(signo))
+    return std::string(name) + " (" + std::to_string(signo) +
+           ") reports a fault or cannot be caught; use SIGUSR1 (10) or SIGUSR2 (12)";
+  return {};
+}
+
+namespace detail {
+void set_snapshot_pause_for_test(void (*pause)()) noexcept { g_pause_for_test.store(pause); }
+}  // namespace detail
+
 void install() noexcept {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -170,6 +266,7 @@ void install() noexcept {
     if (mem == nullptr) return;
     auto* state = ::new (mem) State();
     sem_init(&g_wake, 0, 0);
+    sem_init(&g_stopped, 0, 0);
     {
       InternalScope internal;
       g_table = new ContextTable(state->slots);
@@ -182,6 +279,10 @@ void install() noexcept {
 bool installed() noexcept { return g_state != nullptr; }
 
 void configure(const Options& options) {
+  if (options.signal != 0) {
+    if (const std::string refusal = signal_refusal(options.signal); !refusal.empty())
+      throw std::invalid_argument("signal " + std::to_string(options.signal) + " refused: " + refusal);
+  }
   install();
   if (!installed()) return;
   {
@@ -198,8 +299,6 @@ void configure(const Options& options) {
   }
   if (!options.heap_profile_prefix.empty() && !IsHeapProfilerRunning())
     HeapProfilerStart(options.heap_profile_prefix.c_str());
-  if (!options.snapshot_prefix.empty() && options.snapshot_at_exit && !g_exit_registered.exchange(true))
-    std::atexit(at_exit_snapshot);
   start_thread_once();
 }
 

@@ -101,6 +101,9 @@ std::mutex g_snapshot_mutex;  // one snapshot at a time
 
 }  // namespace
 
+void hold_snapshots_for_fork() noexcept { g_snapshot_mutex.lock(); }
+void release_snapshots_after_fork() noexcept { g_snapshot_mutex.unlock(); }
+
 double unsampling_scale(double avg_bytes, double interval) {
   if (interval <= 1 || avg_bytes <= 0) return 1.0;
   const double p = 1.0 - std::exp(-avg_bytes / interval);  // chance a block of that size is sampled

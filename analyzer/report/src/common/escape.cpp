@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ctxheap/report/visible_text.hpp"
+
 namespace ctxheap::report::detail {
 namespace {
 
@@ -27,7 +29,9 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string markdown_text(std::string_view text) {
+std::string markdown_text(std::string_view raw) {
+  const std::string visible = visible_text(raw);
+  const std::string_view text = visible;
   // Always markup: \ ` * [ ] < | ~. Only in some places: '_' at a word's edge (GFM
   // ignores intraword underscores), '#' and '>' first on a line, '&' starting an entity.
   static constexpr std::string_view kSpecial = "\\`*[]<|~";
@@ -50,7 +54,9 @@ std::string markdown_text(std::string_view text) {
   return out;
 }
 
-std::string markdown_code(std::string_view text) {
+std::string markdown_code(std::string_view raw) {
+  const std::string visible = visible_text(raw);
+  const std::string_view text = visible;
   std::string body;
   std::size_t run = 0, longest = 0;
   for (char c : text) {
@@ -70,22 +76,6 @@ std::string markdown_code(std::string_view text) {
   return fence + (spaced ? " " : "") + body + (spaced ? " " : "") + fence;
 }
 
-std::string single_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    // C1 controls (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8) are escapes too: U+009B
-    // is a CSI that some terminals act on.
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
-        static_cast<unsigned char>(text[i + 1]) >= 0x80) {
-      out += ' ';
-      ++i;
-    } else {
-      out += is_control(text[i]) ? ' ' : text[i];
-    }
-  }
-  return out;
-}
+std::string single_line(std::string_view text) { return visible_text(text); }
 
 }  // namespace ctxheap::report::detail

@@ -12,15 +12,16 @@ std::string html_escape(std::string_view text);
 
 /// Markdown text: characters that could start markup are backslash-escaped (\ ` * [ ]
 /// < | ~ always; _ at a word's edge, # and > at the start, & before an entity), line
-/// breaks become spaces. Safe inside table cells; no HTML tag can survive it.
+/// breaks become spaces; control, bidi and invalid bytes are shown as visible_text() does.
+/// Safe inside table cells; no HTML tag can survive it.
 std::string markdown_text(std::string_view text);
 
 /// A Markdown code span holding `text` verbatim (pipes escaped for tables, a longer
 /// backtick fence when the text has backticks, line breaks as spaces).
 std::string markdown_code(std::string_view text);
 
-/// One line of terminal or folded text: control characters (C0, DEL and UTF-8-encoded C1)
-/// become spaces.
+/// One line of terminal or folded text, in the one notation of visible_text()
+/// (ctxheap/report/visible_text.hpp): control, bidi and invalid bytes shown escaped.
 std::string single_line(std::string_view text);
 
 }  // namespace ctxheap::report::detail

@@ -5,7 +5,8 @@
 // Linking ctxheap::collector is enough: the hooks are installed while the program loads,
 // before main, and the environment configures the triggers:
 //   CTXHEAP_SNAPSHOT=<prefix>  write <prefix>.0001.ctxheap, .0002 ... (and one at exit)
-//   CTXHEAP_SIGNAL=<signo>     write a snapshot when the signal arrives
+//   CTXHEAP_SIGNAL=<signo>     write a snapshot when the signal arrives (SIGSEGV, SIGBUS,
+//                              SIGFPE, SIGILL, SIGABRT, SIGKILL and SIGSTOP are refused)
 //   CTXHEAP_PERIOD=<seconds>   write a snapshot every period
 //   CTXHEAP_SAMPLE=<bytes>     mean sampling interval for allocation stacks (default
 //                              524288; 0 = off, 1 = every allocation)
@@ -35,13 +36,22 @@ struct Options {
   std::string heap_profile_prefix;       ///< gperftools HeapProfilerStart alongside
 };
 
-/// Reads the CTXHEAP_* variables above; unset ones keep their defaults.
+/// Reads the CTXHEAP_* variables above; unset ones keep their defaults. A CTXHEAP_SIGNAL
+/// that is refused (see signal_refusal) is left at 0 with one line on stderr.
 Options options_from_environment();
+
+/// Why `signo` cannot trigger snapshots (a fault signal, an uncatchable one, not a signal
+/// number), or an empty string when it can.
+std::string signal_refusal(int signo);
 
 /// Installs the hooks once (done automatically at load time; calling again is a no-op).
 void install() noexcept;
 bool installed() noexcept;
-/// Applies options: sampling interval, and starts the triggers they ask for.
+/// Applies options: sampling interval, and starts the triggers they ask for. Throws
+/// std::invalid_argument for a refused signal (signal_refusal), changing nothing.
+///
+/// At exit the collector thread is stopped first (a triggered snapshot being written is
+/// finished), then the exit snapshot is written: the two never overlap.
 void configure(const Options& options);
 
 /// Writes a snapshot to `path` now (temporary file, fsync, rename). Throws on I/O errors.
