@@ -136,8 +136,7 @@ void ContextPage::show_header_menu(const QPoint& pos) {
 void ContextPage::set_document(const std::shared_ptr<const Document>& document) {
   document_ = document;
   stacks_->set_context(document, kNoIndex);
-  model_->set_document(document);
-  proxy_->refresh();
+  proxy_->set_document(document);  // the document and the filter's view of it, in one reset
   if (!document) return;
   // Open on the leak: the top suspect's first stale entry, else the roots.
   const analyzer::Analysis& a = document->latest();
@@ -156,7 +155,7 @@ void ContextPage::apply_filter() {
   const Index keep = current_context();
   proxy_->set_filter(f);
   if (f.active()) tree_->expandToDepth(1);
-  if (keep != kNoIndex && (!f.active() || context_matches(document_->latest(), keep, f))) select_context(keep);
+  if (document_ && keep != kNoIndex && (!f.active() || context_matches(document_->latest(), keep, f))) select_context(keep);
 }
 
 void ContextPage::set_filter(const ContextFilter& filter) {
