@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "model/hash.hpp"
 
@@ -107,14 +108,16 @@ std::string describe_alloc_site(const Profile& p, const AllocSite& s) {
   return out;
 }
 
-std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes) {
+std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes, FrameDetail detail) {
   std::vector<CallTreeNode> nodes(1);
   std::unordered_map<std::uint64_t, Index> children;  // (parent, function) -> node
   for (const Site& s : p.sites) {
     const auto frames = p.stack_frames(s.stack);
+    const auto shown = shown_frames(p, frames, detail);
     Index at = 0;
     nodes[0].cumulative += s.estimated;
-    for (std::size_t i = frames.size(); i-- > 0;) {
+    for (std::size_t k = shown.size(); k-- > 0;) {
+      const std::size_t i = shown[k];
       if (frames[i].function == 0 && frames[i].module == 0 && frames[i].address == 0) continue;
       // Unsymbolized frames are told apart by address.
       const std::uint64_t fkey = frames[i].function != 0 ? frames[i].function : (frames[i].address | (1ull << 63));

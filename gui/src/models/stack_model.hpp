@@ -1,12 +1,15 @@
 // The stacks of one context: its creation stack, then its sampled allocation stacks with
 // their (un-sampled estimates of) in-use and allocated bytes, largest first. Two levels:
-// a row per stack, its frames (innermost first) as children.
+// a row per stack, its frames (innermost first) as children. Frames are shown by the
+// analyzer's rule (analyzer/shown_frames.hpp): runtime frames folded away and template
+// arguments shortened, unless set_frame_detail(All).
 #pragma once
 
 #include <QAbstractItemModel>
 #include <memory>
 #include <vector>
 
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "document/document.hpp"
 #include "models/roles.hpp"
 
@@ -22,6 +25,8 @@ class StackModel : public QAbstractItemModel {
   /// Shows the stacks of `context` in the document's latest snapshot; kNoIndex clears.
   void set_context(std::shared_ptr<const Document> document, analyzer::Index context);
   analyzer::Index context() const noexcept { return context_; }
+  void set_frame_detail(analyzer::FrameDetail detail);
+  analyzer::FrameDetail frame_detail() const noexcept { return detail_; }
   /// Rows: 1 for the creation stack (when the context has one) + its sampled sites.
   int stack_count() const noexcept { return static_cast<int>(stacks_.size()); }
 
@@ -37,12 +42,16 @@ class StackModel : public QAbstractItemModel {
     bool creation = false;
     analyzer::Index stack = analyzer::kNoIndex;
     analyzer::SampleCounts counts{};
+    std::vector<std::uint32_t> shown{};  ///< frames shown, innermost first
+    std::uint32_t folded = 0;            ///< frames left out
   };
+  void fill();
   QVariant stack_data(const Entry& entry, int column, int role) const;
   QVariant frame_data(const analyzer::Frame& frame, int column, int role) const;
 
   std::shared_ptr<const Document> document_;
   analyzer::Index context_ = analyzer::kNoIndex;
+  analyzer::FrameDetail detail_ = analyzer::FrameDetail::Folded;
   std::vector<Entry> stacks_;
 };
 

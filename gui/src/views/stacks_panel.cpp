@@ -1,6 +1,8 @@
 #include "views/stacks_panel.hpp"
 
+#include <QCheckBox>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTreeView>
@@ -30,11 +32,23 @@ StacksPanel::StacksPanel(QWidget* parent) : QWidget(parent) {
   view_->setColumnWidth(StackModel::Inuse, 150);
   view_->setColumnWidth(StackModel::Allocated, 150);
   view_->setColumnWidth(StackModel::Module, 160);
+  all_frames_ = new QCheckBox(tr("All frames"), this);
+  all_frames_->setObjectName(QStringLiteral("allFrames"));
+  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
+                             "(folded away by default, as in the reports)"));
+  auto* bar = new QHBoxLayout();
+  bar->setContentsMargins(0, 0, 4, 0);
+  bar->addWidget(title_, 1);
+  bar->addWidget(all_frames_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
-  layout->addWidget(title_);
+  layout->addLayout(bar);
   layout->addWidget(view_);
+  connect(all_frames_, &QCheckBox::toggled, this, [this](bool all) {
+    model_->set_frame_detail(all ? analyzer::FrameDetail::All : analyzer::FrameDetail::Folded);
+    view_->expandToDepth(0);
+  });
   connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) { open_frame(index); });
 }
 

@@ -13,6 +13,7 @@
 #include "ctxheap/analyzer/readers.hpp"
 #include "ctxheap/analyzer/retention.hpp"
 #include "ctxheap/analyzer/series.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "ctxheap/analyzer/suspects.hpp"
 #include "ctxheap/analyzer/text.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ctxheap/analyzer/model.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 
 namespace ctxheap::analyzer {
 
@@ -41,9 +42,11 @@ struct CallTreeNode {
   SampleCounts self{};
   SampleCounts cumulative{};
 };
-/// The top-down call tree of all sites, node 0 the root (function 0). At most
+/// The top-down call tree of all sites, node 0 the root (function 0), over the frames
+/// shown at `detail` (shown_frames.hpp: runtime frames folded away by default). At most
 /// max_nodes nodes (0 = all); samples beyond stay in their deepest kept ancestor.
-std::vector<CallTreeNode> call_tree(const Profile& profile, std::size_t max_nodes = 0);
+std::vector<CallTreeNode> call_tree(const Profile& profile, std::size_t max_nodes = 0,
+                                    FrameDetail detail = FrameDetail::Folded);
 
 enum class SiteTrend : std::uint8_t { Growing, Plateau, Stable, Shrinking };
 std::string_view to_string(SiteTrend trend) noexcept;

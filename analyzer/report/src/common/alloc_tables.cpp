@@ -70,13 +70,13 @@ Table alloc_sites_table(const analyzer::Analysis& a, std::size_t top) {
   return t;
 }
 
-Table call_tree_table(const analyzer::Analysis& a, std::size_t top) {
+Table call_tree_table(const analyzer::Analysis& a, std::size_t top, analyzer::FrameDetail frames) {
   Table t({{"in use", Align::Right}, {"self", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
            {"call tree (callers above callees, ≥ 1 % of in use)"}});
-  const auto nodes = analyzer::call_tree(*a.profile);
+  const auto nodes = analyzer::call_tree(*a.profile, 0, frames);
   for (const analyzer::Index n : call_tree_rows(nodes, top == 0 ? 0 : top * 2)) {
     const auto& node = nodes[n];
-    std::string name(a.profile->str(node.function));
+    std::string name = analyzer::shown_function(a.profile->str(node.function), frames);
     if (name.empty()) name = "?";
     t.add_row({format_bytes(node.cumulative.inuse_bytes), format_bytes(node.self.inuse_bytes),
                format_bytes(node.cumulative.alloc_bytes), ratio(node.cumulative),

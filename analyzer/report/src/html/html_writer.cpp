@@ -133,7 +133,7 @@ void write_html(std::ostream& out, const ReportSubject& subject, const ReportOpt
   table_section(out, "sites", "Top creation sites by in use", detail::sites_table(a, o.top));
   table_section(out, "growth", "Growth over " + std::to_string(a.series_length) + " snapshots", detail::growth_table(a, o.top));
   table_section(out, "alloc-sites", "Top allocation sites by in use", detail::alloc_sites_table(a, o.top));
-  table_section(out, "call-tree", "Call tree by in use", detail::call_tree_table(a, o.top));
+  table_section(out, "call-tree", "Call tree by in use", detail::call_tree_table(a, o.top, o.frames));
   if (subject.series != nullptr) {
     table_section(out, "alloc-growth",
                   "Allocation sites over " + std::to_string(subject.series->snapshots.size()) + " snapshots",

@@ -36,15 +36,15 @@ Json allocation_sites_json(const analyzer::Analysis& a, std::size_t top) {
   return out;
 }
 
-Json call_tree_json(const analyzer::Analysis& a, std::size_t top) {
-  const auto nodes = analyzer::call_tree(*a.profile);
+Json call_tree_json(const analyzer::Analysis& a, std::size_t top, analyzer::FrameDetail frames) {
+  const auto nodes = analyzer::call_tree(*a.profile, 0, frames);
   Json out = Json::array();
   const auto rows = call_tree_rows(nodes, top == 0 ? 0 : top * 2);
   std::vector<std::int64_t> row_of(nodes.size(), -1);
   for (std::size_t r = 0; r < rows.size(); ++r) row_of[rows[r]] = static_cast<std::int64_t>(r);
   for (const analyzer::Index n : rows) {
     const auto& node = nodes[n];
-    out.push_back(Json{{"function", std::string(a.profile->str(node.function))},
+    out.push_back(Json{{"function", analyzer::shown_function(a.profile->str(node.function), frames)},
                        {"parent", row_of[node.parent]},
                        {"depth", node.depth},
                        {"self", counts_json(node.self)},

@@ -99,7 +99,7 @@ void write_markdown(std::ostream& out, const ReportSubject& subject, const Repor
   table_section(out, "##", "Top creation sites by in use", detail::sites_table(a, o.top));
   table_section(out, "##", "Growth over " + std::to_string(a.series_length) + " snapshots", detail::growth_table(a, o.top));
   table_section(out, "##", "Top allocation sites by in use", detail::alloc_sites_table(a, o.top));
-  table_section(out, "##", "Call tree by in use", detail::call_tree_table(a, o.top));
+  table_section(out, "##", "Call tree by in use", detail::call_tree_table(a, o.top, o.frames));
   if (subject.series != nullptr) {
     table_section(out, "##", "Allocation sites over " + std::to_string(subject.series->snapshots.size()) + " snapshots",
                   detail::alloc_growth_table(*subject.series, o.top));

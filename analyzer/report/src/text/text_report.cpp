@@ -54,7 +54,7 @@ void write_text_analysis(std::ostream& out, const ReportSubject& subject, const 
   write_table(out, "Top creation sites by in use", sites_table(a, o.top), o.color);
   write_table(out, "Growth over " + std::to_string(a.series_length) + " snapshots", growth_table(a, o.top), o.color);
   write_table(out, "Top allocation sites by in use", alloc_sites_table(a, o.top), o.color);
-  write_table(out, "Call tree by in use", call_tree_table(a, o.top), o.color);
+  write_table(out, "Call tree by in use", call_tree_table(a, o.top, o.frames), o.color);
   if (subject.series != nullptr) {
     write_table(out, "Allocation sites over " + std::to_string(subject.series->snapshots.size()) + " snapshots",
                 alloc_growth_table(*subject.series, o.top), o.color);
