@@ -349,6 +349,8 @@ QVariant ContextTreeModel::headerData(int section, Qt::Orientation orientation, 
     }
   }
   if (role == Qt::TextAlignmentRole) return numeric(section) ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+  // The first click on a size, count, ratio or age column shows the largest first.
+  if (role == Qt::InitialSortOrderRole) return static_cast<int>(numeric(section) ? Qt::DescendingOrder : Qt::AscendingOrder);
   return {};
 }
 
