@@ -1,6 +1,7 @@
 // ContextFilterProxy: text search, state, stale only — matches shown with their
 // ancestors, over rows the tree model has not fetched yet; and copying rows.
 #include <QAbstractItemModelTester>
+#include <QHeaderView>
 #include <QTreeView>
 #include <QtTest>
 
@@ -200,6 +201,62 @@ class ContextFilterProxyTest : public QObject {
       page.set_document(make_document(server_profile(2)));
       QVERIFY(page.current_context() != kNoIndex);
     }
+  }
+
+  void sizeColumnsSortLargestFirstOnTheFirstClick() {
+    gui::ContextPage page;
+    page.resize(1400, 800);
+    page.set_document(make_document(server_profile(20, 10)));
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QHeaderView* header = page.tree_view()->header();
+    const auto click = [&](int column) {
+      const QPoint at(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
+      QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
+    };
+    for (const int column : {ContextTreeModel::SelfInuse, ContextTreeModel::Allocated, ContextTreeModel::Children}) {
+      click(column);
+      QCOMPARE(page.model()->sort_column(), column);
+      QCOMPARE(page.model()->sort_order(), Qt::DescendingOrder);
+    }
+    click(ContextTreeModel::Name);  // text: A to Z first
+    QCOMPARE(page.model()->sort_order(), Qt::AscendingOrder);
+  }
+
+  void afterASortTheSelectionIsInView() {
+    gui::ContextPage page;
+    page.resize(1200, 500);
+    auto doc = make_document(server_profile(400, 100));
+    page.set_document(doc);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTreeView* view = page.tree_view();
+    for (const int column : {ContextTreeModel::Age, ContextTreeModel::Name, ContextTreeModel::SelfInuse}) {
+      view->sortByColumn(column, Qt::AscendingOrder);
+      QVERIFY(view->currentIndex().isValid());
+      QVERIFY2(view->viewport()->rect().intersects(view->visualRect(view->currentIndex())),
+               qPrintable(QStringLiteral("selection out of view after sorting by column %1").arg(column)));
+    }
+  }
+
+  void turningAFilterOffKeepsWhatWasExpanded() {
+    gui::ContextPage page;
+    auto doc = make_document(server_profile(10, 5));
+    page.set_document(doc);
+    const Analysis& a = doc->latest();
+    // A served request's value context (not stale: hidden by Stale only) holds its child.
+    const Index served = a.forest.find(100 + 2 * 10);
+    QVERIFY(served != kNoIndex && !a.forest.children(served).empty());
+    const auto in_view = [&](Index n) { return page.proxy()->mapFromSource(page.model()->index_of(n)); };
+    page.tree_view()->expand(in_view(served));
+    QVERIFY(page.tree_view()->isExpanded(in_view(served)));
+    ContextFilter stale;
+    stale.stale_only = true;
+    page.set_filter(stale);
+    QVERIFY(!in_view(served).isValid());
+    page.set_filter({});
+    QVERIFY(page.tree_view()->isExpanded(in_view(served)));
+    QVERIFY(page.tree_view()->isExpanded(in_view(a.forest.find(16))));
   }
 
   void sortingThroughTheProxySortsTheTree() {
