@@ -20,6 +20,8 @@ void StackModel::set_context(std::shared_ptr<const Document> document, Index con
   beginResetModel();
   document_ = std::move(document);
   context_ = document_ ? context : kNoIndex;
+  subtree_ = context_ == kNoIndex ? an::SubtreeStacks{}
+                                  : an::subtree_stacks(document_->latest(), document_->sites_by_context(), context_, kMaxStacks);
   fill();
   endResetModel();
 }
@@ -37,8 +39,8 @@ void StackModel::fill() {
   if (context_ == kNoIndex) return;
   const an::Profile& p = *document_->latest().profile;
   const an::Context& c = p.contexts[context_];
-  if (c.creation_stack != kNoIndex) stacks_.push_back({true, c.creation_stack, {}, {}, 0});
-  for (Index s : document_->sites_of(context_)) stacks_.push_back({false, p.sites[s].stack, p.sites[s].estimated, {}, 0});
+  if (c.creation_stack != kNoIndex) stacks_.push_back({true, c.creation_stack, {}, 0, {}, 0});
+  for (const an::SubtreeStack& s : subtree_.stacks) stacks_.push_back({false, s.stack, s.counts, s.contexts, {}, 0});
   for (Entry& e : stacks_) {
     const auto frames = p.stack_frames(e.stack);
     e.shown = an::shown_frames(p, frames, detail_);
@@ -84,7 +86,8 @@ QVariant StackModel::stack_data(const Entry& e, int column, int role) const {
     return {};
   }
   switch (column) {
-    case Frame: return tr("Allocation stack") + folded;
+    case Frame:
+      return (e.contexts > 1 ? tr("Allocation stack of %1 contexts").arg(count_text(e.contexts)) : tr("Allocation stack")) + folded;
     case Inuse: return tr("%1 in %2 objects").arg(bytes_text(e.counts.inuse_bytes), count_text(e.counts.inuse_objects));
     case Allocated: return tr("%1 in %2 objects").arg(bytes_text(e.counts.alloc_bytes), count_text(e.counts.alloc_objects));
     default: return {};

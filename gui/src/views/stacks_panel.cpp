@@ -58,10 +58,16 @@ void StacksPanel::set_context(const std::shared_ptr<const Document>& document, a
     title_->setText(tr("Select a context to see its creation and allocation stacks"));
     return;
   }
-  const int sampled = model_->stack_count() - (document->latest().context(context).creation_stack != analyzer::kNoIndex ? 1 : 0);
-  title_->setText(tr("Stacks of %1: creation stack and %2 sampled allocation stacks")
-                      .arg(context_text(document->latest(), context))
-                      .arg(sampled));
+  const analyzer::SubtreeStacks& s = model_->subtree();
+  const QString who = context_text(document->latest(), context);
+  if (s.contexts > 1)
+    title_->setText(tr("Stacks of %1: its creation stack, and %2 sampled allocation stacks of it and the %3 contexts it "
+                       "retains (%4 in use, estimated)%5")
+                        .arg(who, count_text(s.distinct), count_text(s.contexts - 1), bytes_text(s.total.inuse_bytes),
+                             s.distinct > s.stacks.size() ? tr(", the %1 largest shown").arg(count_text(s.stacks.size())) : QString()));
+  else
+    title_->setText(tr("Stacks of %1: its creation stack and %2 sampled allocation stacks (%3 in use, estimated)")
+                        .arg(who, count_text(s.distinct), bytes_text(s.total.inuse_bytes)));
   view_->expandToDepth(0);
 }
 

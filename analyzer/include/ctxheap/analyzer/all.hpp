@@ -15,5 +15,6 @@
 #include "ctxheap/analyzer/series.hpp"
 #include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
+#include "ctxheap/analyzer/subtree_stacks.hpp"
 #include "ctxheap/analyzer/suspects.hpp"
 #include "ctxheap/analyzer/text.hpp"
