@@ -42,7 +42,7 @@ SitesByContext::SitesByContext(const Analysis& a) {
 }
 
 std::span<const Index> SitesByContext::of(Index context) const noexcept {
-  if (context + 1 >= begin_.size()) return {};
+  if (begin_.empty() || context >= begin_.size() - 1) return {};  // kNoIndex too
   return std::span<const Index>(list_).subspan(begin_[context], begin_[context + 1] - begin_[context]);
 }
 
