@@ -34,6 +34,7 @@ void Document::prepare(const analyzer::RunControl& control) {
   top_parents_ = report::top_parents(a, kTopParents);
 
   sites_ = analyzer::SitesByContext(a);
+  kept_alive_ = analyzer::kept_alive_by_stale(a);
 }
 
 }  // namespace ctxheap::gui

@@ -11,6 +11,7 @@
 
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
+#include "ctxheap/analyzer/kept_alive.hpp"
 #include "ctxheap/analyzer/subtree_stacks.hpp"
 #include "document/child_order.hpp"
 
@@ -54,6 +55,11 @@ class Document {
   /// reports rank them), at most kTopParents.
   static constexpr std::size_t kTopParents = 10;
   const std::vector<analyzer::Index>& top_parents() const noexcept { return top_parents_; }
+  /// Per node of latest(): the stale entry whose exclusive value contexts it tops, else
+  /// kNoIndex (analyzer::kept_alive_by_stale).
+  analyzer::Index kept_alive_by(analyzer::Index node) const noexcept {
+    return node < kept_alive_.size() ? kept_alive_[node] : analyzer::kNoIndex;
+  }
   /// Sites made with no current context.
   std::span<const analyzer::Index> sites_without_context() const noexcept { return sites_.without_context(); }
 
@@ -69,6 +75,7 @@ class Document {
   ChildOrder order_;
   std::vector<analyzer::Index> top_parents_;
   analyzer::SitesByContext sites_;
+  std::vector<analyzer::Index> kept_alive_;
 };
 
 }  // namespace ctxheap::gui

@@ -6,6 +6,7 @@
 #include "ctxheap/analyzer/diff.hpp"
 #include "ctxheap/analyzer/findings.hpp"
 #include "ctxheap/analyzer/golang.hpp"
+#include "ctxheap/analyzer/kept_alive.hpp"
 #include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/analyzer/model.hpp"
 #include "ctxheap/analyzer/profile_builder.hpp"
