@@ -1,9 +1,17 @@
 // What the charts plot: the report library's top parents, one point per snapshot, and
 // an icicle whose boxes nest and merge siblings by creation site.
+#include <QApplication>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QHorizontalBarSeries>
+#include <QSignalSpy>
+#include <QValueAxis>
 #include <QtTest>
 
 #include "charts/chart_data.hpp"
+#include "charts/chart_theme.hpp"
 #include "charts/icicle_layout.hpp"
+#include "charts/icicle_view.hpp"
 #include "charts/series_chart.hpp"
 #include "charts/top_parents_chart.hpp"
 #include "ctxheap/report/selection.hpp"
@@ -83,6 +91,75 @@ class ChartDataTest : public QObject {
         inside = inside || (p.depth + 1 == b.depth && p.x0 <= b.x0 + 1e-9 && b.x1 <= p.x1 + 1e-9);
       QVERIFY(inside);
     }
+  }
+
+  void whatOnlyStaleEntriesKeepAliveIsRedWithTheGroupsReason() {
+    auto doc = make_document(server_profile(40, 5));
+    const Analysis& a = doc->latest();
+    const auto boxes = gui::icicle_layout(*doc, kNoIndex, 0.0, 64);
+    // The 40 request bodies hang under the server beside the stale entries that alone
+    // reference them: their box counts as kept alive, naming a stale entry.
+    const gui::IcicleBox* bodies = nullptr;
+    for (const auto& b : boxes)
+      if (b.kept_alive > 0) bodies = &b;
+    QVERIFY(bodies != nullptr);
+    QCOMPARE(bodies->kept_alive, std::uint64_t{40});
+    QCOMPARE(bodies->stale, std::uint64_t{0});
+    QVERIFY(bodies->first_stale != kNoIndex && a.node(bodies->first_stale).stale);
+    for (const auto& b : boxes)
+      if (b.stale == 0 && b.kept_alive == 0) QVERIFY(b.first_stale == kNoIndex);
+  }
+
+  void siblingsWithOneSiteButOtherNamesStayApart() {
+    ProfileMaker m;
+    m.add(Ctx(1, ContextKind::Background).named("background"));
+    for (ContextId k = 1; k <= 8; ++k)
+      m.add(Ctx(16 + k, ContextKind::Cancel).from(1).named("server-" + std::to_string(k)).at("main", "server.cpp", 42).inuse(1, 1000 * k));
+    auto doc = make_document(std::move(m).profile());
+    std::size_t servers = 0;
+    for (const auto& b : gui::icicle_layout(*doc, kNoIndex, 0.0, 64))
+      if (b.depth == 1) {
+        ++servers;
+        QCOMPARE(b.contexts, std::uint64_t{1});
+      }
+    QCOMPARE(servers, std::size_t{8});  // not "8 × server-8"
+  }
+
+  void doubleClickZoomsWithoutLeavingTheChartsAndAClickSelects() {
+    auto doc = make_document(server_profile(40, 5));
+    gui::IcicleView view;
+    view.resize(900, 300);
+    view.set_document(doc);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy selected(&view, &gui::IcicleView::contextSelected);
+    const Index server = doc->latest().forest.find(16);
+    QPoint at;
+    for (const auto& b : view.boxes())
+      if (b.node == server) at = QPoint(static_cast<int>((b.x0 + b.x1) / 2 * view.width()), 22 + static_cast<int>(b.depth) * 22 + 10);
+    QVERIFY(!at.isNull());
+    QTest::mouseDClick(&view, Qt::LeftButton, {}, at);
+    QCOMPARE(view.zoomed(), server);
+    QVERIFY(!selected.wait(QApplication::doubleClickInterval() + 200));  // the double-click's first click sent nothing
+    view.zoom_to(kNoIndex);
+    QTest::mouseClick(&view, Qt::LeftButton, {}, at);
+    QVERIFY(selected.count() == 1 || selected.wait(QApplication::doubleClickInterval() + 2000));
+    QCOMPARE(selected.front().front().toULongLong(), static_cast<qulonglong>(server));
+  }
+
+  void chartsHaveNoPlaceholderNumbersAndRedOnlyMeansStale() {
+    gui::SeriesChart empty;
+    for (QAbstractAxis* axis : empty.chart()->axes()) QVERIFY(!axis->labelsVisible());
+    gui::SeriesChart one;
+    one.set_document(make_document(server_profile(5)));
+    for (QAbstractAxis* axis : one.chart()->axes(Qt::Horizontal)) QVERIFY(!axis->labelsVisible());  // no five "0.00"
+    for (QAbstractAxis* axis : one.chart()->axes(Qt::Vertical)) QVERIFY(axis->labelsVisible());
+    gui::TopParentsChart bars;
+    for (QAbstractAxis* axis : bars.chart()->axes(Qt::Horizontal)) QVERIFY(!axis->labelsVisible());
+    bars.set_document(make_document(server_profile(5)));
+    const auto* series = qobject_cast<QHorizontalBarSeries*>(bars.chart()->series().front());
+    QVERIFY(series != nullptr);
+    for (QBarSet* set : series->barSets()) QVERIFY(set->color() != gui::stale_color());
   }
 
   void narrowBoxesAndDeepRowsAreLeftOut() {

@@ -1,6 +1,7 @@
 // ContextFilterProxy: text search, state, stale only — matches shown with their
 // ancestors, over rows the tree model has not fetched yet; and copying rows.
 #include <QAbstractItemModelTester>
+#include <QHeaderView>
 #include <QTreeView>
 #include <QtTest>
 
@@ -8,6 +9,7 @@
 #include "gui_test_support.hpp"
 #include "models/context_filter_proxy.hpp"
 #include "models/context_tree_model.hpp"
+#include "views/context_page.hpp"
 
 using namespace ctxheap_test;
 using ctxheap::gui::ContextFilter;
@@ -141,6 +143,120 @@ class ContextFilterProxyTest : public QObject {
       QCOMPARE(s.matching.size(), expected);
       for (Index n : s.matching) QVERIFY(a.context(n).ended());
     }
+  }
+
+  // Issue 17, point 1: a document arriving while a filter or search is on made the tree read
+  // the visibility computed for the previous document (SIGSEGV in ContextTreeModel::extend).
+  void swappingDocumentsUnderEveryFilterAndSearchKeepsTheModelValid() {
+    std::vector<std::shared_ptr<const Document>> docs = {
+        nullptr, make_document(server_profile(3, 2)), make_document(server_profile(60, 120)), nullptr,
+        make_document(server_profile(60, 120)), make_document(server_profile(1))};
+    std::vector<ContextFilter> filters(1);  // the filter off
+    for (const QString& text : {QString(), QStringLiteral("request"), QStringLiteral("#16"), QStringLiteral("no such context")})
+      for (const auto state : {ContextFilter::State::Any, ContextFilter::State::Live, ContextFilter::State::Ended,
+                               ContextFilter::State::Cancelled, ContextFilter::State::Expired})
+        for (const bool stale_only : {false, true}) {
+          ContextFilter f;
+          f.text = text;
+          f.state = state;
+          f.stale_only = stale_only;
+          if (f.active()) filters.push_back(f);
+        }
+    for (const ContextFilter& f : filters) {
+      ContextTreeModel tree;
+      ContextFilterProxy proxy;
+      proxy.set_tree(&tree);
+      proxy.set_filter(f);  // set before any document, as "Stale only" on an empty window
+      // Batches larger than any parent: the testers never fetch (see context_tree_model_test.cpp).
+      QAbstractItemModelTester tree_tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+      QAbstractItemModelTester proxy_tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+      for (const auto& doc : docs) {
+        proxy.set_document(doc);
+        if (QTest::currentTestFailed()) return;
+        if (!doc) {
+          QCOMPARE(proxy.rowCount(), 0);
+          continue;
+        }
+        const Analysis& a = doc->latest();
+        std::uint64_t expected = 0;
+        for (Index n = 0; n < a.forest.size(); ++n) expected += gui::context_matches(a, n, f);
+        const Shown s = shown(proxy, f);
+        QCOMPARE(proxy.matches(), expected);
+        QCOMPARE(static_cast<std::uint64_t>(s.matching.size()), expected);
+      }
+    }
+  }
+
+  void pageTakesADocumentWhileStaleOnlyOrASearchIsOn() {
+    for (const bool stale_only : {true, false}) {
+      gui::ContextPage page;
+      ContextFilter f;
+      f.stale_only = stale_only;
+      if (!stale_only) f.text = QStringLiteral("request");
+      page.set_filter(f);  // no document yet
+      page.set_document(make_document(server_profile(30, 10)));
+      QVERIFY(page.current_context() != kNoIndex);  // opened on the top suspect
+      page.set_document(make_document(server_profile(200, 50)));
+      page.set_document(nullptr);
+      page.set_document(make_document(server_profile(2)));
+      QVERIFY(page.current_context() != kNoIndex);
+    }
+  }
+
+  void sizeColumnsSortLargestFirstOnTheFirstClick() {
+    gui::ContextPage page;
+    page.resize(1400, 800);
+    page.set_document(make_document(server_profile(20, 10)));
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QHeaderView* header = page.tree_view()->header();
+    const auto click = [&](int column) {
+      const QPoint at(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
+      QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
+    };
+    for (const int column : {ContextTreeModel::SelfInuse, ContextTreeModel::Allocated, ContextTreeModel::Children}) {
+      click(column);
+      QCOMPARE(page.model()->sort_column(), column);
+      QCOMPARE(page.model()->sort_order(), Qt::DescendingOrder);
+    }
+    click(ContextTreeModel::Name);  // text: A to Z first
+    QCOMPARE(page.model()->sort_order(), Qt::AscendingOrder);
+  }
+
+  void afterASortTheSelectionIsInView() {
+    gui::ContextPage page;
+    page.resize(1200, 500);
+    auto doc = make_document(server_profile(400, 100));
+    page.set_document(doc);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTreeView* view = page.tree_view();
+    for (const int column : {ContextTreeModel::Age, ContextTreeModel::Name, ContextTreeModel::SelfInuse}) {
+      view->sortByColumn(column, Qt::AscendingOrder);
+      QVERIFY(view->currentIndex().isValid());
+      QVERIFY2(view->viewport()->rect().intersects(view->visualRect(view->currentIndex())),
+               qPrintable(QStringLiteral("selection out of view after sorting by column %1").arg(column)));
+    }
+  }
+
+  void turningAFilterOffKeepsWhatWasExpanded() {
+    gui::ContextPage page;
+    auto doc = make_document(server_profile(10, 5));
+    page.set_document(doc);
+    const Analysis& a = doc->latest();
+    // A served request's value context (not stale: hidden by Stale only) holds its child.
+    const Index served = a.forest.find(100 + 2 * 10);
+    QVERIFY(served != kNoIndex && !a.forest.children(served).empty());
+    const auto in_view = [&](Index n) { return page.proxy()->mapFromSource(page.model()->index_of(n)); };
+    page.tree_view()->expand(in_view(served));
+    QVERIFY(page.tree_view()->isExpanded(in_view(served)));
+    ContextFilter stale;
+    stale.stale_only = true;
+    page.set_filter(stale);
+    QVERIFY(!in_view(served).isValid());
+    page.set_filter({});
+    QVERIFY(page.tree_view()->isExpanded(in_view(served)));
+    QVERIFY(page.tree_view()->isExpanded(in_view(a.forest.find(16))));
   }
 
   void sortingThroughTheProxySortsTheTree() {

@@ -1,4 +1,5 @@
-// StackModel: a context's creation stack and its sampled allocation stacks, largest first.
+// StackModel: a context's creation stack and the sampled allocation stacks of its subtree,
+// largest first, with runtime frames folded unless all frames are asked for.
 #include <QAbstractItemModelTester>
 #include <QtTest>
 
@@ -36,6 +37,7 @@ class StackModelTest : public QObject {
     auto doc = make_document(profile_with_sites());
     StackModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.set_frame_detail(FrameDetail::All);
     const Analysis& a = doc->latest();
     const Index child = a.forest.find(101);
     model.set_context(doc, child);
@@ -62,6 +64,7 @@ class StackModelTest : public QObject {
   void framesCarryTheirFileAndLineForOpening() {
     auto doc = make_document(profile_with_sites());
     StackModel model;
+    model.set_frame_detail(FrameDetail::All);
     model.set_context(doc, doc->latest().forest.find(101));
     const QModelIndex sampled = model.index(1, 0);
     const QModelIndex fill = model.index(1, StackModel::Location, sampled);
@@ -78,9 +81,44 @@ class StackModelTest : public QObject {
     model.set_context(doc, doc->latest().forest.find(101));
     model.set_context(doc, kNoIndex);
     QCOMPARE(model.rowCount(), 0);
-    // A context without a creation stack or sites (Background) has no rows.
-    model.set_context(doc, doc->latest().forest.find(1));
+    // A context without a creation stack or sites in its subtree (the expired #901) has no rows.
+    ProfileMaker m = with_server();
+    m.add(Ctx(901, ContextKind::Deadline).from(16).named("poll").ended(ContextState::Expired, kNow - kSecond));
+    auto bare = make_document(std::move(m).profile());
+    model.set_context(bare, bare->latest().forest.find(901));
     QCOMPARE(model.rowCount(), 0);
+  }
+
+  void foldsRuntimeFramesUnlessAllAreAsked() {
+    auto doc = make_document(profile_with_sites());
+    StackModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.set_context(doc, doc->latest().forest.find(101));
+    const QModelIndex large = model.index(1, 0);  // malloc > fill_cache > main
+    QCOMPARE(model.rowCount(large), 2);
+    QCOMPARE(model.index(0, StackModel::Frame, large).data().toString(), QStringLiteral("fill_cache"));
+    QVERIFY(large.data().toString().contains(QStringLiteral("1 runtime frame")));
+    model.set_frame_detail(FrameDetail::All);
+    QCOMPARE(model.rowCount(model.index(1, 0)), 3);
+    QCOMPARE(model.index(0, StackModel::Frame, model.index(1, 0)).data().toString(), QStringLiteral("malloc"));
+  }
+
+  void aParentShowsTheStacksOfItsSubtreeMerged() {
+    auto doc = make_document(profile_with_sites());
+    const Analysis& a = doc->latest();
+    StackModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const Index server = a.forest.find(16);
+    model.set_context(doc, server);
+    // #16's own parse_body site (64 B) and #101's (1 KiB) are one stack of two contexts;
+    // #101's fill_cache stack (32 KiB) is the largest.
+    QCOMPARE(model.rowCount(), 3);  // creation + 2 stacks
+    QCOMPARE(model.index(1, StackModel::Inuse).data(gui::SortRole).toULongLong(), 32768ull);
+    QCOMPARE(model.index(2, StackModel::Inuse).data(gui::SortRole).toULongLong(), 1024ull + 64ull);
+    QVERIFY(model.index(2, StackModel::Frame).data().toString().startsWith(QStringLiteral("Allocation stack of 2 contexts")));
+    const SubtreeStacks s = subtree_stacks(a, SitesByContext(a), server);
+    QCOMPARE(model.subtree().total.inuse_bytes, s.total.inuse_bytes);
+    QCOMPARE(s.total.inuse_bytes, 32768ull + 1024ull + 64ull);
   }
 };
 

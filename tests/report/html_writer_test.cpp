@@ -69,6 +69,18 @@ TEST(HtmlWriter, HasSummarySuspectsChartAndTree) {
     EXPECT_NE(html.find(part), std::string::npos) << part;
 }
 
+TEST(HtmlWriter, CallTreeKeepsItsIndentation) {
+  const Analysis a = analyze(leak_profile());
+  const std::string html = write(report::Format::Html, report::ReportSubject::of(a));
+  // Leading spaces in a cell collapse unless the cell keeps white space.
+  EXPECT_NE(html.find("h2#call-tree+table td:last-child{white-space:pre}"), std::string::npos);
+  const auto section = html.find("<h2 id=\"call-tree\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string heading = "<h2 id=\"call-tree\">Call tree by in use</h2>\n<table>";  // the CSS's "+table"
+  EXPECT_EQ(html.compare(section, heading.size(), heading), 0);
+  EXPECT_NE(html.find("<td>    make_body(int)</td>", section), std::string::npos);
+}
+
 TEST(HtmlWriter, DiffSectionListsTheFixedGroup) {
   const std::string html = evil_report(true);
   EXPECT_NE(html.find("id=\"diff\""), std::string::npos);

@@ -51,6 +51,29 @@ TEST(TextWriter, ColourOnlyWhenAsked) {
   EXPECT_NE(write(report::Format::Text, report::ReportSubject::of(a), options).find("\033[1;31m"), std::string::npos);
 }
 
+/// The "Call tree by in use" section of a text report, header line excluded.
+std::vector<std::string> call_tree_lines(const std::string& text) {
+  const auto lines = lines_of(text);
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < lines.size() && lines[at] != "Call tree by in use") ++at;
+  for (at += 2; at < lines.size() && !lines[at].empty(); ++at) out.push_back(lines[at]);
+  return out;
+}
+
+TEST(TextWriter, CallTreeFoldsAllocatorFramesUnlessAllFramesAreAsked) {
+  const Analysis a = analyze(leak_profile());
+  const auto folded = call_tree_lines(write(report::Format::Text, report::ReportSubject::of(a)));
+  ASSERT_FALSE(folded.empty());
+  for (const std::string& line : folded) EXPECT_EQ(line.find("operator new"), std::string::npos) << line;
+  EXPECT_NE(folded.back().find("    make_body(int)"), std::string::npos) << folded.back();  // main > handle_request > make_body
+  report::ReportOptions all;
+  all.frames = ctxheap::analyzer::FrameDetail::All;
+  const auto every = call_tree_lines(write(report::Format::Text, report::ReportSubject::of(a), all));
+  ASSERT_EQ(every.size(), folded.size() + 1);
+  EXPECT_NE(every.back().find("      operator new(unsigned long)"), std::string::npos) << every.back();
+}
+
 TEST(TextWriter, NegativeControlSaysNoSuspects) {
   const Analysis a = analyze(fixed_profile());
   const std::string text = write(report::Format::Text, report::ReportSubject::of(a));

@@ -60,6 +60,10 @@ void add_output_flags(CLI::App& cmd, OutputFlags& f, const std::vector<std::stri
       ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
   cmd.add_option("--findings", f.findings, "Findings listed per kind (0 = all)")
       ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_flag("--all-frames", f.all_frames,
+               "Show every frame of the call tree: standard-library, allocator and runtime frames and full "
+               "template arguments (folded away by default)")
+      ->group(group);
   if (extras.color)
     cmd.add_option("--color", f.color, "Colour in terminal text")
         ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str()->group(group);
@@ -103,6 +107,7 @@ report::ReportOptions report_options(const OutputFlags& f, report::Format format
   o.tree_rows = f.tree_rows;
   o.tree_children = f.tree_children;
   if (const auto index = report::parse_sample_index(f.sample_index)) o.sample_index = *index;
+  o.frames = f.all_frames ? analyzer::FrameDetail::All : analyzer::FrameDetail::Folded;
   o.generator = generator();
   return o;
 }

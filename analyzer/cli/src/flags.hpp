@@ -38,6 +38,7 @@ struct OutputFlags {
   std::size_t tree_rows = 400;
   std::size_t tree_children = 8;
   std::string sample_index = "inuse_space";
+  bool all_frames = false;
 };
 /// Which output options beyond --format, -o, --top and --findings a command has.
 struct OutputExtras {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ctxheap/analyzer/retention.hpp"
+#include "ctxheap/analyzer/kept_alive.hpp"
 #include "model/stage_progress.hpp"
 
 namespace ctxheap::analyzer {
@@ -145,10 +146,9 @@ std::uint64_t tree_weight(const RetentionNode& node) noexcept {
   return std::max(node.subtree.inuse_bytes(), node.retained.bytes);
 }
 
-Retained retained_if_cancelled(const RetentionForest& forest, Index i) {
+Index exclusive_values_of(const RetentionForest& forest, Index i) {
   const Profile& profile = forest.profile();
   const RetentionNode& entry = forest.node(i);
-  Retained r{entry.subtree.inuse_objects(), entry.subtree.inuse_bytes()};
   const Index registrar = entry.edge == RetentionEdge::Registered ? entry.parent : kNoIndex;
   Index prev = i;
   Index top = kNoIndex;  // the highest exclusive value context so far
@@ -162,14 +162,27 @@ Retained retained_if_cancelled(const RetentionForest& forest, Index i) {
     prev = p;
     p = value.created_from;
   }
+  return top;
+}
+
+Retained retained_if_cancelled(const RetentionForest& forest, Index i) {
+  const RetentionNode& entry = forest.node(i);
+  Retained r{entry.subtree.inuse_objects(), entry.subtree.inuse_bytes()};
   // Value contexts are never registered, so each exclusive value on the chain hangs under
   // the next one: the topmost one's forest subtree holds them all (and not the entry,
   // which hangs under its registrar).
-  if (top != kNoIndex) {
+  if (const Index top = exclusive_values_of(forest, i); top != kNoIndex) {
     r.objects += forest.node(top).subtree.inuse_objects();
     r.bytes += forest.node(top).subtree.inuse_bytes();
   }
   return r;
+}
+
+std::vector<Index> kept_alive_by_stale(const Analysis& a) {
+  std::vector<Index> keeper(a.forest.size(), kNoIndex);
+  for (const StaleChild& s : a.findings.stale)
+    if (const Index top = exclusive_values_of(a.forest, s.context); top != kNoIndex) keeper[top] = s.context;
+  return keeper;
 }
 
 }  // namespace ctxheap::analyzer

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ctxheap/analyzer/series.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "model/hash.hpp"
 
@@ -24,9 +25,9 @@ std::string hex(std::uint64_t v) {
   return "0x" + out;
 }
 
-std::string frame_name(const Profile& p, const Frame& f) {
+std::string frame_name(const Profile& p, const Frame& f, FrameDetail detail = FrameDetail::All) {
   const std::string_view function = p.str(f.function);
-  if (!function.empty()) return std::string(function);
+  if (!function.empty()) return shown_function(function, detail);
   const std::string_view module = file_basename(p.str(f.module));
   if (!module.empty()) return std::string(module) + "+" + hex(f.module_offset);
   return hex(f.address);
@@ -98,14 +99,16 @@ std::string describe_alloc_site(const Profile& p, const AllocSite& s) {
   return out;
 }
 
-std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes) {
+std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes, FrameDetail detail) {
   std::vector<CallTreeNode> nodes(1);
   std::unordered_map<std::uint64_t, Index> children;  // (parent, function) -> node
   for (const Site& s : p.sites) {
     const auto frames = p.stack_frames(s.stack);
+    const auto shown = shown_frames(p, frames, detail);
     Index at = 0;
     nodes[0].cumulative += s.estimated;
-    for (std::size_t i = frames.size(); i-- > 0;) {
+    for (std::size_t k = shown.size(); k-- > 0;) {
+      const std::size_t i = shown[k];
       if (frames[i].function == 0 && frames[i].module == 0 && frames[i].address == 0) continue;
       // Unsymbolized frames are told apart by address.
       const std::uint64_t fkey = frames[i].function != 0 ? frames[i].function : (frames[i].address | (1ull << 63));
@@ -115,7 +118,7 @@ std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes) {
         if (max_nodes != 0 && nodes.size() >= max_nodes) break;
         CallTreeNode n;
         n.function = frames[i].function;
-        n.name = frame_name(p, frames[i]);
+        n.name = frame_name(p, frames[i], detail);
         n.parent = at;
         n.depth = nodes[at].depth + 1;
         nodes.push_back(n);

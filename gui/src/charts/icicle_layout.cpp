@@ -17,13 +17,14 @@ struct Group {
   std::uint64_t stale = 0;
 };
 
-/// `nodes` grouped by creation site, largest group first; within a group the largest
-/// context first (it names the box).
+/// `nodes` grouped by creation site and name, largest group first; within a group the
+/// largest context first (it names the box).
 std::vector<Group> group_by_site(const an::Analysis& a, const std::vector<Index>& nodes) {
   std::vector<Group> groups;
-  std::unordered_map<Index, std::size_t> by_site;
+  std::unordered_map<std::uint64_t, std::size_t> by_site;
   for (Index n : nodes) {
-    const auto [it, added] = by_site.try_emplace(a.context_site[n], groups.size());
+    const std::uint64_t key = (std::uint64_t{a.context_site[n]} << 32) | a.context(n).name;
+    const auto [it, added] = by_site.try_emplace(key, groups.size());
     if (added) groups.emplace_back();
     Group& g = groups[it->second];
     g.nodes.push_back(n);
@@ -81,10 +82,21 @@ std::vector<IcicleBox> icicle_layout(const Document& document, Index root, doubl
   while (!stack.empty()) {
     Pending p = std::move(stack.back());
     stack.pop_back();
-    IcicleBox box{p.nodes.front(), p.nodes.size(), 0, 0, p.x0, p.x0, p.depth};
+    IcicleBox box;
+    box.node = p.nodes.front();
+    box.contexts = p.nodes.size();
+    box.x0 = box.x1 = p.x0;
+    box.depth = p.depth;
     for (Index n : p.nodes) {
       box.inuse_bytes += a.node(n).subtree.inuse_bytes();
-      box.stale += a.node(n).stale ? 1 : 0;
+      const Index keeper = document.kept_alive_by(n);
+      if (a.node(n).stale) {
+        ++box.stale;
+        if (box.first_stale == kNoIndex) box.first_stale = n;
+      } else if (keeper != kNoIndex) {
+        ++box.kept_alive;
+        if (box.first_stale == kNoIndex) box.first_stale = keeper;
+      }
     }
     box.x1 = p.x0 + static_cast<double>(box.inuse_bytes) / total;
     boxes.push_back(box);

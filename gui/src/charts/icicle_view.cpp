@@ -1,6 +1,8 @@
 #include "charts/icicle_view.hpp"
 
+#include <QApplication>
 #include <QHelpEvent>
+#include <QTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -32,6 +34,11 @@ IcicleView::IcicleView(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
   setFocusPolicy(Qt::StrongFocus);
   setMinimumHeight(120);
+  click_timer_ = new QTimer(this);
+  click_timer_->setSingleShot(true);
+  connect(click_timer_, &QTimer::timeout, this, [this] {
+    if (clicked_ != kNoIndex) Q_EMIT contextSelected(static_cast<qulonglong>(clicked_));
+  });
 }
 
 QSize IcicleView::sizeHint() const { return {800, 260}; }
@@ -76,10 +83,12 @@ QRectF IcicleView::box_rect(const IcicleBox& b) const {
   return {b.x0 * w, kHeader + static_cast<double>(b.depth) * kRowHeight, (b.x1 - b.x0) * w, kRowHeight - 1.0};
 }
 
-QColor IcicleView::box_color(Index node, bool stale) const {
+QColor IcicleView::box_color(const IcicleBox& box) const {
   const an::Analysis& a = document_->latest();
+  const Index node = box.node;
   const bool dark = palette_is_dark(palette());
-  if (stale) return dark ? QColor(190, 60, 66) : QColor(236, 112, 116);
+  // Red: stale entries, and what only they keep alive (the request bodies under a server).
+  if (box.stale > 0 || box.kept_alive > 0) return dark ? QColor(190, 60, 66) : QColor(236, 112, 116);
   if (retained_after_cancel_[node] != 0) return dark ? QColor(196, 128, 24) : QColor(250, 186, 90);
   // A stable hue per creation site, muted so red stays the signal.
   const std::uint64_t key = a.site_of(node).key;
@@ -105,7 +114,7 @@ void IcicleView::paintEvent(QPaintEvent*) {
   for (const IcicleBox& b : boxes()) {
     const QRectF r = box_rect(b);
     if (r.top() > height()) continue;
-    p.fillRect(r, box_color(b.node, b.stale > 0));
+    p.fillRect(r, box_color(b));
     p.setPen(b.node == selected_ ? palette().color(QPalette::Highlight) : border);
     p.drawRect(r);
     if (r.width() > 24) {
@@ -137,10 +146,13 @@ void IcicleView::mousePressEvent(QMouseEvent* event) {
   if (n == kNoIndex) return;
   selected_ = n;
   update();
-  Q_EMIT contextSelected(static_cast<qulonglong>(n));
+  clicked_ = n;
+  click_timer_->start(QApplication::doubleClickInterval());
 }
 
 void IcicleView::mouseDoubleClickEvent(QMouseEvent* event) {
+  click_timer_->stop();  // the first click's selection is not sent
+  clicked_ = kNoIndex;
   const Index n = node_at(event->position().toPoint());
   if (n != kNoIndex) zoom_to(n);
 }
@@ -169,8 +181,14 @@ bool IcicleView::event(QEvent* event) {
     tip += QStringLiteral("\n") + tr("subtree in use %1 (%2 of the heap)")
                                       .arg(bytes_text(b->inuse_bytes), share_text(heap == 0 ? 0.0 : static_cast<double>(b->inuse_bytes) / heap));
     if (b->stale > 0) tip += QStringLiteral("\n") + tr("%1 stale").arg(count_text(b->stale));
-    if (b->contexts == 1 && a.node(n).stale)
-      tip += QStringLiteral("\n\n") + qstr(an::describe(a, a.findings.stale[a.findings.stale_of_context[n]]));
+    if (b->kept_alive > 0) tip += QStringLiteral("\n") + tr("%1 kept alive only by stale entries").arg(count_text(b->kept_alive));
+    // The reason: the entry's own for one context, its stale group's sentence for a merged box.
+    if (b->first_stale != kNoIndex && a.node(b->first_stale).stale) {
+      const an::StaleChild& s = a.findings.stale[a.findings.stale_of_context[b->first_stale]];
+      const bool one = b->contexts == 1 && b->first_stale == n;
+      if (!one && s.group != kNoIndex) tip += QStringLiteral("\n\n") + qstr(an::describe(a, a.stale_groups[s.group]));
+      else tip += QStringLiteral("\n\n") + qstr(an::describe(a, s));
+    }
     QToolTip::showText(help->globalPos(), tip, this);
     return true;
   }

@@ -10,6 +10,8 @@
 
 #include "charts/icicle_layout.hpp"
 
+class QTimer;
+
 namespace ctxheap::gui {
 
 class IcicleView : public QWidget {
@@ -43,7 +45,7 @@ class IcicleView : public QWidget {
  private:
   void relayout();
   QRectF box_rect(const IcicleBox& box) const;
-  QColor box_color(analyzer::Index node, bool stale) const;
+  QColor box_color(const IcicleBox& box) const;
 
   std::shared_ptr<const Document> document_;
   analyzer::Index root_ = analyzer::kNoIndex;
@@ -52,6 +54,10 @@ class IcicleView : public QWidget {
   mutable int laid_out_width_ = -1;
   mutable bool dirty_ = true;
   std::vector<std::uint8_t> retained_after_cancel_;
+  // A click selects in the tree (switching to it) only once it is not the first click of
+  // a double-click, which zooms instead.
+  QTimer* click_timer_ = nullptr;
+  analyzer::Index clicked_ = analyzer::kNoIndex;
 };
 
 }  // namespace ctxheap::gui

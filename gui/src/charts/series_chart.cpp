@@ -3,6 +3,7 @@
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
+#include <iterator>
 
 #include "charts/chart_data.hpp"
 #include "charts/chart_theme.hpp"
@@ -56,19 +57,30 @@ void SeriesChart::set_document(const std::shared_ptr<const Document>& document) 
   }
   if (!points.empty()) {
     // Wide to narrow, so lines that coincide (a leak that is the whole heap) all stay visible.
-    add_line(tr("Heap in use"), QColor(100, 149, 237), heap, 7, Qt::SolidLine);
-    add_line(tr("Retained by stale entries"), QColor(229, 72, 77), stale, 3.5, Qt::SolidLine);
-    for (const ParentLine& l : parents) add_line(tr("%1 subtree").arg(l.label), QColor(), l.points, 1.5, Qt::DashLine);
+    add_line(tr("Heap in use"), inuse_color(), heap, 7, Qt::SolidLine);
+    add_line(tr("Retained by stale entries"), stale_color(), stale, 3.5, Qt::SolidLine);
+    // Parents' lines often coincide with the stale line (the leak is the parent's whole
+    // subtree): dotted and in colours of their own, they stay visible on top of it.
+    static const QColor kParentColors[] = {QColor(46, 160, 67), QColor(150, 80, 200), QColor(230, 140, 20), QColor(20, 150, 160)};
+    std::size_t k = 0;
+    for (const ParentLine& l : parents)
+      add_line(tr("%1 subtree").arg(l.label), kParentColors[k++ % std::size(kParentColors)], l.points, 2, Qt::DotLine);
   }
   auto* x = new QValueAxis();
   const bool timed = points.size() > 1 && document->series().snapshots.front().profile->meta.monotonic_time_ns != 0;
   x->setTitleText(timed ? tr("seconds since the first snapshot") : tr("snapshot"));
-  x->setRange(0, std::max(max_x, 1e-3));
-  x->setLabelFormat(QStringLiteral("%.2f"));
+  // One snapshot (or none) has no time axis: no row of identical "0.00" labels.
+  const bool series = points.size() > 1;
+  x->setRange(0, series ? std::max(max_x, 1e-3) : 1.0);
+  x->setLabelFormat(max_x >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+  x->setLabelsVisible(series);
+  if (!series) x->setTickCount(2);
   auto* y = new QValueAxis();
-  y->setTitleText(unit);
+  y->setTitleText(points.empty() ? QString() : unit);
   y->setRange(0, static_cast<double>(max) / divisor * 1.1);
-  y->setLabelFormat(QStringLiteral("%.0f"));
+  if (!points.empty()) y->applyNiceNumbers();
+  y->setLabelFormat(QStringLiteral("%g"));
+  y->setLabelsVisible(!points.empty());  // no "0 0 1 1 1 B" while loading
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   for (QAbstractSeries* s : chart->series()) {

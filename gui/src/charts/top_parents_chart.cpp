@@ -28,8 +28,8 @@ void TopParentsChart::set_document(const std::shared_ptr<const Document>& docume
 
   auto* inuse = new QBarSet(tr("In use"));
   auto* allocated = new QBarSet(tr("Allocated"));
-  inuse->setColor(QColor(229, 72, 77));
-  allocated->setColor(QColor(100, 149, 237));
+  inuse->setColor(inuse_color());
+  allocated->setColor(allocated_color());
   QStringList labels;
   // Horizontal bars stack bottom-up: add the smallest first so the largest is on top.
   for (auto it = bars_.rbegin(); it != bars_.rend(); ++it) {
@@ -51,6 +51,7 @@ void TopParentsChart::set_document(const std::shared_ptr<const Document>& docume
   values->setLabelFormat(QStringLiteral("%.0f"));
   values->setRange(0, static_cast<double>(max) / divisor * 1.05);
   if (!bars_.empty()) values->applyNiceNumbers();
+  values->setLabelsVisible(!bars_.empty());  // no "0 0 1 1 1 B" axis before a document arrives
   chart->addAxis(values, Qt::AlignBottom);
   series->attachAxis(values);
   chart->legend()->setAlignment(Qt::AlignBottom);

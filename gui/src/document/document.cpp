@@ -22,11 +22,6 @@ const analyzer::Analysis* Document::diff_after() const noexcept {
   return compared_ ? &*compared_ : &latest();
 }
 
-std::span<const Index> Document::sites_of(Index context) const noexcept {
-  if (context + 1 >= site_begin_.size()) return {};
-  return std::span<const Index>(site_list_).subspan(site_begin_[context], site_begin_[context + 1] - site_begin_[context]);
-}
-
 void Document::prepare(const analyzer::RunControl& control) {
   const analyzer::Analysis& a = latest();
   if (compared_)
@@ -38,30 +33,8 @@ void Document::prepare(const analyzer::RunControl& control) {
   order_ = ChildOrder::by_weight(a);
   top_parents_ = report::top_parents(a, kTopParents);
 
-  // Sampled sites by context (CSR), each context's largest first.
-  const analyzer::Profile& p = *a.profile;
-  const std::size_t n = p.contexts.size();
-  std::vector<Index> owner(p.sites.size(), kNoIndex);
-  site_begin_.assign(n + 1, 0);
-  for (Index s = 0; s < p.sites.size(); ++s) {
-    const analyzer::ContextId id = p.sites[s].context_id;
-    if (id == 0) {
-      no_context_sites_.push_back(s);
-      continue;
-    }
-    owner[s] = a.forest.find(id);
-    if (owner[s] != kNoIndex) ++site_begin_[owner[s] + 1];
-  }
-  for (std::size_t i = 0; i < n; ++i) site_begin_[i + 1] += site_begin_[i];
-  site_list_.assign(site_begin_[n], 0);
-  std::vector<std::uint32_t> fill(site_begin_.begin(), site_begin_.end() - 1);
-  for (Index s = 0; s < p.sites.size(); ++s)
-    if (owner[s] != kNoIndex) site_list_[fill[owner[s]]++] = s;
-  const auto larger = [&p](Index x, Index y) { return p.sites[x].estimated.inuse_bytes > p.sites[y].estimated.inuse_bytes; };
-  for (std::size_t i = 0; i < n; ++i)
-    if (site_begin_[i + 1] - site_begin_[i] > 1)
-      std::stable_sort(site_list_.begin() + site_begin_[i], site_list_.begin() + site_begin_[i + 1], larger);
-  std::stable_sort(no_context_sites_.begin(), no_context_sites_.end(), larger);
+  sites_ = analyzer::SitesByContext(a);
+  kept_alive_ = analyzer::kept_alive_by_stale(a);
 }
 
 }  // namespace ctxheap::gui

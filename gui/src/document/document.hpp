@@ -11,6 +11,8 @@
 
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
+#include "ctxheap/analyzer/kept_alive.hpp"
+#include "ctxheap/analyzer/subtree_stacks.hpp"
 #include "document/child_order.hpp"
 
 namespace ctxheap::gui {
@@ -48,13 +50,20 @@ class Document {
   const ChildOrder& order() const noexcept { return order_; }
   /// The sampled allocation sites (indices into Profile::sites) of a context of latest(),
   /// largest estimated in-use bytes first.
-  std::span<const analyzer::Index> sites_of(analyzer::Index context) const noexcept;
+  std::span<const analyzer::Index> sites_of(analyzer::Index context) const noexcept { return sites_.of(context); }
+  /// The index behind sites_of (analyzer::SitesByContext), for subtree_stacks().
+  const analyzer::SitesByContext& sites_by_context() const noexcept { return sites_; }
   /// The top parents of latest() by subtree in use (ctxheap::report::top_parents, as the
   /// reports rank them), at most kTopParents.
   static constexpr std::size_t kTopParents = 10;
   const std::vector<analyzer::Index>& top_parents() const noexcept { return top_parents_; }
+  /// Per node of latest(): the stale entry whose exclusive value contexts it tops, else
+  /// kNoIndex (analyzer::kept_alive_by_stale).
+  analyzer::Index kept_alive_by(analyzer::Index node) const noexcept {
+    return node < kept_alive_.size() ? kept_alive_[node] : analyzer::kNoIndex;
+  }
   /// Sites made with no current context.
-  std::span<const analyzer::Index> sites_without_context() const noexcept { return no_context_sites_; }
+  std::span<const analyzer::Index> sites_without_context() const noexcept { return sites_.without_context(); }
 
   /// Computes the diff, the orders and the indexes. Separate from the constructor so the
   /// loader can report progress and cancel between steps.
@@ -67,9 +76,8 @@ class Document {
   std::optional<analyzer::ProfileDiff> diff_;
   ChildOrder order_;
   std::vector<analyzer::Index> top_parents_;
-  std::vector<std::uint32_t> site_begin_;
-  std::vector<analyzer::Index> site_list_;
-  std::vector<analyzer::Index> no_context_sites_;
+  analyzer::SitesByContext sites_;
+  std::vector<analyzer::Index> kept_alive_;
 };
 
 }  // namespace ctxheap::gui

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ctxheap/analyzer/sites.hpp"
+#include "document/document.hpp"
 #include "models/context_tree_model.hpp"
 
 namespace ctxheap::gui {
@@ -83,8 +84,15 @@ void ContextFilterProxy::set_tree(ContextTreeModel* tree) {
 }
 
 void ContextFilterProxy::refresh() {
-  compute();
-  if (tree_ != nullptr) tree_->set_visibility(filter_.active() ? &visible_ : nullptr);
+  if (tree_ != nullptr) tree_->set_visibility(compute(tree_->document()));
+  invalidateFilter();
+  Q_EMIT filterChanged();
+}
+
+void ContextFilterProxy::set_document(std::shared_ptr<const Document> document) {
+  if (tree_ == nullptr) return;
+  auto visible = compute(document.get());
+  tree_->set_document(std::move(document), std::move(visible));
   invalidateFilter();
   Q_EMIT filterChanged();
 }
@@ -95,35 +103,36 @@ void ContextFilterProxy::set_filter(const ContextFilter& filter) {
   refresh();
 }
 
-void ContextFilterProxy::compute() {
-  visible_.clear();
+std::shared_ptr<const std::vector<std::uint8_t>> ContextFilterProxy::compute(const Document* document) {
   matches_ = 0;
-  if (tree_ == nullptr || tree_->document() == nullptr) return;
-  const an::Analysis& a = tree_->document()->latest();
+  if (document == nullptr) return {};
+  const an::Analysis& a = document->latest();
   if (!filter_.active()) {
     matches_ = a.forest.size();
-    return;
+    return {};
   }
   const Needle needle = make_needle(filter_.text);
-  visible_.assign(a.forest.size(), 0);
+  auto shown = std::make_shared<std::vector<std::uint8_t>>(a.forest.size(), 0);
+  std::vector<std::uint8_t>& visible = *shown;
   const auto order = a.forest.preorder();
   // Children after parents in preorder: walking it backwards, a node is final before its
   // parent is visited, so marks propagate up in one pass.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Index i = *it;
     if (node_matches(a, i, filter_, needle)) {
-      visible_[i] = 2;
+      visible[i] = 2;
       ++matches_;
     }
     const Index parent = a.node(i).parent;
-    if (visible_[i] != 0 && parent != kNoIndex && visible_[parent] == 0) visible_[parent] = 1;
+    if (visible[i] != 0 && parent != kNoIndex && visible[parent] == 0) visible[parent] = 1;
   }
+  return shown;
 }
 
 bool ContextFilterProxy::filterAcceptsRow(int source_row, const QModelIndex& source_parent) const {
-  if (visible_.empty() || tree_ == nullptr) return true;
+  if (tree_ == nullptr) return true;
   const Index n = tree_->node(tree_->index(source_row, 0, source_parent));
-  return n != kNoIndex && n < visible_.size() && visible_[n] != 0;
+  return n != kNoIndex && tree_->shown(n);
 }
 
 void ContextFilterProxy::sort(int column, Qt::SortOrder order) {

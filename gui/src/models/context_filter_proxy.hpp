@@ -8,6 +8,7 @@
 
 #include <QSortFilterProxyModel>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "ctxheap/analyzer/analysis.hpp"
@@ -15,6 +16,7 @@
 namespace ctxheap::gui {
 
 class ContextTreeModel;
+class Document;
 
 struct ContextFilter {
   enum class State : int { Any, Live, Ended, Cancelled, Expired };
@@ -36,12 +38,15 @@ class ContextFilterProxy : public QSortFilterProxyModel {
   explicit ContextFilterProxy(QObject* parent = nullptr);
 
   void set_tree(ContextTreeModel* tree);
+  /// Hands the tree a new document together with this filter's visibility computed for it,
+  /// in one model reset (the filter stays on across documents).
+  void set_document(std::shared_ptr<const Document> document);
   ContextTreeModel* tree() const noexcept { return tree_; }
   void set_filter(const ContextFilter& filter);
   const ContextFilter& filter() const noexcept { return filter_; }
   /// Contexts that match the filter themselves (all contexts when it is off).
   std::uint64_t matches() const noexcept { return matches_; }
-  /// Recomputes after the tree model got a new document.
+  /// Recomputes for the tree's current document.
   void refresh();
 
   void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
@@ -53,10 +58,10 @@ class ContextFilterProxy : public QSortFilterProxyModel {
   bool filterAcceptsRow(int source_row, const QModelIndex& source_parent) const override;
 
  private:
-  void compute();
+  /// Per node: 0 hidden, 1 shown as an ancestor, 2 matches; null when the filter is off.
+  std::shared_ptr<const std::vector<std::uint8_t>> compute(const Document* document);
   ContextTreeModel* tree_ = nullptr;
   ContextFilter filter_;
-  std::vector<std::uint8_t> visible_;  // per node: 0 hidden, 1 shown as an ancestor, 2 matches
   std::uint64_t matches_ = 0;
 };
 

@@ -30,9 +30,20 @@ ContextTreeModel::ContextTreeModel(QObject* parent) : QAbstractItemModel(parent)
   }
 }
 
-void ContextTreeModel::set_document(std::shared_ptr<const Document> document) {
+namespace {
+
+std::shared_ptr<const ContextTreeModel::Visibility> fitting(const Document* document,
+                                                           std::shared_ptr<const ContextTreeModel::Visibility> visible) {
+  if (document == nullptr || visible == nullptr || visible->size() != document->latest().forest.size()) return {};
+  return visible;
+}
+
+}  // namespace
+
+void ContextTreeModel::set_document(std::shared_ptr<const Document> document, std::shared_ptr<const Visibility> visible) {
   beginResetModel();
   document_ = std::move(document);
+  visible_ = fitting(document_.get(), std::move(visible));
   fetched_.clear();
   sorted_.clear();
   sorted_row_.clear();
@@ -44,11 +55,16 @@ void ContextTreeModel::set_document(std::shared_ptr<const Document> document) {
   endResetModel();
 }
 
-void ContextTreeModel::set_visibility(const std::vector<std::uint8_t>* visible) {
+void ContextTreeModel::set_visibility(std::shared_ptr<const Visibility> visible) {
   beginResetModel();
-  visible_ = visible;
+  visible_ = fitting(document_.get(), std::move(visible));
   fetched_.clear();
   endResetModel();
+}
+
+bool ContextTreeModel::shown(Index n) const noexcept {
+  if (visible_ == nullptr) return true;
+  return n < visible_->size() && (*visible_)[n] != 0;
 }
 
 Index ContextTreeModel::node(const QModelIndex& index) const noexcept {
@@ -333,6 +349,8 @@ QVariant ContextTreeModel::headerData(int section, Qt::Orientation orientation, 
     }
   }
   if (role == Qt::TextAlignmentRole) return numeric(section) ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+  // The first click on a size, count, ratio or age column shows the largest first.
+  if (role == Qt::InitialSortOrderRole) return static_cast<int>(numeric(section) ? Qt::DescendingOrder : Qt::AscendingOrder);
   return {};
 }
 

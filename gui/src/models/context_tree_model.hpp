@@ -34,8 +34,15 @@ class ContextTreeModel : public QAbstractItemModel {
 
   explicit ContextTreeModel(QObject* parent = nullptr);
 
-  void set_document(std::shared_ptr<const Document> document);
+  /// Which nodes a filter shows, indexed by node (a vector of the document's forest size).
+  using Visibility = std::vector<std::uint8_t>;
+
+  /// Swaps the document and, in the same model reset, the filter's visibility computed for
+  /// it (null: every node shown), so no row is ever looked up in a visibility made for
+  /// another document. A visibility of the wrong size is ignored.
+  void set_document(std::shared_ptr<const Document> document, std::shared_ptr<const Visibility> visible = {});
   const Document* document() const noexcept { return document_.get(); }
+  const std::shared_ptr<const Document>& shared_document() const noexcept { return document_; }
   /// The forest node of an index of this model (kNoIndex for the invisible root).
   analyzer::Index node(const QModelIndex& index) const noexcept;
   /// The index of a node, fetching rows of its ancestors as needed so it exists.
@@ -44,9 +51,11 @@ class ContextTreeModel : public QAbstractItemModel {
   std::span<const analyzer::Index> ordered_children(analyzer::Index parent) const;
 
   void set_batch_size(int rows) { batch_ = rows < 1 ? 1 : rows; }
-  /// Which nodes a filter shows (indexed by node; null: every node). Batches then count
-  /// visible children only. Resets the model.
-  void set_visibility(const std::vector<std::uint8_t>* visible);
+  /// Which nodes a filter shows (null: every node) for the current document. Batches then
+  /// count visible children only. Resets the model.
+  void set_visibility(std::shared_ptr<const Visibility> visible);
+  /// Whether the filter shows a node (always, with no filter).
+  bool shown(analyzer::Index node) const noexcept;
 
   QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
   QModelIndex parent(const QModelIndex& child) const override;
@@ -76,7 +85,7 @@ class ContextTreeModel : public QAbstractItemModel {
 
   std::shared_ptr<const Document> document_;
   int batch_ = kDefaultBatch;
-  const std::vector<std::uint8_t>* visible_ = nullptr;
+  std::shared_ptr<const Visibility> visible_;
   // parent -> rows exposed, once fetched beyond the first batch (or, with a filter, once shown)
   mutable std::unordered_map<analyzer::Index, std::uint32_t> fetched_;
   int sort_column_ = Retained;

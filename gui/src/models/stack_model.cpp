@@ -20,14 +20,32 @@ void StackModel::set_context(std::shared_ptr<const Document> document, Index con
   beginResetModel();
   document_ = std::move(document);
   context_ = document_ ? context : kNoIndex;
-  stacks_.clear();
-  if (context_ != kNoIndex) {
-    const an::Profile& p = *document_->latest().profile;
-    const an::Context& c = p.contexts[context_];
-    if (c.creation_stack != kNoIndex) stacks_.push_back({true, c.creation_stack, {}});
-    for (Index s : document_->sites_of(context_)) stacks_.push_back({false, p.sites[s].stack, p.sites[s].estimated});
-  }
+  subtree_ = context_ == kNoIndex ? an::SubtreeStacks{}
+                                  : an::subtree_stacks(document_->latest(), document_->sites_by_context(), context_, kMaxStacks);
+  fill();
   endResetModel();
+}
+
+void StackModel::set_frame_detail(an::FrameDetail detail) {
+  if (detail == detail_) return;
+  beginResetModel();
+  detail_ = detail;
+  fill();
+  endResetModel();
+}
+
+void StackModel::fill() {
+  stacks_.clear();
+  if (context_ == kNoIndex) return;
+  const an::Profile& p = *document_->latest().profile;
+  const an::Context& c = p.contexts[context_];
+  if (c.creation_stack != kNoIndex) stacks_.push_back({true, c.creation_stack, {}, 0, {}, 0});
+  for (const an::SubtreeStack& s : subtree_.stacks) stacks_.push_back({false, s.stack, s.counts, s.contexts, {}, 0});
+  for (Entry& e : stacks_) {
+    const auto frames = p.stack_frames(e.stack);
+    e.shown = an::shown_frames(p, frames, detail_);
+    e.folded = static_cast<std::uint32_t>(frames.size() - e.shown.size());
+  }
 }
 
 QModelIndex StackModel::index(int row, int column, const QModelIndex& parent) const {
@@ -47,7 +65,7 @@ int StackModel::rowCount(const QModelIndex& parent) const {
   if (!parent.isValid()) return stack_count();
   if (parent.internalId() != kTop || parent.column() != 0) return 0;
   const Entry& e = stacks_[static_cast<std::size_t>(parent.row())];
-  return static_cast<int>(document_->latest().profile->stack_frames(e.stack).size());
+  return static_cast<int>(e.shown.size());
 }
 
 int StackModel::columnCount(const QModelIndex&) const { return ColumnCount; }
@@ -62,12 +80,14 @@ QVariant StackModel::stack_data(const Entry& e, int column, int role) const {
     return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role == SortRole && column == Inuse) return static_cast<qulonglong>(e.counts.inuse_bytes);
   if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
+  const QString folded = e.folded == 0 ? QString() : tr(" (%n runtime frame(s) folded)", nullptr, static_cast<int>(e.folded));
   if (e.creation) {
-    if (column == Frame) return tr("Creation stack");
+    if (column == Frame) return tr("Creation stack") + folded;
     return {};
   }
   switch (column) {
-    case Frame: return tr("Allocation stack");
+    case Frame:
+      return (e.contexts > 1 ? tr("Allocation stack of %1 contexts").arg(count_text(e.contexts)) : tr("Allocation stack")) + folded;
     case Inuse: return tr("%1 in %2 objects").arg(bytes_text(e.counts.inuse_bytes), count_text(e.counts.inuse_objects));
     case Allocated: return tr("%1 in %2 objects").arg(bytes_text(e.counts.alloc_bytes), count_text(e.counts.alloc_objects));
     default: return {};
@@ -84,7 +104,7 @@ QVariant StackModel::frame_data(const an::Frame& f, int column, int role) const 
   if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
   switch (column) {
     case Frame: {
-      QString fn = qstr(p.str(f.function));
+      QString fn = qstr(an::shown_function(p.str(f.function), role == Qt::ToolTipRole ? an::FrameDetail::All : detail_));
       if (fn.isEmpty()) fn = QStringLiteral("0x%1").arg(f.address, 0, 16);
       return f.inlined ? fn + tr(" (inlined)") : fn;
     }
@@ -106,7 +126,7 @@ QVariant StackModel::data(const QModelIndex& index, int role) const {
   if (index.internalId() == kTop) return stack_data(stacks_[static_cast<std::size_t>(index.row())], index.column(), role);
   const Entry& e = stacks_[index.internalId() - 1];
   const auto frames = document_->latest().profile->stack_frames(e.stack);
-  return frame_data(frames[static_cast<std::size_t>(index.row())], index.column(), role);
+  return frame_data(frames[e.shown[static_cast<std::size_t>(index.row())]], index.column(), role);
 }
 
 QVariant StackModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -95,6 +95,12 @@ ContextPage::ContextPage(QWidget* parent) : QWidget(parent) {
     if (n != kNoIndex) Q_EMIT contextSelected(n);
   });
   connect(stacks_, &StacksPanel::statusMessage, this, &ContextPage::statusMessage);
+  connect(tree_, &QTreeView::expanded, this, [this](const QModelIndex& i) { expanded_.insert(model_->node(proxy_->mapToSource(i))); });
+  connect(tree_, &QTreeView::collapsed, this, [this](const QModelIndex& i) { expanded_.erase(model_->node(proxy_->mapToSource(i))); });
+  // Made after the view's own connection (setSortingEnabled), so the rows are sorted by then.
+  connect(tree_->header(), &QHeaderView::sortIndicatorChanged, this, [this] {
+    if (tree_->currentIndex().isValid()) tree_->scrollTo(tree_->currentIndex(), QAbstractItemView::PositionAtCenter);
+  });
   update_count();
 }
 
@@ -135,9 +141,9 @@ void ContextPage::show_header_menu(const QPoint& pos) {
 
 void ContextPage::set_document(const std::shared_ptr<const Document>& document) {
   document_ = document;
+  expanded_.clear();
   stacks_->set_context(document, kNoIndex);
-  model_->set_document(document);
-  proxy_->refresh();
+  proxy_->set_document(document);  // the document and the filter's view of it, in one reset
   if (!document) return;
   // Open on the leak: the top suspect's first stale entry, else the roots.
   const analyzer::Analysis& a = document->latest();
@@ -154,9 +160,10 @@ void ContextPage::apply_filter() {
   f.state = static_cast<ContextFilter::State>(state_->currentData().toInt());
   f.stale_only = stale_only_->isChecked();
   const Index keep = current_context();
-  proxy_->set_filter(f);
+  proxy_->set_filter(f);  // resets the tree; expanded_ still holds what the user expanded
+  restore_expansion(std::unordered_set<Index>(expanded_));
   if (f.active()) tree_->expandToDepth(1);
-  if (keep != kNoIndex && (!f.active() || context_matches(document_->latest(), keep, f))) select_context(keep);
+  if (document_ && keep != kNoIndex && (!f.active() || context_matches(document_->latest(), keep, f))) select_context(keep);
 }
 
 void ContextPage::set_filter(const ContextFilter& filter) {
@@ -195,6 +202,15 @@ void ContextPage::select_context(Index context) {
   while (root.parent().isValid()) root = root.parent();
   tree_->scrollTo(root, QAbstractItemView::PositionAtTop);
   if (!tree_->viewport()->rect().contains(tree_->visualRect(index))) tree_->scrollTo(index, QAbstractItemView::PositionAtCenter);
+}
+
+void ContextPage::restore_expansion(const std::unordered_set<Index>& nodes) {
+  if (!document_) return;
+  for (const Index n : nodes) {
+    if (n == kNoIndex || !model_->shown(n)) continue;
+    const QModelIndex i = proxy_->mapFromSource(model_->index_of(n));
+    if (i.isValid()) tree_->expand(i);
+  }
 }
 
 Index ContextPage::current_context() const { return model_->node(proxy_->mapToSource(tree_->currentIndex())); }

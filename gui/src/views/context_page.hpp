@@ -4,6 +4,7 @@
 
 #include <QWidget>
 #include <memory>
+#include <unordered_set>
 
 #include "document/document.hpp"
 #include "models/context_filter_proxy.hpp"
@@ -54,6 +55,8 @@ class ContextPage : public QWidget {
   void apply_filter();
   void update_count();
   void show_header_menu(const QPoint& pos);
+  /// Expands again, after the filter reset the tree, the nodes that were expanded and are shown.
+  void restore_expansion(const std::unordered_set<analyzer::Index>& nodes);
 
   std::shared_ptr<const Document> document_;
   QLineEdit* search_ = nullptr;
@@ -66,6 +69,9 @@ class ContextPage : public QWidget {
   ContextFilterProxy* proxy_ = nullptr;
   StacksPanel* stacks_ = nullptr;
   QSplitter* splitter_ = nullptr;
+  // Nodes the user expanded, kept while a filter hides them, so that turning the filter
+  // off shows the tree as it was.
+  std::unordered_set<analyzer::Index> expanded_;
 };
 
 }  // namespace ctxheap::gui

@@ -1,6 +1,8 @@
 #include "views/stacks_panel.hpp"
 
+#include <QCheckBox>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTreeView>
@@ -30,11 +32,23 @@ StacksPanel::StacksPanel(QWidget* parent) : QWidget(parent) {
   view_->setColumnWidth(StackModel::Inuse, 150);
   view_->setColumnWidth(StackModel::Allocated, 150);
   view_->setColumnWidth(StackModel::Module, 160);
+  all_frames_ = new QCheckBox(tr("All frames"), this);
+  all_frames_->setObjectName(QStringLiteral("allFrames"));
+  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
+                             "(folded away by default, as in the reports)"));
+  auto* bar = new QHBoxLayout();
+  bar->setContentsMargins(0, 0, 4, 0);
+  bar->addWidget(title_, 1);
+  bar->addWidget(all_frames_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
-  layout->addWidget(title_);
+  layout->addLayout(bar);
   layout->addWidget(view_);
+  connect(all_frames_, &QCheckBox::toggled, this, [this](bool all) {
+    model_->set_frame_detail(all ? analyzer::FrameDetail::All : analyzer::FrameDetail::Folded);
+    view_->expandToDepth(0);
+  });
   connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) { open_frame(index); });
 }
 
@@ -44,10 +58,16 @@ void StacksPanel::set_context(const std::shared_ptr<const Document>& document, a
     title_->setText(tr("Select a context to see its creation and allocation stacks"));
     return;
   }
-  const int sampled = model_->stack_count() - (document->latest().context(context).creation_stack != analyzer::kNoIndex ? 1 : 0);
-  title_->setText(tr("Stacks of %1: creation stack and %2 sampled allocation stacks")
-                      .arg(context_text(document->latest(), context))
-                      .arg(sampled));
+  const analyzer::SubtreeStacks& s = model_->subtree();
+  const QString who = context_text(document->latest(), context);
+  if (s.contexts > 1)
+    title_->setText(tr("Stacks of %1: its creation stack, and %2 sampled allocation stacks of it and the %3 contexts it "
+                       "retains (%4 in use, estimated)%5")
+                        .arg(who, count_text(s.distinct), count_text(s.contexts - 1), bytes_text(s.total.inuse_bytes),
+                             s.distinct > s.stacks.size() ? tr(", the %1 largest shown").arg(count_text(s.stacks.size())) : QString()));
+  else
+    title_->setText(tr("Stacks of %1: its creation stack and %2 sampled allocation stacks (%3 in use, estimated)")
+                        .arg(who, count_text(s.distinct), bytes_text(s.total.inuse_bytes)));
   view_->expandToDepth(0);
 }
 

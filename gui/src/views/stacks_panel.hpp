@@ -7,6 +7,7 @@
 
 #include "document/document.hpp"
 
+class QCheckBox;
 class QLabel;
 class QTreeView;
 
@@ -29,6 +30,7 @@ class StacksPanel : public QWidget {
 
  private:
   QLabel* title_ = nullptr;
+  QCheckBox* all_frames_ = nullptr;
   QTreeView* view_ = nullptr;
   StackModel* model_ = nullptr;
 };

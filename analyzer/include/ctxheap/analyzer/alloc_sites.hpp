@@ -10,6 +10,7 @@
 
 #include "ctxheap/analyzer/findings.hpp"
 #include "ctxheap/analyzer/model.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 
 namespace ctxheap::analyzer {
 
@@ -45,9 +46,11 @@ struct CallTreeNode {
   SampleCounts self{};
   SampleCounts cumulative{};
 };
-/// The top-down call tree of all sites, node 0 the root (function 0). At most
+/// The top-down call tree of all sites, node 0 the root (function 0), over the frames
+/// shown at `detail` (shown_frames.hpp: runtime frames folded away by default). At most
 /// max_nodes nodes (0 = all); samples beyond stay in their deepest kept ancestor.
-std::vector<CallTreeNode> call_tree(const Profile& profile, std::size_t max_nodes = 0);
+std::vector<CallTreeNode> call_tree(const Profile& profile, std::size_t max_nodes = 0,
+                                    FrameDetail detail = FrameDetail::Folded);
 
 /// A site's trend is a growth verdict, judged by the one rule (growth_verdict).
 using SiteTrend = GrowthVerdict;

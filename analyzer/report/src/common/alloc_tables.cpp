@@ -70,10 +70,10 @@ Table alloc_sites_table(const analyzer::Analysis& a, std::size_t top) {
   return t;
 }
 
-Table call_tree_table(const analyzer::Analysis& a, std::size_t top) {
+Table call_tree_table(const analyzer::Analysis& a, std::size_t top, analyzer::FrameDetail frames) {
   Table t({{"in use", Align::Right}, {"self", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
            {"call tree (callers above callees, ≥ 1 % of in use)"}});
-  const auto nodes = analyzer::call_tree(*a.profile);
+  const auto nodes = analyzer::call_tree(*a.profile, 0, frames);
   for (const analyzer::Index n : call_tree_rows(nodes, top == 0 ? 0 : top * 2)) {
     const auto& node = nodes[n];
     const std::string& name = node.name;

@@ -33,7 +33,7 @@ Table summary_table(const Analysis& a) {
   return t;
 }
 
-Table section_table(Part part, const ReportSubject& subject, std::size_t top) {
+Table section_table(Part part, const ReportSubject& subject, std::size_t top, analyzer::FrameDetail frames) {
   const Analysis& a = *subject.analysis;
   switch (part) {
     case Part::Summary: return summary_table(a);
@@ -41,7 +41,7 @@ Table section_table(Part part, const ReportSubject& subject, std::size_t top) {
     case Part::CreationSites: return sites_table(a, top);
     case Part::Growth: return growth_table(a, top);
     case Part::AllocationSites: return alloc_sites_table(a, top);
-    case Part::CallTree: return call_tree_table(a, top);
+    case Part::CallTree: return call_tree_table(a, top, frames);
     case Part::AllocationGrowth:
       if (subject.series != nullptr) return alloc_growth_table(*subject.series, top);
       break;

@@ -16,7 +16,7 @@ namespace ctxheap::report::detail {
 
 /// The table of a table section of the outline (summary, parents, sites, growth, ...);
 /// an empty table for the other parts or when there is nothing to list.
-Table section_table(Part part, const ReportSubject& subject, std::size_t top);
+Table section_table(Part part, const ReportSubject& subject, std::size_t top, analyzer::FrameDetail frames);
 /// The table of a diff part (all but Groups); subject.has_diff().
 Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top);
 /// The first `rows` findings of a kind listed as a table (stale entries, retained after
@@ -42,7 +42,7 @@ Table alloc_sites_table(const analyzer::Analysis& analysis, std::size_t top);
 /// The call tree's nodes with at least 1 % of the in-use heap, depth first, largest
 /// first, at most max_rows (0 = all); node 0 (the root) is left out.
 std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTreeNode>& nodes, std::size_t max_rows);
-Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top);
+Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top, analyzer::FrameDetail frames);
 Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top);
 Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
 

@@ -28,6 +28,7 @@ tr.hl td{background:#fff6ed}
 .bar i{display:block;height:100%;background:var(--use);border-radius:2px}
 .scroll{overflow-x:auto;max-width:100%}
 #tree td{white-space:nowrap}
+h2#call-tree+table td:last-child{white-space:pre}
 #tree tr.stale td{background:#fef3f2}
 .tog{cursor:pointer;display:inline-block;width:1.2em;color:var(--muted);user-select:none}
 tr.closed .tog::before{content:"\25B8"}tr:not(.closed) .tog::before{content:"\25BE"}

@@ -144,7 +144,7 @@ void write_html(std::ostream& out, const ReportSubject& subject, const ReportOpt
         out << "</ul>\n";
         break;
       default:
-        if (const detail::Table table = detail::section_table(s.part, subject, o.top); !table.empty()) {
+        if (const detail::Table table = detail::section_table(s.part, subject, o.top, o.frames); !table.empty()) {
           heading(out, s);
           table.write_html(out);
         }

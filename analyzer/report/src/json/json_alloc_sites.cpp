@@ -36,8 +36,8 @@ Json allocation_sites_json(const analyzer::Analysis& a, std::size_t top) {
   return out;
 }
 
-Json call_tree_json(const analyzer::Analysis& a, std::size_t top) {
-  const auto nodes = analyzer::call_tree(*a.profile);
+Json call_tree_json(const analyzer::Analysis& a, std::size_t top, analyzer::FrameDetail frames) {
+  const auto nodes = analyzer::call_tree(*a.profile, 0, frames);
   Json out = Json::array();
   const auto rows = call_tree_rows(nodes, top == 0 ? 0 : top * 2);
   std::vector<std::int64_t> row_of(nodes.size(), -1);

@@ -146,7 +146,7 @@ void write_json(std::ostream& out, const ReportSubject& subject, const ReportOpt
             {"series", series_json(subject)},
             {"warnings", a.warnings},
             {"allocation_sites", detail::allocation_sites_json(a, options.top)},
-            {"call_tree", detail::call_tree_json(a, options.top)},
+            {"call_tree", detail::call_tree_json(a, options.top, options.frames)},
             {"allocation_site_growth", detail::allocation_site_growth_json(subject, options.top)}};
   root["diff"] = subject.has_diff() ? detail::diff_json(subject, options) : Json(nullptr);
   out << root.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -89,7 +89,7 @@ void write_markdown(std::ostream& out, const ReportSubject& subject, const Repor
         section(out, "##", s.heading);
         for (const auto& w : a.warnings) out << "- " << markdown_text(w) << '\n';
         break;
-      default: table_section(out, "##", s.heading, detail::section_table(s.part, subject, o.top));
+      default: table_section(out, "##", s.heading, detail::section_table(s.part, subject, o.top, o.frames));
     }
   }
 }

@@ -52,7 +52,7 @@ void write_text_analysis(std::ostream& out, const ReportSubject& subject, const 
         write_warnings(out, a, o.color);
         break;
       default:
-        if (const Table table = section_table(section.part, subject, o.top); !table.empty()) {
+        if (const Table table = section_table(section.part, subject, o.top, o.frames); !table.empty()) {
           write_text_heading(out, section.heading, o.color);
           table.write_text(out, "  ", o.color);
         }

@@ -12,6 +12,7 @@
 
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 
 namespace ctxheap::report {
 
@@ -45,6 +46,9 @@ struct ReportOptions {
   std::size_t tree_rows = 400;
   /// Children shown per tree node; the others are summed into one "more" row.
   std::size_t tree_children = 8;
+  /// Stacks as shown (call tree): runtime frames folded away and template arguments
+  /// shortened, or every frame in full (`--all-frames`); analyzer/shown_frames.hpp.
+  analyzer::FrameDetail frames = analyzer::FrameDetail::Folded;
   /// The value folded stacks carry.
   SampleIndex sample_index = SampleIndex::InuseSpace;
   /// Who wrote the report, e.g. "ctxheap 0.1.0" (JSON, HTML, pprof comments).

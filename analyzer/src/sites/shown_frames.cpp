@@ -1,0 +1,57 @@
+// The rule of shown_frames.hpp: which frames of a stack a user sees, and under what name.
+#include "ctxheap/analyzer/shown_frames.hpp"
+
+#include "ctxheap/analyzer/sites.hpp"
+
+namespace ctxheap::analyzer {
+namespace {
+
+/// Whether the '<' at `at` belongs to an operator's name (operator<, operator<<,
+/// operator<=, operator<=>) rather than opening template arguments.
+bool operator_less(std::string_view f, std::size_t at) {
+  std::size_t start = at;
+  while (start > 0 && f[start - 1] == '<') --start;
+  return f.substr(0, start).ends_with("operator") && at - start < 2;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> shown_frames(const Profile& profile, std::span<const Frame> frames, FrameDetail detail) {
+  std::vector<std::uint32_t> out;
+  out.reserve(frames.size());
+  for (std::uint32_t i = 0; i < frames.size(); ++i)
+    if (detail == FrameDetail::All || !is_runtime_frame(profile, frames[i])) out.push_back(i);
+  if (out.empty() && !frames.empty()) out.push_back(static_cast<std::uint32_t>(site_frame(profile, frames)));
+  return out;
+}
+
+std::uint32_t folded_frame_count(const Profile& profile, std::span<const Frame> frames, FrameDetail detail) {
+  return static_cast<std::uint32_t>(frames.size() - shown_frames(profile, frames, detail).size());
+}
+
+std::string shorten_template_arguments(std::string_view f) {
+  std::string out;
+  out.reserve(f.size());
+  int depth = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const char c = f[i];
+    if (c == '<' && (depth > 0 || !operator_less(f, i))) {
+      if (depth++ == 0) out += "<…>";
+      continue;
+    }
+    if (c == '>' && depth > 0) {
+      // "operator->" and "operator>" inside arguments are rare enough to ignore; at depth
+      // 0 a '>' is always kept.
+      --depth;
+      continue;
+    }
+    if (depth == 0) out += c;
+  }
+  return depth == 0 ? out : std::string(f);  // unbalanced: leave the name as recorded
+}
+
+std::string shown_function(std::string_view function, FrameDetail detail) {
+  return detail == FrameDetail::All ? std::string(function) : shorten_template_arguments(function);
+}
+
+}  // namespace ctxheap::analyzer
