@@ -35,6 +35,11 @@ struct SiteEstimate {
   std::uint64_t map_slots = 0;         ///< estimated capacity of that map memory (entries)
   std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
   std::uint64_t retained_bytes = 0;
+  /// Of those, sites on the same request path (under `attributed_via`, the creation
+  /// function's caller) whose in-use counts match the children's.
+  std::uint64_t attributed_sites = 0;
+  std::uint64_t attributed_bytes = 0;
+  std::string attributed_via{};
 };
 
 /// Runs the recognizer on a Go heap profile read by read_pprof: appends the inferred
@@ -54,5 +59,18 @@ struct BlockedGoroutines {
 
 /// Finds them and adds one note per stack (largest first) to the profile.
 std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& profile);
+
+/// Uses a goroutine profile of the same process with a heap profile that went through
+/// recognize_context_leaks: each group of goroutines parked under a user function (or in
+/// context's own watchers) whose count matches an inferred child set (within a factor of
+/// 2) waits on those children: Context::waiters, and the heap sites under that function
+/// with a matching count are charged to them. The goroutine notes move to the heap
+/// profile. Returns the parked groups.
+std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goroutines);
+
+/// Heap and goroutine profiles of one process given together, in any order: each
+/// goroutine profile is used with the Go heap profile nearest in time (above) and leaves
+/// the list. Goroutine profiles without a heap profile stay.
+void join_goroutine_profiles(std::vector<Profile>& profiles);
 
 }  // namespace ctxheap::analyzer::golang
