@@ -1,6 +1,7 @@
 // The Go context-leak recognizer over a heap profile's allocation stacks
 // (golang.hpp; rules in docs/interop.md §Go context leaks).
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <span>
 #include <string>
@@ -27,6 +28,10 @@ constexpr std::uint64_t kSwissMapBytesPerEntryX100 = 136 * 100 / 7;        // 13
 constexpr std::uint64_t kLeftoverNoteMinBytes = 16 * 1024;
 /// Fewer live children than capacity / this: the map is left over from a burst.
 constexpr std::uint64_t kLeftoverSlotsPerChild = 16;
+/// A cancelCtx in Go 1.19 (64 B; 80 B from Go 1.20).
+constexpr std::uint64_t kSmallestChildBytes = 64;
+/// Fewer expected samples of a sampled profile's children than this decide nothing.
+constexpr std::uint64_t kMinChildSamplesToDecide = 10;
 /// At most this many live contexts at one creation site to stand for long-lived parents.
 constexpr std::uint64_t kMaxLongLivedParents = 4;
 /// Inferred ids are in [1e8, 2e8): never Background (1) or TODO (2).
@@ -174,6 +179,7 @@ std::string_view to_string(Retention retention) noexcept {
     case Retention::ChildrenMap: return "children_map";
     case Retention::PendingTimers: return "pending_timers";
     case Retention::LeftoverMapCapacity: return "leftover_map_capacity";
+    case Retention::NotEnoughSamples: return "not_enough_samples";
   }
   return "unknown";
 }
@@ -237,10 +243,12 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       // (the context, its closures): the contexts are the largest count of a statement.
       case Role::CancelCtx:
         g.cancel_by_statement[frames[0].address] += e.inuse_objects;
+        est.child_samples += site.sampled.inuse_objects;
         g.cancel_lines.emplace(frames[info[s].user].file, frames[info[s].user].line);
         break;
       case Role::TimerCtx:
         g.timer_by_statement[frames[0].address] += e.inuse_objects;
+        est.child_samples += site.sampled.inuse_objects;
         g.timer_lines.emplace(frames[info[s].user].file, frames[info[s].user].line);
         break;
       case Role::Timer: est.pending_timers += e.inuse_objects; break;
@@ -277,7 +285,23 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const bool registered = g.map_alloc_objects > 0;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
                           children * kLeftoverSlotsPerChild < est.map_slots;
-    if (leftover) {
+    // Were the map full enough to be a leak (capacity / 16 children of at least 64 bytes),
+    // how many of them would the sampler have caught? At Go's default rate (512 KiB) a
+    // few thousand leaked children leave about no sample: the map alone cannot decide.
+    const std::uint64_t rate = p.meta.sampling_interval_bytes;
+    const double expected_samples =
+        rate > 1 ? static_cast<double>(est.map_slots / kLeftoverSlotsPerChild) *
+                       (1 - std::exp(-static_cast<double>(kSmallestChildBytes) / static_cast<double>(rate)))
+                 : 1e300;
+    if (leftover && expected_samples < static_cast<double>(kMinChildSamplesToDecide)) {
+      est.retention = Retention::NotEnoughSamples;
+      p.meta.notes.push_back(
+          "Not enough samples (" + format_count(est.child_samples) + ") to decide whether the " +
+          format_bytes(est.map_bytes) + " of a parent's children map allocated at context.propagateCancel from " +
+          est.function + " (room for about " + format_count(est.map_slots) +
+          " entries) holds leaked children or is capacity left after a burst; a profile with a lower "
+          "MemProfileRate, a series, or a goroutine profile would decide.");
+    } else if (leftover) {
       est.retention = Retention::LeftoverMapCapacity;
       p.meta.notes.push_back(
           "Leftover map capacity, not a leak of children: " + format_bytes(est.map_bytes) +

@@ -5,7 +5,9 @@
 //   # runtime.MemStats ...                     the end of the records
 // The counts are raw samples; they are scaled as Go scales its proto profile (and as
 // pprof reads "heap/P": a v2 profile with period P/2), so both give the same model.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 

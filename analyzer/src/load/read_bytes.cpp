@@ -32,7 +32,7 @@ Profile read_profile_bytes(std::span<const std::byte> bytes, const ReadOptions& 
       throw LoadError(options.name + ": ctxheap snapshots are read from files (load_profile)");
     case fmt::InputFormat::Unknown: break;
   }
-  throw LoadError(options.name + (bytes.empty() ? ": empty input" : std::string(": ") + std::string(kFormatsTried)));
+  throw LoadError(options.name + (bytes.empty() ? ": empty input" : std::string(": ") + std::string(detail::kFormatsTried)));
 }
 
 }  // namespace ctxheap::analyzer

@@ -21,6 +21,8 @@ enum class Retention : std::uint8_t {
   ChildrenMap,          ///< registered in a cancelable parent's children map
   PendingTimers,        ///< WithTimeout/WithDeadline children registered nowhere (Background parent)
   LeftoverMapCapacity,  ///< map memory at propagateCancel with about no live children: not a leak
+  NotEnoughSamples,     ///< as LeftoverMapCapacity, but a sampled profile holds too few samples of
+                        ///< the children to tell that from a leak of them
 };
 std::string_view to_string(Retention retention) noexcept;
 
@@ -33,6 +35,7 @@ struct SiteEstimate {
   std::uint64_t pending_timers = 0;    ///< time.Timer objects in use (from WithDeadline)
   std::uint64_t map_bytes = 0;         ///< children-map memory in use (propagateCancel)
   std::uint64_t map_slots = 0;         ///< estimated capacity of that map memory (entries)
+  std::uint64_t child_samples = 0;     ///< raw samples behind the children counts (= counts when unsampled)
   std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
   std::uint64_t retained_bytes = 0;
   /// Of those, sites on the same request path (under `attributed_via`, the creation

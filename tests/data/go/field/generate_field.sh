@@ -6,7 +6,8 @@
 #   OUT/go1.23/default/runN/<scenario>/   Go's default rate (512 KiB), RUNS independent runs
 # Each folder holds heap_before (before the requests), heap, goroutine (.pb.gz and .txt).
 # Full-rate text files are large; only go1.23/full/stopper keeps them (KEEP_ALL_TEXT=1 keeps all).
-# usage: generate_field.sh [OUT] [RUNS=5]   (GO_VERSIONS="1.23" limits the toolchains)
+# usage: generate_field.sh [OUT] [RUNS=5]   (GO_VERSIONS="1.23" limits the toolchains,
+# FULL_RATE=0 writes the default-rate runs only)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/profiles}
@@ -34,9 +35,11 @@ run_all() {  # version rate folder
 }
 
 for v in $versions; do
+  [ "${FULL_RATE:-1}" = 1 ] || [ "$v" = 1.23 ] || continue
   (cd "$here/src" && for p in stopper podworkers timerheld workers bridge busy burst; do
      "$(go_of "$v")" build -trimpath -o "$work/go$v/$p" "./$p"
    done)
+  [ "${FULL_RATE:-1}" = 1 ] || continue
   rm -rf "$out/go$v/full"
   run_all "$v" full "$out/go$v/full"
   if [ "${KEEP_ALL_TEXT:-0}" != 1 ]; then
