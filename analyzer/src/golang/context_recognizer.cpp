@@ -1,6 +1,9 @@
 // The Go context-leak recognizer over a heap profile's allocation stacks
 // (golang.hpp; rules in docs/interop.md §Go context leaks).
 #include <algorithm>
+#include <cmath>
+#include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,20 +16,34 @@
 namespace ctxheap::analyzer::golang {
 namespace {
 
-/// Go 1.19 amd64: map[canceler]struct{} buckets hold 8 entries in 144 bytes (8 tophash
-/// bytes, 8 16-byte interface keys, an overflow pointer): 18 bytes per slot.
-constexpr std::uint64_t kMapBytesPerSlot = 18;
+/// The usable capacity of a children map (map[canceler]struct{}, amd64) per byte, since
+/// a map grows when it is this full, not when every slot is taken. Go 1.19-1.23: buckets
+/// of 8 slots in 144 bytes (8 tophash bytes, 8 16-byte interface keys, an overflow
+/// pointer), grown at 6.5 entries per bucket. Go 1.24+ (Swiss tables, frames in
+/// internal/runtime/maps): groups of 8 slots in 136 bytes (a control word, 8 keys), grown
+/// at 7/8 full. Bytes per usable entry, times 100.
+constexpr std::uint64_t kBucketMapBytesPerEntryX100 = 144 * 100 * 2 / 13;  // 144 / 6.5
+constexpr std::uint64_t kSwissMapBytesPerEntryX100 = 136 * 100 / 7;        // 136 / 7
 /// Below this, leftover map memory is not worth a note.
 constexpr std::uint64_t kLeftoverNoteMinBytes = 16 * 1024;
 /// Fewer live children than capacity / this: the map is left over from a burst.
 constexpr std::uint64_t kLeftoverSlotsPerChild = 16;
+/// A cancelCtx in Go 1.19 (64 B; 80 B from Go 1.20).
+constexpr std::uint64_t kSmallestChildBytes = 64;
+/// Fewer expected samples of a sampled profile's children than this decide nothing.
+constexpr std::uint64_t kMinChildSamplesToDecide = 10;
+/// At most this many live contexts at one creation site to stand for long-lived parents.
+constexpr std::uint64_t kMaxLongLivedParents = 4;
 /// Inferred ids are in [1e8, 2e8): never Background (1) or TODO (2).
 constexpr ContextId kInferredIdBase = 100'000'000;
 
 enum class Role : std::uint8_t { Other, CancelCtx, TimerCtx, DoneChan, ChildrenMap, Timer, ValueCtx };
 
+/// The runtime, including Go 1.24's maps (internal/runtime/maps.*).
+bool go_runtime(std::string_view f) { return f.starts_with("runtime.") || f.starts_with("internal/runtime/"); }
+
 bool go_internal(std::string_view f) {
-  return f.starts_with("runtime.") || f.starts_with("context.") || f.starts_with("time.");
+  return go_runtime(f) || f.starts_with("context.") || f.starts_with("time.");
 }
 
 bool is_propagate_cancel(std::string_view f) {
@@ -36,7 +53,10 @@ bool is_propagate_cancel(std::string_view f) {
 /// What the allocation at the leaf of the context frames is.
 Role role_of(const Profile& p, std::span<const Frame> frames, std::size_t user) {
   if (user == 0) return Role::Other;
-  const std::string_view leaf = p.str(frames[0].function);
+  // Go hides the leading runtime.* frames; internal/runtime/maps.* (Go 1.24+) it does not.
+  std::size_t first = 0;
+  while (first + 1 < user && go_runtime(p.str(frames[first].function))) ++first;
+  const std::string_view leaf = p.str(frames[first].function);
   if (is_propagate_cancel(leaf)) return Role::ChildrenMap;
   if (leaf == "context.(*cancelCtx).Done") return Role::DoneChan;
   if (leaf == "context.WithValue") return Role::ValueCtx;
@@ -48,7 +68,7 @@ Role role_of(const Profile& p, std::span<const Frame> frames, std::size_t user) 
       leaf == "context.withCancel" || leaf == "context.AfterFunc")
     return Role::CancelCtx;
   if (leaf.starts_with("time.")) {
-    for (std::size_t i = 1; i < user; ++i)
+    for (std::size_t i = first + 1; i < user; ++i)
       if (p.str(frames[i].function).starts_with("context.WithDeadline")) return Role::Timer;
   }
   return Role::Other;
@@ -60,11 +80,24 @@ struct Group {
   std::uint64_t creation_weight = 0;
   SiteEstimate estimate{};
   std::uint64_t map_alloc_objects = 0;
+  bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
   std::unordered_map<std::uint64_t, std::uint64_t> cancel_by_statement{};  ///< leaf pc -> objects
   std::unordered_map<std::uint64_t, std::uint64_t> timer_by_statement{};
+  std::set<std::pair<StringId, std::uint32_t>> cancel_lines{};  ///< file, line of each creating statement
+  std::set<std::pair<StringId, std::uint32_t>> timer_lines{};
 };
+
+/// "main.go:67, main.go:70"
+std::string line_list(const Profile& p, const std::set<std::pair<StringId, std::uint32_t>>& lines) {
+  std::string out;
+  for (const auto& [file, line] : lines) {
+    if (!out.empty()) out += ", ";
+    out += std::string(file_basename(p.str(file))) + ":" + std::to_string(line);
+  }
+  return out;
+}
 
 std::uint64_t largest(const std::unordered_map<std::uint64_t, std::uint64_t>& counts) {
   std::uint64_t m = 0;
@@ -101,6 +134,44 @@ ContextId inferred_id(const Profile& p, StringId function, std::uint64_t salt) {
   return kInferredIdBase + h % kInferredIdBase;
 }
 
+/// The function that called the creation function on its creation stack: the request
+/// path the children belong to.
+StringId caller_of(const Profile& p, const Group& g) {
+  if (g.creation_stack == kNoIndex) return 0;
+  const auto frames = p.stack_frames(g.creation_stack);
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+    if (frames[i].function != g.function) continue;
+    const StringId caller = frames[i + 1].function;
+    const std::string_view name = p.str(caller);
+    if (caller == 0 || go_internal(name) || name == "main.main") return 0;  // main.main is every path
+    return caller;
+  }
+  return 0;
+}
+
+/// Attributes to a group's children the in-use sites that no creation function owns but
+/// that sit on the same request path (under the creation function's caller) and whose
+/// in-use count matches the children's (between half and four per child): the values,
+/// maps and buffers a request made before creating its child, kept alive through it.
+void attribute_request_path(const Profile& p, Group& g, std::uint64_t children, std::span<const Index> unowned,
+                            std::vector<bool>& claimed) {
+  const StringId caller = caller_of(p, g);
+  if (caller == 0 || children == 0) return;
+  for (const Index s : unowned) {
+    if (claimed[s]) continue;
+    const Site& site = p.sites[s];
+    const std::uint64_t n = site.estimated.inuse_objects;
+    if (n * 2 < children || n > children * 4) continue;
+    const auto frames = p.stack_frames(site.stack);
+    if (std::none_of(frames.begin(), frames.end(), [&](const Frame& f) { return f.function == caller; })) continue;
+    claimed[s] = true;
+    g.sites.push_back(s);
+    ++g.estimate.attributed_sites;
+    g.estimate.attributed_bytes += site.estimated.inuse_bytes;
+  }
+  if (g.estimate.attributed_sites > 0) g.estimate.attributed_via = std::string(p.str(caller));
+}
+
 }  // namespace
 
 std::string_view to_string(Retention retention) noexcept {
@@ -108,6 +179,7 @@ std::string_view to_string(Retention retention) noexcept {
     case Retention::ChildrenMap: return "children_map";
     case Retention::PendingTimers: return "pending_timers";
     case Retention::LeftoverMapCapacity: return "leftover_map_capacity";
+    case Retention::NotEnoughSamples: return "not_enough_samples";
   }
   return "unknown";
 }
@@ -138,6 +210,8 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const SampleCounts& e = site.estimated;
     if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
+      for (const Frame& fr : frames)
+        if (p.str(fr.function).starts_with("internal/runtime/maps.")) g.swiss_map = true;
     } else if (e.inuse_objects >= g.creation_weight) {
       g.creation_weight = e.inuse_objects;
       g.creation_stack = site.stack;
@@ -146,6 +220,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
   if (groups.empty()) return {};
 
   // 2. Each site goes to the innermost creation function on its stack.
+  std::vector<Index> unowned;  ///< in-use sites under no creation function
   for (Index s = 0; s < p.sites.size(); ++s) {
     const Site& site = p.sites[s];
     if (site.context_id != 0 || site.estimated.inuse_bytes == 0) continue;
@@ -154,7 +229,10 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     for (std::size_t i = info[s].user; i < frames.size() && owner == kNoIndex; ++i) {
       if (auto it = group_of.find(frames[i].function); it != group_of.end()) owner = it->second;
     }
-    if (owner == kNoIndex) continue;
+    if (owner == kNoIndex) {
+      unowned.push_back(s);
+      continue;
+    }
     Group& g = groups[owner];
     const SampleCounts& e = site.estimated;
     SiteEstimate& est = g.estimate;
@@ -163,8 +241,16 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     switch (direct ? info[s].role : Role::Other) {
       // One object per call at each allocating statement of WithCancel / WithDeadline
       // (the context, its closures): the contexts are the largest count of a statement.
-      case Role::CancelCtx: g.cancel_by_statement[frames[0].address] += e.inuse_objects; break;
-      case Role::TimerCtx: g.timer_by_statement[frames[0].address] += e.inuse_objects; break;
+      case Role::CancelCtx:
+        g.cancel_by_statement[frames[0].address] += e.inuse_objects;
+        est.child_samples += site.sampled.inuse_objects;
+        g.cancel_lines.emplace(frames[info[s].user].file, frames[info[s].user].line);
+        break;
+      case Role::TimerCtx:
+        g.timer_by_statement[frames[0].address] += e.inuse_objects;
+        est.child_samples += site.sampled.inuse_objects;
+        g.timer_lines.emplace(frames[info[s].user].file, frames[info[s].user].line);
+        break;
       case Role::Timer: est.pending_timers += e.inuse_objects; break;
       case Role::ChildrenMap: est.map_bytes += e.inuse_bytes; break;
       default: break;
@@ -173,19 +259,49 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     else g.sites.push_back(s);
   }
 
-  // 3. Verdicts; inferred contexts for the groups that hold children.
+  // 3. The long-lived parent, when the profile holds its creation: the one creation site
+  // whose few cancelable contexts are registered nowhere (children of Background).
+  Index parent_stack = kNoIndex;
+  std::size_t parent_candidates = 0;
+  for (const Group& g : groups) {
+    const std::uint64_t live = largest(g.cancel_by_statement);
+    if (g.map_alloc_objects == 0 && live > 0 && live <= kMaxLongLivedParents && g.timer_by_statement.empty()) {
+      parent_stack = g.creation_stack;
+      ++parent_candidates;
+    }
+  }
+  if (parent_candidates != 1) parent_stack = kNoIndex;
+
+  // 4. Verdicts; inferred contexts for the groups that hold children.
   std::vector<SiteEstimate> out;
+  std::vector<bool> claimed(p.sites.size(), false);
   bool background_added = false;
   for (Group& g : groups) {
     SiteEstimate& est = g.estimate;
     est.cancel_contexts = largest(g.cancel_by_statement);
     est.timer_contexts = largest(g.timer_by_statement);
     const std::uint64_t children = est.cancel_contexts + est.timer_contexts;
-    est.map_slots = est.map_bytes / kMapBytesPerSlot;
+    est.map_slots = est.map_bytes * 100 / (g.swiss_map ? kSwissMapBytesPerEntryX100 : kBucketMapBytesPerEntryX100);
     const bool registered = g.map_alloc_objects > 0;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
                           children * kLeftoverSlotsPerChild < est.map_slots;
-    if (leftover) {
+    // Were the map full enough to be a leak (capacity / 16 children of at least 64 bytes),
+    // how many of them would the sampler have caught? At Go's default rate (512 KiB) a
+    // few thousand leaked children leave about no sample: the map alone cannot decide.
+    const std::uint64_t rate = p.meta.sampling_interval_bytes;
+    const double expected_samples =
+        rate > 1 ? static_cast<double>(est.map_slots / kLeftoverSlotsPerChild) *
+                       (1 - std::exp(-static_cast<double>(kSmallestChildBytes) / static_cast<double>(rate)))
+                 : 1e300;
+    if (leftover && expected_samples < static_cast<double>(kMinChildSamplesToDecide)) {
+      est.retention = Retention::NotEnoughSamples;
+      p.meta.notes.push_back(
+          "Not enough samples (" + format_count(est.child_samples) + ") to decide whether the " +
+          format_bytes(est.map_bytes) + " of a parent's children map allocated at context.propagateCancel from " +
+          est.function + " (room for about " + format_count(est.map_slots) +
+          " entries) holds leaked children or is capacity left after a burst; a profile with a lower "
+          "MemProfileRate, a series, or a goroutine profile would decide.");
+    } else if (leftover) {
       est.retention = Retention::LeftoverMapCapacity;
       p.meta.notes.push_back(
           "Leftover map capacity, not a leak of children: " + format_bytes(est.map_bytes) +
@@ -215,6 +331,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         parent.id = inferred_id(p, g.function, 2);
         parent.kind = ContextKind::Cancel;
         parent.name = p.strings.add("cancelable parent (inferred)");
+        parent.creation_stack = parent_stack;
         p.contexts.push_back(parent);
         child.parent_id = parent.id;
         child.registered_under_id = parent.id;
@@ -231,6 +348,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
           background_added = true;
         }
       }
+      attribute_request_path(p, g, children, unowned, claimed);
       for (const Index s : g.sites) {
         Site& site = p.sites[s];
         const Counters c = from_estimate(site.estimated);
@@ -241,6 +359,20 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         est.retained_bytes += site.estimated.inuse_bytes;
       }
       p.contexts.push_back(child);
+      std::string split;
+      if (est.cancel_contexts > 0)
+        split = format_count(est.cancel_contexts) + " cancelCtx (" + line_list(p, g.cancel_lines) + ")";
+      if (est.timer_contexts > 0)
+        split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx (" +
+                 line_list(p, g.timer_lines) + ")";
+      p.meta.notes.push_back("Children created at " + est.function + " still in use: " + split + ".");
+      if (est.attributed_sites > 0)
+        p.meta.notes.push_back(
+            "Attributed to the children created at " + est.function + ": " + format_bytes(est.attributed_bytes) +
+            " in use at " + format_count(est.attributed_sites) + (est.attributed_sites == 1 ? " site" : " sites") +
+            " allocated on the same request path (under " + est.attributed_via +
+            ") whose in-use counts match the children's (" + format_count(children) +
+            "), such as values and buffers made by other functions before the child was created.");
     }
     out.push_back(est);
   }

@@ -21,12 +21,20 @@ std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& p) {
   for (const Site& site : p.sites) {
     const auto frames = p.stack_frames(site.stack);
     total += site.estimated.inuse_objects;
-    if (frames.empty() || p.str(frames[0].function) != "runtime.gopark") continue;
+    if (frames.empty()) continue;
     std::size_t i = 1;
-    bool channel = false;
-    for (; i < frames.size() && p.str(frames[i].function).starts_with("runtime."); ++i)
-      channel = channel || is_channel_wait(p.str(frames[i].function));
-    if (!channel || i == frames.size()) continue;
+    if (frames[0].function == 0) {
+      // A debug=1 text profile leaves out the leading runtime frames: the goroutine waits
+      // inside the runtime, in a receive, select, sleep or lock the text does not name.
+      while (i < frames.size() && frames[i].function == 0) ++i;
+      if (i == frames.size() || p.str(frames[i].function).starts_with("runtime/")) continue;
+    } else {
+      if (p.str(frames[0].function) != "runtime.gopark") continue;
+      bool channel = false;
+      for (; i < frames.size() && p.str(frames[i].function).starts_with("runtime."); ++i)
+        channel = channel || is_channel_wait(p.str(frames[i].function));
+      if (!channel || i == frames.size()) continue;
+    }
     BlockedGoroutines b;
     b.stack = site.stack;
     b.goroutines = site.estimated.inuse_objects;

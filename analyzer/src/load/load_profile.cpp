@@ -13,6 +13,7 @@
 #include "ctxheap/analyzer/run_identity.hpp"
 #include "ctxheap/format/detect.hpp"
 #include "ctxheap/format/error.hpp"
+#include "load/formats_tried.hpp"
 #include "load/snapshot_loader.hpp"
 
 namespace ctxheap::analyzer {
@@ -51,15 +52,38 @@ Profile load_foreign(const std::filesystem::path& path, const LoadOptions& optio
   return read_profile_bytes(std::as_bytes(std::span<const char>(bytes)), read);
 }
 
+/// The first bytes of a file (fewer if it is shorter).
+std::string head_of(const std::filesystem::path& path, std::size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(n, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(n));
+  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return head;
+}
+
+/// Go's debug=1 goroutine text has no magic the format detector knows; anything else
+/// unknown goes to the snapshot reader, which says precisely what is wrong ("empty file",
+/// "truncated header"), and a wrong magic names every format tried.
+Profile load_unknown(const std::filesystem::path& path, const LoadOptions& options) {
+  if (head_of(path, 32).starts_with("goroutine profile:")) return load_foreign(path, options);
+  try {
+    return detail::load_ctxheap_snapshot(path, options);
+  } catch (const LoadError& e) {
+    if (std::string_view(e.what()).find("bad magic") == std::string_view::npos) throw;
+    throw LoadError(path.string() + ": " + std::string(detail::kFormatsTried));
+  } catch (const fmt::FormatError& e) {
+    if (std::string_view(e.what()).find("bad magic") == std::string_view::npos) throw;
+    throw LoadError(path.string() + ": " + std::string(detail::kFormatsTried));
+  }
+}
+
 Profile load_by_format(const std::filesystem::path& path, const LoadOptions& options) {
   switch (fmt::detect_file_format(path)) {
     case fmt::InputFormat::GperftoolsHeapText:
     case fmt::InputFormat::PprofGzip:
     case fmt::InputFormat::PprofRaw: return load_foreign(path, options);
-    case fmt::InputFormat::CtxheapSnapshot:
-    case fmt::InputFormat::Unknown: {
-      // Unknown content goes to the snapshot reader too: it says precisely what is wrong
-      // ("empty file", "bad magic", "truncated header").
+    case fmt::InputFormat::Unknown: return load_unknown(path, options);
+    case fmt::InputFormat::CtxheapSnapshot: {
       Profile profile = detail::load_ctxheap_snapshot(path, options);
       check_context_graph(profile);
       return profile;

@@ -2,6 +2,7 @@
 // already un-sampled by the Go runtime) and goroutine profiles. Every index and id is
 // checked before use; a heap profile then goes through the Go context recognizer.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,22 @@
 
 namespace ctxheap::analyzer {
 namespace {
+
+/// The raw sample counts behind Go's scaled values: Go multiplied each record of `n`
+/// samples averaging `avg` bytes by 1 / (1 - e^(-avg/period)); this undoes it.
+SampleCounts raw_samples(const SampleCounts& e, std::int64_t period) {
+  if (period <= 1) return e;
+  const auto raw = [period](std::uint64_t n, std::uint64_t bytes) -> std::pair<std::uint64_t, std::uint64_t> {
+    if (n == 0 || bytes == 0) return {0, 0};
+    const double avg = static_cast<double>(bytes) / static_cast<double>(n);
+    const double keep = 1 - std::exp(-avg / static_cast<double>(period));
+    return {static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * keep)),
+            static_cast<std::uint64_t>(std::llround(static_cast<double>(bytes) * keep))};
+  };
+  const auto [al_n, al_b] = raw(e.alloc_objects, e.alloc_bytes);
+  const auto [in_n, in_b] = raw(e.inuse_objects, e.inuse_bytes);
+  return {std::max(al_n, in_n), std::max(al_b, in_b), in_n, in_b};
+}
 
 class PprofModel {
  public:
@@ -189,6 +206,9 @@ class PprofModel {
         const std::uint64_t al_n = alloc_objects_ >= 0 ? value(s, alloc_objects_) : in_n;
         const std::uint64_t al_b = alloc_space_ >= 0 ? value(s, alloc_space_) : in_b;
         site.estimated = {std::max(al_n, in_n), std::max(al_b, in_b), in_n, in_b};
+        site.sampled = raw_samples(site.estimated, p_.period());
+        b_.add_site(site);
+        continue;
       } else {
         const std::uint64_t n = value(s, goroutines_);
         site.estimated = {n, 0, n, 0};  // goroutines as objects of no size

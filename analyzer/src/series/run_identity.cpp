@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "ctxheap/analyzer/golang.hpp"
 #include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 
@@ -118,9 +119,8 @@ void order_series(std::vector<Profile>& profiles) {
       ++g;
       continue;
     }
-    ProfileMeta& into = profiles[heap].meta;
-    into.notes.push_back("Paired with the goroutine profile " + name_of(profiles[g]) + " of the same moment.");
-    into.notes.insert(into.notes.end(), profiles[g].meta.notes.begin(), profiles[g].meta.notes.end());
+    profiles[heap].meta.notes.push_back("Paired with the goroutine profile " + name_of(profiles[g]) + " of the same moment.");
+    golang::use_goroutine_profile(profiles[heap], std::move(profiles[g]));
     profiles.erase(profiles.begin() + static_cast<std::ptrdiff_t>(g));
   }
   for (std::size_t i = 1; i < profiles.size(); ++i) {

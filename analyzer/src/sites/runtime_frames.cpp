@@ -29,12 +29,13 @@ std::string_view qualified_name(std::string_view f) {
   return f.substr(start);
 }
 
-// The last four are Go's: its runtime, and the context and time packages whose frames
-// sit between a user's call and a context's allocations (docs/interop.md).
-constexpr std::array<std::string_view, 21> kRuntimePrefixes = {
+// The last five are Go's: its runtime (Go 1.24+ maps in internal/runtime/maps), and the
+// context and time packages whose frames sit between a user's call and a context's
+// allocations (docs/interop.md).
+constexpr std::array<std::string_view, 22> kRuntimePrefixes = {
     "ctxheap::", "std::", "__gnu_cxx::", "__cxxabiv1::", "__cxa_", "tcmalloc::", "operator new",
     "operator delete", "__libc_", "__GI_", "_dl_", "tc_", "MallocHook", "MallocExtension", "__pthread",
-    "__clone", "__interceptor_", "runtime.", "runtime/internal/", "context.", "time."};
+    "__clone", "__interceptor_", "runtime.", "runtime/internal/", "internal/runtime/", "context.", "time."};
 
 constexpr std::array<std::string_view, 14> kRuntimeFunctions = {
     "malloc", "calloc", "realloc", "free", "posix_memalign", "aligned_alloc", "memalign",

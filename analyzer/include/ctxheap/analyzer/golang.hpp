@@ -21,6 +21,8 @@ enum class Retention : std::uint8_t {
   ChildrenMap,          ///< registered in a cancelable parent's children map
   PendingTimers,        ///< WithTimeout/WithDeadline children registered nowhere (Background parent)
   LeftoverMapCapacity,  ///< map memory at propagateCancel with about no live children: not a leak
+  NotEnoughSamples,     ///< as LeftoverMapCapacity, but a sampled profile holds too few samples of
+                        ///< the children to tell that from a leak of them
 };
 std::string_view to_string(Retention retention) noexcept;
 
@@ -33,8 +35,14 @@ struct SiteEstimate {
   std::uint64_t pending_timers = 0;    ///< time.Timer objects in use (from WithDeadline)
   std::uint64_t map_bytes = 0;         ///< children-map memory in use (propagateCancel)
   std::uint64_t map_slots = 0;         ///< estimated capacity of that map memory (entries)
+  std::uint64_t child_samples = 0;     ///< raw samples behind the children counts (= counts when unsampled)
   std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
   std::uint64_t retained_bytes = 0;
+  /// Of those, sites on the same request path (under `attributed_via`, the creation
+  /// function's caller) whose in-use counts match the children's.
+  std::uint64_t attributed_sites = 0;
+  std::uint64_t attributed_bytes = 0;
+  std::string attributed_via{};
 };
 
 /// Runs the recognizer on a Go heap profile read by read_pprof: appends the inferred
@@ -54,5 +62,16 @@ struct BlockedGoroutines {
 
 /// Finds them and adds one note per stack (largest first) to the profile.
 std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& profile);
+
+/// Uses a goroutine profile of the same process with a heap profile that went through
+/// recognize_context_leaks: each group of goroutines parked under a user function (or in
+/// context's own watchers) whose count matches an inferred child set (within a factor of
+/// 2) waits on those children: Context::waiters, and the heap sites under that function
+/// with a matching count are charged to them. The goroutine notes move to the heap
+/// profile. Returns the parked groups.
+std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goroutines);
+
+// Heap and goroutine profiles of one process given together, in any order, are paired by
+// the run identity rule (order_series, run_identity.hpp), which calls use_goroutine_profile.
 
 }  // namespace ctxheap::analyzer::golang

@@ -48,6 +48,15 @@ Profile read_gperftools_heap(std::string_view text, const ReadOptions& options =
 /// and goroutine profiles. Throws LoadError or Cancelled.
 Profile read_pprof(std::span<const std::byte> bytes, const ReadOptions& options = {});
 
+/// Go's legacy text heap profile (runtime/pprof debug=1: "heap profile: ... @ heap/P",
+/// frames on "#" lines), scaled as Go scales its proto profile (period P/2), then the Go
+/// context recognizer. Throws LoadError or Cancelled.
+Profile read_go_heap_text(std::string_view text, const ReadOptions& options = {});
+
+/// Go's legacy text goroutine profile ("goroutine profile: total N"). Throws LoadError
+/// or Cancelled.
+Profile read_go_goroutine_text(std::string_view text, const ReadOptions& options = {});
+
 /// Detects the format of `bytes` by content and reads it with the reader above.
 /// ctxheap snapshots are read from files only (load_profile): LoadError here.
 Profile read_profile_bytes(std::span<const std::byte> bytes, const ReadOptions& options = {});

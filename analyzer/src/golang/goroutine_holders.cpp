@@ -1,0 +1,74 @@
+// A goroutine profile given with a heap profile of the same process (golang.hpp): the
+// goroutines parked under a user function are the workers waiting on the inferred
+// children's Done, and the heap memory they hold (their sudogs, buffers, closures) is
+// charged to those children.
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "ctxheap/analyzer/golang.hpp"
+#include "ctxheap/analyzer/text.hpp"
+
+namespace ctxheap::analyzer::golang {
+namespace {
+
+/// The inferred child set whose size is closest to `goroutines` (within a factor of 2).
+Context* children_waited_on(Profile& heap, std::uint64_t goroutines) {
+  Context* best = nullptr;
+  for (Context& c : heap.contexts) {
+    if (!c.inferred || c.count < 2 || c.count * 2 < goroutines || c.count > goroutines * 2) continue;
+    const auto gap = [&](const Context& x) { return x.count > goroutines ? x.count - goroutines : goroutines - x.count; };
+    if (best == nullptr || gap(c) < gap(*best)) best = &c;
+  }
+  return best;
+}
+
+void subtract(Counters& from, const Counters& c) {
+  from.alloc_objects -= std::min(from.alloc_objects, c.alloc_objects);
+  from.alloc_bytes -= std::min(from.alloc_bytes, c.alloc_bytes);
+  from.freed_objects -= std::min(from.freed_objects, c.freed_objects);
+  from.freed_bytes -= std::min(from.freed_bytes, c.freed_bytes);
+}
+
+}  // namespace
+
+std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goroutines) {
+  std::vector<BlockedGoroutines> blocked = report_blocked_goroutines(goroutines);
+  for (std::string& note : goroutines.meta.notes) heap.meta.notes.push_back("Goroutine profile: " + std::move(note));
+  for (const BlockedGoroutines& b : blocked) {
+    if (b.goroutines < 2) continue;
+    Context* child = children_waited_on(heap, b.goroutines);
+    if (child == nullptr) continue;
+    child->waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines + static_cast<std::uint64_t>(child->waiters), INT32_MAX));
+    if (b.in_context_package) continue;
+    // The heap the waiting function itself allocated and still holds, one or a few per goroutine.
+    std::uint64_t bytes = 0, sites = 0;
+    for (Site& site : heap.sites) {
+      if (site.context_id != 0 || site.estimated.inuse_bytes == 0) continue;
+      const std::uint64_t n = site.estimated.inuse_objects;
+      if (n * 2 < b.goroutines || n > b.goroutines * 4) continue;
+      const auto frames = heap.stack_frames(site.stack);
+      const bool under = std::any_of(frames.begin(), frames.end(),
+                                     [&](const Frame& f) { return heap.str(f.function) == b.waiting_in; });
+      if (!under) continue;
+      Counters c;
+      c.alloc_objects = std::max(site.estimated.alloc_objects, site.estimated.inuse_objects);
+      c.alloc_bytes = std::max(site.estimated.alloc_bytes, site.estimated.inuse_bytes);
+      c.freed_objects = c.alloc_objects - site.estimated.inuse_objects;
+      c.freed_bytes = c.alloc_bytes - site.estimated.inuse_bytes;
+      child->counters += c;
+      subtract(heap.totals.no_context, c);
+      site.context_id = child->id;
+      bytes += site.estimated.inuse_bytes;
+      ++sites;
+    }
+    heap.meta.notes.push_back(format_count(b.goroutines) + " goroutines parked in " + b.waiting_in +
+                              " wait on the " + format_count(child->count) +
+                              " inferred children (counts match); the " + format_bytes(bytes) + " they hold at " +
+                              format_count(sites) + (sites == 1 ? " site" : " sites") +
+                              " under that function is charged to the children.");
+  }
+  return blocked;
+}
+
+}  // namespace ctxheap::analyzer::golang

@@ -1,0 +1,3 @@
+module ctxheap.test/field
+
+go 1.19
