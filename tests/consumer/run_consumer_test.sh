@@ -7,7 +7,9 @@
 #   deb           cpack -G DEB; the .deb unpacked with dpkg-deb -x into a temporary root
 #                 (nothing is installed on the machine); its ctxheap --version runs and its
 #                 .pc and CMake package files are in place
-# Usage: run_consumer_test.sh find_package|pkg-config|deb BUILD_DIR CXX
+#   subproject    tests/consumer/subproject (add_subdirectory of this source tree)
+#                 configured: the host's build type untouched, no tests/samples/CLI/GUI
+# Usage: run_consumer_test.sh find_package|pkg-config|deb|subproject BUILD_DIR CXX
 # Every temporary file lives under one directory, removed on any exit.
 set -euo pipefail
 
@@ -67,6 +69,12 @@ case "$mode" in
              usr/include/ctxheap/context/all.hpp usr/include/ctxheap/collector/collector.hpp; do
       [ -f "$tmp/root/$f" ] || fail "the package has no /$f"
     done
+    ;;
+  subproject)
+    cmake -S "$here/subproject" -B "$tmp/build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+      -DCTXHEAP_SOURCE_DIR="$here/../.." > "$tmp/configure.log" 2>&1 \
+      || { cat "$tmp/configure.log"; fail "configure as a subproject failed"; }
+    grep 'ctxheap subproject:' "$tmp/configure.log"
     ;;
   *) fail "unknown mode" ;;
 esac
