@@ -52,7 +52,7 @@ case "$mode" in
       || fail "pkg-config does not know ctxheap-collector"
     echo "pkg-config --cflags --libs ctxheap-collector: $flags"
     # shellcheck disable=SC2086  # the flags are words
-    "$cxx" -O1 "$here/consumer.cpp" -o "$tmp/consumer" $flags || fail "build with pkg-config flags failed"
+    "$cxx" -std=c++20 -O1 "$here/consumer.cpp" -o "$tmp/consumer" $flags || fail "build with pkg-config flags failed"
     "$tmp/consumer" "$tmp/app.ctxheap" || fail "the consumer failed"
     check_snapshot "$tmp/prefix/bin/ctxheap" "$tmp/app.ctxheap"
     ;;
