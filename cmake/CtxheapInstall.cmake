@@ -12,6 +12,7 @@ set(CTXHEAP_PKGCONFIG_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 # program links is ctxheap::collector, which takes the whole archive (its load-time
 # installer is referenced by nothing).
 set(_ctxheap_exported
+  ctxheap_vocabulary:vocabulary
   ctxheap_context:context
   ctxheap_format:format
   ctxheap_symbolize:symbolize
@@ -40,8 +41,8 @@ install(TARGETS ${_ctxheap_install_targets}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # Public headers: each library keeps them under <dir>/include/ctxheap/<part>/.
-foreach(dir collector/context collector/format collector/symbolize collector/tagging
-            analyzer analyzer/report)
+foreach(dir collector/context collector/format collector/format/vocabulary collector/symbolize
+            collector/tagging analyzer analyzer/report)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${dir}/include/ctxheap")
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/include/ctxheap"
             DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
