@@ -14,10 +14,17 @@ find_package(ZLIB REQUIRED)
 pkg_check_modules(LIBDW REQUIRED IMPORTED_TARGET libdw)
 # Reports and the CLI.
 find_package(nlohmann_json 3 REQUIRED)
-find_package(CLI11 CONFIG REQUIRED)
+if(CTXHEAP_BUILD_CLI)
+  find_package(CLI11 CONFIG REQUIRED)
+endif()
 
 if(CTXHEAP_BUILD_GUI)
   find_package(Qt6 REQUIRED COMPONENTS Widgets Charts Test Concurrent)
+endif()
+if(CTXHEAP_BUILD_TESTS OR CTXHEAP_BUILD_SAMPLES)
+  # Standalone Asio (header-only): thread pool, coroutines and cancellation slots for the
+  # thread/bridge tests and the pool_leak sample; ctxheap's libraries do not need it.
+  find_path(CTXHEAP_ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 endif()
 if(CTXHEAP_BUILD_TESTS)
   find_package(GTest REQUIRED)

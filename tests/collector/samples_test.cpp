@@ -52,6 +52,25 @@ TEST(Samples, HandlerLeakCountersMatchWhatEachRequestAllocated) {
   EXPECT_EQ(bodies, 1000u);
 }
 
+TEST(Samples, PoolLeakChargesWhatEachJobKeptOnThePoolThreadToItsRequest) {
+  const auto snap = run_sample("pool_leak", "--requests 400", "", 2);
+  const fmt::ContextRecord* server = nullptr;
+  for (const auto& c : snap.contexts)
+    if (name_of(snap, c) == "server") server = &c;
+  ASSERT_NE(server, nullptr);
+  std::size_t requests = 0;
+  for (const auto& c : snap.contexts) {
+    if (name_of(snap, c) != "request") continue;
+    ++requests;
+    EXPECT_EQ(c.registered_under_id, server->id);
+    EXPECT_TRUE(c.cancel_dropped);
+    // Its node, and the 2 KiB result the job allocated on a pool thread and kept.
+    EXPECT_GE(c.alloc_bytes - c.freed_bytes, 2048u) << "context #" << c.id;
+    EXPECT_GE(c.freed_bytes, 512u) << "context #" << c.id;  // the job's scratch string
+  }
+  EXPECT_EQ(requests, 400u);
+}
+
 TEST(Samples, HandlerFixedLeavesTheServerSetEmpty) {
   const auto snap = run_sample("handler_fixed", "--requests 1000", "", 2);
   for (const auto& c : snap.contexts) {
