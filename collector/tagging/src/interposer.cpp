@@ -9,7 +9,7 @@
 // Order: a new block is tagged after tcmalloc returns it; a block is untagged before
 // tcmalloc gets it back, so another thread cannot be handed the address while the side
 // table still holds it.
-#include <dlfcn.h>
+#include <atomic>
 #include <malloc.h>
 #include <unistd.h>
 
@@ -25,6 +25,7 @@
 // whatever the dispatch (sampler.cpp).
 #define CTXHEAP_ENTRY extern "C" [[gnu::section("ctxheap_entry_points"), gnu::visibility("default")]]
 #define CTXHEAP_ENTRY_CXX [[gnu::section("ctxheap_entry_points"), gnu::visibility("default")]]
+#define CTXHEAP_ENTRY_HELPER [[gnu::section("ctxheap_entry_points")]]
 
 namespace ctxheap::collector {
 
@@ -32,24 +33,35 @@ Dispatch g_dispatch = Dispatch::None;
 
 namespace {
 
-// The entry point's own frame sits above the user's call in a sampled stack.
-constexpr int kEntryFrames = 1;
+// Frames above the user's call in a sampled stack: the entry point, and any helper of it
+// not inlined; all of them are in the entry-point section, which the sampler drops.
+constexpr int kEntryFrames = 0;
 
 inline bool tagging_on() noexcept { return g_dispatch == Dispatch::Interposed; }
 
-inline void* tag(void* p, std::size_t size) noexcept {
+// Install asks whether calls to malloc and operator new reach these entry points (see
+// interposer_owns_malloc): while it probes, an entry point that forwards notes it ran.
+std::atomic<bool> g_probing{false};
+std::atomic<bool> g_probe_reached{false};
+
+CTXHEAP_ENTRY_HELPER inline void* tag(void* p, std::size_t size) noexcept {
   tagging::on_alloc(p, size, kEntryFrames);
   return p;
 }
 
-inline void untag(void* p) noexcept {
+inline void* forwarded(void* p) noexcept {
+  if (g_probing.load(std::memory_order_relaxed)) [[unlikely]] g_probe_reached.store(true, std::memory_order_relaxed);
+  return p;
+}
+
+CTXHEAP_ENTRY_HELPER inline void untag(void* p) noexcept {
   if (tagging_on()) tagging::on_free(p);
 }
 
 // realloc: the old block is untagged before tcmalloc may free it; if tcmalloc fails, the
 // block is unchanged and its entry is put back. A block resized in place counts as the free
 // of the old size and the allocation of the new one, like a move.
-inline void* realloc_tagged(void* old, std::size_t size) noexcept {
+CTXHEAP_ENTRY_HELPER inline void* realloc_tagged(void* old, std::size_t size) noexcept {
   if (!tagging_on() || old == nullptr || g_state == nullptr) {
     void* p = tc_realloc(old, size);
     if (tagging_on() && old == nullptr) tag(p, size);
@@ -94,6 +106,7 @@ std::size_t page_size() noexcept {
 }  // namespace
 }  // namespace ctxheap::collector
 
+using ctxheap::collector::forwarded;
 using ctxheap::collector::realloc_tagged;
 using ctxheap::collector::tag;
 using ctxheap::collector::tagging_on;
@@ -101,7 +114,7 @@ using ctxheap::collector::untag;
 
 CTXHEAP_ENTRY void* malloc(std::size_t size) noexcept {
   void* p = tc_malloc(size);
-  return tagging_on() ? tag(p, size) : p;
+  return tagging_on() ? tag(p, size) : forwarded(p);
 }
 
 CTXHEAP_ENTRY void free(void* p) noexcept {
@@ -158,7 +171,7 @@ CTXHEAP_ENTRY std::size_t malloc_usable_size(void* p) noexcept { return p == nul
 // operator new/delete in all their forms.
 CTXHEAP_ENTRY_CXX void* operator new(std::size_t size) {
   void* p = tc_new(size);
-  return tagging_on() ? tag(p, size) : p;
+  return tagging_on() ? tag(p, size) : forwarded(p);
 }
 CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size) {
   void* p = tc_newarray(size);
@@ -238,17 +251,31 @@ CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::align_val_t al, const std
   tc_deletearray_aligned_nothrow(p, al, nt);
 }
 
-// Local names for two of the entry points, to compare with what the process resolves.
-extern "C" [[gnu::visibility("hidden"), gnu::alias("malloc"), gnu::malloc, gnu::alloc_size(1)]] void* ctxheap_own_malloc(std::size_t) noexcept;
-extern "C" [[gnu::visibility("hidden"), gnu::alias("_Znwm"), gnu::malloc, gnu::alloc_size(1)]] void* ctxheap_own_new(std::size_t);
-
 namespace ctxheap::collector {
 
 bool interposer_linked() noexcept { return true; }
 
+// Calls malloc and operator new as the program does (through the process's symbol
+// resolution, not this file's own definitions) and sees whether they arrive here. Comparing
+// addresses would not do: a non-PIE program that takes malloc's address (python3 does)
+// exports its PLT stub as malloc's canonical address.
 bool interposer_owns_malloc() noexcept {
-  return dlsym(RTLD_DEFAULT, "malloc") == reinterpret_cast<void*>(&ctxheap_own_malloc) &&
-         dlsym(RTLD_DEFAULT, "_Znwm") == reinterpret_cast<void*>(&ctxheap_own_new);
+  using Malloc = void* (*)(std::size_t);
+  using Free = void (*)(void*);
+  using New = void* (*)(std::size_t);
+  using Delete = void (*)(void*) noexcept;
+  static Malloc volatile process_malloc = &::malloc;
+  static Free volatile process_free = &::free;
+  static New volatile process_new = static_cast<New>(&::operator new);
+  static Delete volatile process_delete = static_cast<Delete>(&::operator delete);
+  g_probing.store(true, std::memory_order_relaxed);
+  g_probe_reached.store(false, std::memory_order_relaxed);
+  process_free(process_malloc(16));
+  const bool malloc_here = g_probe_reached.exchange(false, std::memory_order_relaxed);
+  process_delete(process_new(16));
+  const bool new_here = g_probe_reached.load(std::memory_order_relaxed);
+  g_probing.store(false, std::memory_order_relaxed);
+  return malloc_here && new_here;
 }
 
 // Linking this file (the program's malloc or operator new pulls it from the static archive)
