@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Collector overhead: one allocation workload (2 threads, log-uniform 16 B - 64 KiB,
+# Collector overhead: the allocation workload (2 threads, log-uniform 16 B - 64 KiB,
 # alloc/free pairs, every block written and read) under glibc malloc, tcmalloc alone,
 # tcmalloc with hooks that do the least a tagger must (nothing; one shared atomic; a
 # per-thread side table with plain stores; that table plus stack sampling), ctxheap exact
 # tagging (with and without sampling), ctxheap sampled-only, gperftools' heap profiler and
-# heaptrack (record only). The variants run round-robin, N rounds, so machine noise hits
+# heaptrack (record only); then the second workload (tests/bench/request_workload.cpp: 3
+# threads, operator new/delete, one context per worker). The variants run round-robin, N rounds, so machine noise hits
 # them alike; each is the median of its N runs, printed as a ratio to tcmalloc, in wall
 # time and in CPU time (which other programs on a shared machine inflate much less).
 # Usage: scripts/bench_collector.sh [pairs] [rounds]
@@ -17,11 +18,15 @@ bin="$PWD/build/release/tests/bench"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-names=(glibc tcmalloc barehooks barermw baretable baresampled exact exact_nosample sampled exact_1t tcmalloc_1t heapprofile)
+names=(glibc tcmalloc barehooks barermw baretable baresampled exact exact_nosample sampled exact_hooks sampled_hooks
+       exact_1t tcmalloc_1t req_tcmalloc req_exact req_sampled heapprofile)
 labels=("glibc malloc" "tcmalloc alone" "tcmalloc + empty hooks" "tcmalloc + hooks doing 1 atomic op"
         "tcmalloc + per-thread table hooks" "  + stack sampling (512 KiB)"
         "ctxheap exact tagging" "ctxheap exact, sampling off" "ctxheap sampled-only (512 KiB)"
-        "ctxheap exact, 1 thread" "tcmalloc alone, 1 thread" "gperftools heap profiler")
+        "ctxheap exact, hook dispatch" "ctxheap sampled-only, hook dispatch"
+        "ctxheap exact, 1 thread" "tcmalloc alone, 1 thread"
+        "request workload: tcmalloc alone" "request workload: ctxheap exact" "request workload: sampled-only"
+        "gperftools heap profiler")
 cmds=("$bin/alloc_workload_glibc 2 $pairs"
       "$bin/alloc_workload_tcmalloc 2 $pairs"
       "$bin/alloc_workload_barehooks 2 $pairs"
@@ -31,8 +36,13 @@ cmds=("$bin/alloc_workload_glibc 2 $pairs"
       "$bin/alloc_workload_ctxheap 2 $pairs"
       "env CTXHEAP_SAMPLE=0 $bin/alloc_workload_ctxheap 2 $pairs"
       "env CTXHEAP_MODE=sampled $bin/alloc_workload_ctxheap 2 $pairs"
+      "env CTXHEAP_DISPATCH=hooks $bin/alloc_workload_ctxheap 2 $pairs"
+      "env CTXHEAP_DISPATCH=hooks CTXHEAP_MODE=sampled $bin/alloc_workload_ctxheap 2 $pairs"
       "$bin/alloc_workload_ctxheap 1 $pairs"
       "$bin/alloc_workload_tcmalloc 1 $pairs"
+      "$bin/request_workload_tcmalloc 3 $pairs"
+      "$bin/request_workload_ctxheap 3 $pairs"
+      "env CTXHEAP_MODE=sampled $bin/request_workload_ctxheap 3 $pairs"
       "env HEAPPROFILE=$tmp/hp HEAP_PROFILE_ALLOCATION_INTERVAL=0 HEAP_PROFILE_INUSE_INTERVAL=0 $bin/alloc_workload_tcmalloc 2 $pairs")
 if command -v heaptrack >/dev/null; then
   names+=(heaptrack)
@@ -67,3 +77,9 @@ done
 awk -v e1="$(median exact_1t)" -v e2="$(median exact)" -v t1="$(median tcmalloc_1t)" -v t2="$base" 'BEGIN {
   printf "2-thread throughput vs 1 thread:     ctxheap exact %.2fx, tcmalloc alone %.2fx\n", e1 / e2, t1 / t2 }'
 echo "side table: $side bytes per live tagged block (2,000,000 live)"
+# Nanoseconds added per alloc/free pair (wall, per thread: each thread does pairs/threads).
+awk -v t="$base" -v e="$(median exact)" -v s="$(median sampled)" -v rt="$(median req_tcmalloc)" \
+    -v re="$(median req_exact)" -v rs="$(median req_sampled)" -v n="$pairs" 'BEGIN {
+  printf "ns added per pair (alloc workload, per thread): exact %.1f, sampled-only %.1f\n", (e - t) * 2e9 / n, (s - t) * 2e9 / n
+  printf "request workload vs tcmalloc: exact %.2fx, sampled-only %.2fx; ns added per pair (per thread): exact %.1f, sampled-only %.1f\n",
+    re / rt, rs / rt, (re - rt) * 3e9 / n, (rs - rt) * 3e9 / n }'

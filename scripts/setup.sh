@@ -12,6 +12,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   xvfb xauth
   golang-go heaptrack
+  python3 valgrind
   clang libclang-rt-14-dev
 )
 

@@ -19,6 +19,7 @@ Command add_report_command(CLI::App& root);
 Command add_diff_command(CLI::App& root);
 Command add_check_command(CLI::App& root);
 Command add_convert_command(CLI::App& root);
+Command add_record_command(CLI::App& root);
 
 /// Parses argv and runs the command: the whole CLI, for main().
 int run(int argc, char** argv);

@@ -17,13 +17,14 @@
 #include <thread>
 
 #include "context_table.hpp"
+#include "dispatch.hpp"
 #include "snapshot_builder.hpp"
 #include "state.hpp"
 #include "test_points.hpp"
 
 namespace ctxheap::collector {
 namespace detail {
-bool install_hooks(State* state) noexcept;
+bool install_tagging(State* state) noexcept;
 }
 
 namespace {
@@ -272,11 +273,20 @@ void install() noexcept {
       g_table = new ContextTable(state->slots);
     }
     add_observer(g_table);
-    detail::install_hooks(state);
+    detail::install_tagging(state);
   });
 }
 
 bool installed() noexcept { return g_state != nullptr; }
+
+std::string_view dispatch() noexcept {
+  switch (g_dispatch) {
+    case Dispatch::Interposed: return "interposed";
+    case Dispatch::Hooks: return "hooks";
+    case Dispatch::None: break;
+  }
+  return "none";
+}
 
 void configure(const Options& options) {
   if (options.signal != 0) {

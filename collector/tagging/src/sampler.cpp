@@ -43,6 +43,17 @@ std::uint64_t initial_interval() noexcept {
   return end != nullptr && *end == '\0' && text[0] != '-' ? static_cast<std::uint64_t>(v) : kDefault;
 }
 
+// The collector's malloc/operator new entry points (interposer.cpp) are in one section;
+// the linker defines its bounds (absent in sanitizer builds, which have no entry points).
+extern "C" [[gnu::weak, gnu::visibility("hidden")]] char __start_ctxheap_entry_points[];
+extern "C" [[gnu::weak, gnu::visibility("hidden")]] char __stop_ctxheap_entry_points[];
+
+bool in_entry_points(const void* ip) noexcept {
+  const char* p = static_cast<const char*>(ip);
+  return __start_ctxheap_entry_points != nullptr && p >= __start_ctxheap_entry_points &&
+         p < __stop_ctxheap_entry_points;
+}
+
 }  // namespace
 
 Sampler::Sampler() noexcept
@@ -118,10 +129,13 @@ std::uint32_t Sampler::site_for(ContextId ctx, std::uint32_t stack) noexcept {
 }
 
 void Sampler::record_alloc(ContextId ctx, std::uintptr_t address, std::uint64_t size, int skip) noexcept {
-  void* raw[kMaxFrames + 8];
-  const int n = unw_backtrace(raw, kMaxFrames + skip);
+  void* raw[kMaxFrames + 16];
+  const int n = unw_backtrace(raw, kMaxFrames + skip + 2);
   std::uintptr_t frames[kMaxFrames];
   int depth = 0;
+  // An entry point that only forwarded to tcmalloc (hook dispatch) may sit between the
+  // hook's frames and the user's call: its frame is dropped too.
+  while (skip < n && in_entry_points(raw[skip])) ++skip;
   for (int i = skip; i < n && depth < kMaxFrames; ++i) frames[depth++] = reinterpret_cast<std::uintptr_t>(raw[i]);
   std::lock_guard lock(lock_);
   if (!sites_ || !live_addr_) return;

@@ -1,4 +1,4 @@
-// The collector's process-wide state, shared by the hook path and the snapshot writer.
+// The collector's process-wide state, shared by the tagging path and the snapshot writer.
 // Created once (in mmap'd memory, never freed) before the hooks are installed.
 #pragma once
 
@@ -49,7 +49,7 @@ inline std::size_t filter_cell(const void* p) noexcept {
 }
 
 /// Null until install(); the hooks check it.
-extern State* g_state;
+[[gnu::visibility("hidden")]] extern State* g_state;
 
 /// Per-thread hook state: plain data, so access is one TLS offset.
 struct ThreadState {
@@ -64,7 +64,7 @@ struct ThreadState {
   std::int64_t bytes_until_sample;
   std::uint64_t rng;
 };
-extern thread_local ThreadState t_state;
+[[gnu::visibility("hidden")]] extern thread_local ThreadState t_state;
 
 /// While alive, the thread's allocations are the collector's own: charged to no context
 /// and never sampled (the snapshot writer uses it; so do observer callbacks).

@@ -1,5 +1,5 @@
 // The collector: tags every allocation with the context that was current when it was
-// made (tcmalloc's malloc hooks), keeps exact per-context counters and sampled stacks,
+// made (its own malloc and operator new entry points over tcmalloc), keeps exact per-context counters and sampled stacks,
 // and writes symbolized, versioned snapshots.
 //
 // Linking ctxheap::collector is enough: the hooks are installed while the program loads,
@@ -12,6 +12,8 @@
 //                              524288; 0 = off, 1 = every allocation)
 //   CTXHEAP_MODE=sampled       only sampled allocations are recorded (no exact counters),
 //                              for production use at a fraction of the cost
+//   CTXHEAP_DISPATCH=hooks     feed the collector through tcmalloc's malloc hooks instead
+//                              of its own malloc/operator new entry points (the default)
 //   CTXHEAP_HEAPPROFILE=<prefix> also run gperftools' heap profiler (pprof .heap files)
 //
 // Allocations are charged to ctxheap::current_charge_id(): make a context current with
@@ -47,6 +49,10 @@ std::string signal_refusal(int signo);
 /// Installs the hooks once (done automatically at load time; calling again is a no-op).
 void install() noexcept;
 bool installed() noexcept;
+/// How allocations reach the collector: "interposed" (its own malloc and operator new call
+/// tcmalloc directly; the default), "hooks" (tcmalloc's malloc hooks: CTXHEAP_DISPATCH=hooks,
+/// sanitizer builds, or a link order where another malloc wins), or "none" before install.
+std::string_view dispatch() noexcept;
 /// Applies options: sampling interval, and starts the triggers they ask for. Throws
 /// std::invalid_argument for a refused signal (signal_refusal), changing nothing.
 ///

@@ -1,0 +1,28 @@
+// How allocations reach the tagging path: the collector's own malloc/operator new entry
+// points (interposer.cpp) or tcmalloc's MallocHook API (hooks.cpp). Chosen once, at install.
+#pragma once
+
+#include <atomic>
+
+namespace ctxheap::collector {
+
+enum class Dispatch : unsigned char { None, Interposed, Hooks };
+
+/// Set once by install; the entry points tag only while it is Interposed (in hook mode
+/// they forward to tcmalloc, whose hooks tag).
+[[gnu::visibility("hidden")]] extern Dispatch g_dispatch;
+inline void set_dispatch(Dispatch d) noexcept {
+  std::atomic_thread_fence(std::memory_order_release);
+  g_dispatch = d;
+}
+
+/// Whether the collector's entry points are in this program at all (false in sanitizer
+/// builds, where the sanitizer owns malloc).
+bool interposer_linked() noexcept;
+/// Whether the process's malloc and operator new resolve to the collector's entry points
+/// (not to libtcmalloc's or libc's, which an earlier library in the link order would give).
+bool interposer_owns_malloc() noexcept;
+/// Registers the tagging path as tcmalloc's new/delete hooks.
+bool install_hooks() noexcept;
+
+}  // namespace ctxheap::collector

@@ -1,0 +1,12 @@
+// Sanitizer builds: the sanitizer owns malloc, so the collector defines no entry points and
+// is fed through tcmalloc's hook functions (which the tests call themselves there).
+#include "dispatch.hpp"
+
+namespace ctxheap::collector {
+
+Dispatch g_dispatch = Dispatch::None;
+
+bool interposer_linked() noexcept { return false; }
+bool interposer_owns_malloc() noexcept { return false; }
+
+}  // namespace ctxheap::collector
