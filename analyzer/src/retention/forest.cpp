@@ -142,6 +142,10 @@ RetentionForest build_forest(const Profile& profile, const RunControl& control) 
   return f;
 }
 
+std::uint64_t tree_weight(const RetentionNode& node) noexcept {
+  return std::max(node.subtree.inuse_bytes(), node.retained.bytes);
+}
+
 Index exclusive_values_of(const RetentionForest& forest, Index i) {
   const Profile& profile = forest.profile();
   const RetentionNode& entry = forest.node(i);
