@@ -12,6 +12,8 @@ void find_issues(Analysis& analysis, const RunControl& control);
 void summarize(Analysis& analysis);
 /// Stale groups by (registrar, site), ranked; suspects with their sentences.
 void group_stale_entries(Analysis& analysis, const RunControl& control);
+/// One warning line per (registrar, site) of idle entries with a kept cancel.
+void write_idle_warnings(Analysis& analysis);
 /// Rewrites every suspect's sentence (after the series stage added growth).
 void write_suspect_sentences(Analysis& analysis);
 /// Growth of parents and stale groups across the series, into the latest analysis.

@@ -97,19 +97,54 @@ TEST(Diff, PerSiteDeltasMatchSitesByFunctionAndFile) {
   const Analysis before = handler_run(7, 10, 16, 10, 0);
   const Analysis after = handler_run(8, 10, 900, 3, 7, 50, 95);
   const ProfileDiff d = diff(before, after);
-  const SiteDelta* handler = nullptr;
+  // The request site (the second line of handle_request in each run: 88, then 95).
+  const SiteDelta* request = nullptr;
   for (const SiteDelta& s : d.sites)
-    if (s.before.site != kNoIndex && before.profile->str(before.sites[s.before.site].function) == "handle_request") handler = &s;
-  ASSERT_NE(handler, nullptr);
-  ASSERT_NE(handler->after.site, kNoIndex);
-  EXPECT_EQ(after.profile->str(after.sites[handler->after.site].function), "handle_request");
-  EXPECT_EQ(handler->before.contexts, 20u);  // the body and request lines merge under one key
-  EXPECT_EQ(handler->after.contexts, 20u);
-  EXPECT_EQ(handler->before.stale, 10u);
-  EXPECT_EQ(handler->after.stale, 3u);
-  EXPECT_EQ(handler->before.self.inuse_bytes(), 10u * (4272 + 272));
-  EXPECT_EQ(handler->after.self.inuse_bytes(), 3u * (4272 + 272));
-  EXPECT_EQ(d.sites[0].before.site, handler->before.site);  // the largest change comes first
+    if (s.before.site != kNoIndex && before.sites[s.before.site].line == 88) request = &s;
+  ASSERT_NE(request, nullptr);
+  ASSERT_NE(request->after.site, kNoIndex);
+  EXPECT_EQ(after.sites[request->after.site].line, 95u);
+  EXPECT_EQ(request->before.contexts, 10u);  // the body (line 86) is a site of its own
+  EXPECT_EQ(request->after.contexts, 10u);
+  EXPECT_EQ(request->before.stale, 10u);
+  EXPECT_EQ(request->after.stale, 3u);
+  EXPECT_EQ(request->before.self.inuse_bytes(), 10u * 272);
+  EXPECT_EQ(request->after.self.inuse_bytes(), 3u * 272);
+  EXPECT_EQ(describe_site_delta(before, after, *request), "handle_request handler.cpp:95 (before: handle_request handler.cpp:88)");
+}
+
+TEST(Diff, AcrossRunsTwoSitesOfOneFunctionStayApartEachWithItsOwnLine) {
+  // Before: one leaking site at handler.cpp:22. After (lines moved): :23 and a new :25.
+  ProfileMaker b(10 * kSecond, 7);
+  b.add(Ctx(1, ContextKind::Background));
+  b.add(Ctx(16, ContextKind::Cancel).from(1).named("server").at("main", "server.cpp", 42).inuse(1, 264));
+  for (ContextId id = 100; id < 120; ++id) b.add(Ctx(id, ContextKind::Cancel).from(16).under(16).dropped().at("handle", "handler.cpp", 22).inuse(1, 1000));
+  const Analysis before = std::move(b).analyze();
+  ProfileMaker a(10 * kSecond, 8);
+  a.add(Ctx(1, ContextKind::Background));
+  a.add(Ctx(16, ContextKind::Cancel).from(1).named("server").at("main", "server.cpp", 42).inuse(1, 264));
+  for (ContextId id = 100; id < 110; ++id) a.add(Ctx(id, ContextKind::Cancel).from(16).under(16).dropped().at("handle", "handler.cpp", 23).inuse(1, 1000));
+  for (ContextId id = 200; id < 205; ++id) a.add(Ctx(id, ContextKind::Cancel).from(16).under(16).dropped().at("handle", "handler.cpp", 25).inuse(1, 1000));
+  const Analysis after = std::move(a).analyze();
+  const ProfileDiff d = diff(before, after);
+  EXPECT_EQ(d.mode, MatchMode::ByCreationPath);
+  ASSERT_EQ(d.groups.size(), 2u);
+  EXPECT_EQ(d.count(GroupChange::New), 1u);
+  EXPECT_EQ(d.count(GroupChange::Persisting), 1u);
+  for (const StaleGroupDelta& g : d.groups) {
+    if (g.change == GroupChange::New) {
+      EXPECT_EQ(g.entries_after, 5u);
+      EXPECT_NE(g.sentence.find("created at handle handler.cpp:25 that retain"), std::string::npos) << g.sentence;
+    } else {
+      EXPECT_EQ(g.entries_before, 20u);
+      EXPECT_EQ(g.entries_after, 10u);
+      EXPECT_NE(g.sentence.find("created at handle handler.cpp:23 (before: handle handler.cpp:22)"), std::string::npos) << g.sentence;
+    }
+  }
+  std::size_t handle_sites = 0;
+  for (const SiteDelta& s : d.sites)
+    if (s.after.site != kNoIndex && after.profile->str(after.sites[s.after.site].function) == "handle") ++handle_sites;
+  EXPECT_EQ(handle_sites, 2u);
 }
 
 TEST(Diff, ARenamedFileStillMatchesByFunctionWhenUnambiguous) {
@@ -127,7 +162,7 @@ TEST(Diff, ModeCanBeForced) {
   options.match = MatchMode::ByCreationPath;
   EXPECT_EQ(diff(before, after, options).mode, MatchMode::ByCreationPath);
   EXPECT_TRUE(same_run(*before.profile, *after.profile));
-  EXPECT_FALSE(same_run(*after.profile, *before.profile));  // time runs backwards: not one run
+  EXPECT_TRUE(same_run(*after.profile, *before.profile));  // one run whatever the argument order
 }
 
 }  // namespace

@@ -41,20 +41,19 @@ TEST(StaleChild, ChildWhoseCancelWasKeptAndWhichIsActiveIsNotStale) {
   EXPECT_EQ(a.node(a.forest.find(16)).stale_children, 0u);
 }
 
-TEST(StaleChild, IdleChildWithoutWaiterIsStaleAfterTheThreshold) {
+TEST(StaleChild, AnIdleChildWithItsCancelKeptIsAnIdleEntryNotStale) {
   ProfileMaker m = with_server();
   m.add(Ctx(20, ContextKind::Cancel).from(16).under(16).created(kNow - 100 * kSecond).last_alloc(kNow - 61 * kSecond));
   m.add(Ctx(21, ContextKind::Cancel).from(16).under(16).created(kNow - 100 * kSecond).last_alloc(kNow - 59 * kSecond));
   m.add(Ctx(22, ContextKind::Cancel).from(16).under(16).created(kNow - 100 * kSecond).last_alloc(0));  // never allocated
   const Analysis a = std::move(m).analyze();
-  const StaleChild* s = stale_of(a, 20);
-  ASSERT_NE(s, nullptr);
-  EXPECT_TRUE(s->reasons.idle);
-  EXPECT_FALSE(s->reasons.cancel_dropped);
-  EXPECT_EQ(s->idle_ns, 61 * kSecond);
-  EXPECT_EQ(stale_of(a, 21), nullptr);
-  ASSERT_NE(stale_of(a, 22), nullptr);  // idle since its creation
-  EXPECT_EQ(stale_of(a, 22)->idle_ns, 100 * kSecond);
+  EXPECT_TRUE(a.findings.stale.empty());
+  ASSERT_EQ(a.findings.idle.size(), 2u);  // longest idle first
+  EXPECT_EQ(a.context(a.findings.idle[0].context).id, 22u);  // idle since its creation
+  EXPECT_EQ(a.findings.idle[0].idle_ns, 100 * kSecond);
+  EXPECT_EQ(a.context(a.findings.idle[1].context).id, 20u);
+  EXPECT_EQ(a.findings.idle[1].idle_ns, 61 * kSecond);
+  EXPECT_EQ(a.findings.idle[1].age_ns, 100 * kSecond);
 }
 
 TEST(StaleChild, IdleThresholdIsConfigurable) {
@@ -63,18 +62,21 @@ TEST(StaleChild, IdleThresholdIsConfigurable) {
     m.add(Ctx(20, ContextKind::Cancel).from(16).under(16).created(kNow - 100 * kSecond).last_alloc(kNow - 20 * kSecond));
     return m;
   };
-  EXPECT_EQ(make().analyze().findings.stale.size(), 0u);
+  EXPECT_EQ(make().analyze().findings.idle.size(), 0u);
   AnalysisOptions options;
   options.findings.idle_threshold_ns = 10 * kSecond;
-  EXPECT_EQ(make().analyze(options).findings.stale.size(), 1u);
+  EXPECT_EQ(make().analyze(options).findings.idle.size(), 1u);
+  EXPECT_EQ(make().analyze(options).findings.stale.size(), 0u);  // idle is never stale on its own
   options.findings.idle_threshold_ns = 0;  // off
-  EXPECT_EQ(make().analyze(options).findings.stale.size(), 0u);
+  EXPECT_EQ(make().analyze(options).findings.idle.size(), 0u);
 }
 
 TEST(StaleChild, IdleChildWithAWaiterIsNotStale) {
   ProfileMaker m = with_server();
   m.add(Ctx(20, ContextKind::Cancel).from(16).under(16).created(kNow - 100 * kSecond).last_alloc(0).waiters(1));
-  EXPECT_EQ(std::move(m).analyze().findings.stale.size(), 0u);
+  const Analysis a = std::move(m).analyze();
+  EXPECT_EQ(a.findings.stale.size(), 0u);
+  EXPECT_EQ(a.findings.idle.size(), 0u);
 }
 
 TEST(StaleChild, RecentAllocationInItsSubtreeKeepsAChildActive) {

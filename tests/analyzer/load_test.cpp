@@ -167,7 +167,9 @@ TEST(Load, SnapshotBecomesTheModel) {
   ASSERT_EQ(p.sites.size(), 1u);
   EXPECT_EQ(p.sites[0].context_id, 17u);
   EXPECT_EQ(p.sites[0].stack, request.creation_stack);
-  EXPECT_EQ(p.sites[0].estimated, (SampleCounts{3, 12000, 3, 12000}));
+  // The file's estimate (12,000 B) is more than context #17's exact counters (5,000 B
+  // allocated, 4,000 in use): reconciled down to them, never contradicting them.
+  EXPECT_EQ(p.sites[0].estimated, (SampleCounts{3, 5000, 3, 4000}));
   EXPECT_EQ(p.totals.no_context, (Counters{100, 10000, 50, 4000}));
   EXPECT_EQ(p.totals.contexts_created, 20u);
   ASSERT_EQ(p.totals.allocator.size(), 1u);
@@ -309,6 +311,88 @@ TEST(LoadSeries, ABadFileFailsTheSeries) {
   TempDir dir;
   write_small_snapshot(dir / "a", 1);
   EXPECT_THROW(load_series({dir / "a", dir / "missing"}), LoadError);
+}
+
+}  // namespace
+
+namespace {
+
+struct Link {
+  ContextId id, parent, registrar;
+  bool destroyed = false;
+};
+
+/// A snapshot whose contexts link as given (Background 1 is added).
+void write_graph(const std::filesystem::path& path, const std::vector<Link>& links) {
+  fmt::SnapshotWriter w(path, {false, 1});
+  fmt::Metadata meta;
+  meta.program = "app";
+  meta.pid = 9;
+  meta.monotonic_time_ns = 50 * kSecond;
+  w.write(meta);
+  const std::vector<std::string> strings = {""};
+  w.write_strings(strings);
+  fmt::ContextRecord bg;
+  bg.id = 1;
+  bg.kind = fmt::ContextKind::Background;
+  w.write(bg);
+  for (const Link& l : links) {
+    fmt::ContextRecord c;
+    c.id = l.id;
+    c.kind = fmt::ContextKind::Cancel;
+    c.parent_id = l.parent;
+    c.registered_under_id = l.registrar;
+    c.destroyed = l.destroyed;
+    c.alloc_objects = 1;
+    c.alloc_bytes = 100;
+    w.write(c);
+  }
+  w.write(fmt::Totals{});
+  w.finish();
+}
+
+void expect_impossible(const std::vector<Link>& links, const std::string& why) {
+  TempDir dir;
+  write_graph(dir / "bad.ctxheap", links);
+  const std::string message = load_error(dir / "bad.ctxheap");
+  EXPECT_TRUE(message.starts_with((dir / "bad.ctxheap").string() + ": impossible context graph: ")) << message;
+  EXPECT_NE(message.find(why), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos);
+}
+
+TEST(ImpossibleInputs, AContextThatIsItsOwnParentIsRefused) {
+  expect_impossible({{16, 1, 0}, {20, 20, 16}}, "context #20 is its own parent");
+  expect_impossible({{16, 1, 0}, {20, 16, 20}}, "context #20 is registered in its own children set");
+}
+
+TEST(ImpossibleInputs, ACycleOfParentsIsRefused) {
+  expect_impossible({{5, 7, 0}, {6, 5, 5}, {7, 6, 6}}, "a cycle of parents");
+}
+
+TEST(ImpossibleInputs, ACycleOfRegistrarsIsRefused) {
+  expect_impossible({{5, 1, 7}, {6, 1, 5}, {7, 1, 6}}, "a cycle of registrars");
+}
+
+TEST(ImpossibleInputs, ALiveChildUnderAMissingParentIsRefused) {
+  expect_impossible({{16, 1, 0}, {20, 18, 16}}, "context #20 derives from #18, which is not in the snapshot");
+  expect_impossible({{16, 1, 0}, {20, 16, 19}}, "context #20 is registered under #19, which is not in the snapshot");
+}
+
+TEST(ImpossibleInputs, ADestroyedContextMayOutliveItsRetiredParent) {
+  TempDir dir;
+  write_graph(dir / "ok.ctxheap", {{16, 1, 0}, {20, 18, 0, true}});
+  EXPECT_NO_THROW(load_profile(dir / "ok.ctxheap"));
+}
+
+TEST(Summary, LiveCountsOnlyContextsThatAreLiveAndNotDestroyed) {
+  ProfileMaker m = with_server();
+  m.add(Ctx(30, ContextKind::Cancel).from(16).inuse(1, 10).destroyed());  // never cancelled, node freed
+  m.add(Ctx(31, ContextKind::Cancel).from(16).under(16).inuse(1, 10));
+  m.add(Ctx(32, ContextKind::Cancel).from(16).inuse(1, 10).ended(ContextState::Cancelled, kNow - kSecond));
+  const Analysis a = std::move(m).analyze();
+  EXPECT_EQ(a.summary.contexts, 5u);
+  EXPECT_EQ(a.summary.live, 3u);  // background, server, #31
+  EXPECT_EQ(a.summary.destroyed, 1u);
 }
 
 }  // namespace

@@ -98,14 +98,17 @@ TEST(Suspects, SentenceNamesParentSitesCountReasonRetainedAndShare) {
             "handle_request handler.cpp:88 whose cancel was dropped; they retain 665.6 KiB (41 % of in-use heap).");
 }
 
-TEST(Suspects, IdleChildrenAndWaitersAreSaidSo) {
+TEST(Suspects, IdleChildrenInAGrowingSetAreSaidSo) {
+  AnalysisOptions options;
+  options.findings.growing_registrars = {16};  // as analyze_series finds over a growing series
   ProfileMaker m = with_server();
   m.add(Ctx(20, ContextKind::Cancel).from(16).under(16).at("poll", "poller.cpp", 7).created(kNow - 600 * kSecond).last_alloc(0).inuse(1, 100000));
-  const Analysis a = std::move(m).analyze();
+  const Analysis a = std::move(m).analyze(options);
   ASSERT_EQ(a.suspects.size(), 1u);
   EXPECT_EQ(a.suspects[0].sentence,
             "Context #16 \"server\" (created at main server.cpp:42) holds 1 uncancelled child created at poll poller.cpp:7 "
-            "that has been idle for over 1.0 min with no waiter; it retains 97.7 KiB (99.7 % of in-use heap).");
+            "that has been idle for over 1.0 min with its cancel kept but never called while the set keeps growing; it "
+            "retains 97.7 KiB (99.7 % of in-use heap).");
 }
 
 TEST(Suspects, AGroupBelowBothThresholdsIsNotASuspect) {
@@ -162,6 +165,33 @@ TEST(Suspects, NoStaleEntriesNoSuspects) {
   const Analysis a = std::move(m).analyze();
   EXPECT_TRUE(a.stale_groups.empty());
   EXPECT_TRUE(a.suspects.empty());
+}
+
+}  // namespace
+
+namespace {
+
+using namespace ctxheap_test;
+
+/// Two leaking sites under the server: 100 small entries at :88 and 10 big ones at :120.
+Profile two_leaks() {
+  ProfileMaker m = with_server();
+  for (ContextId r = 0; r < 100; ++r) add_request(m, 100 + 2 * r, 101 + 2 * r, true, 64, 88);
+  for (ContextId r = 0; r < 10; ++r) add_request(m, 1000 + 2 * r, 1001 + 2 * r, true, 1 << 20, 120);
+  return std::move(m).profile();
+}
+
+TEST(Ranking, SuspectsRankByRetainedBytesByDefaultAndByCountOnRequest) {
+  const Analysis by_bytes = analyze(two_leaks());
+  ASSERT_EQ(by_bytes.suspects.size(), 2u);
+  EXPECT_EQ(by_bytes.stale_groups[by_bytes.suspects[0].group].entries, 10u);
+  AnalysisOptions options;
+  options.suspects.rank_by = SuspectRanking::Count;
+  const Analysis by_count = analyze(two_leaks(), options);
+  ASSERT_EQ(by_count.suspects.size(), 2u);
+  EXPECT_EQ(by_count.stale_groups[by_count.suspects[0].group].entries, 100u);
+  EXPECT_EQ(by_count.suspects[0].rank, 1u);
+  EXPECT_EQ(to_string(SuspectRanking::Count), "count");
 }
 
 }  // namespace

@@ -117,5 +117,25 @@ inline void add_request(ProfileMaker& m, ContextId value_id, ContextId child_id,
   m.add(child);
 }
 
+/// A bounded cache shaped like samples/cache_bounded: a long-lived "cache" context (16)
+/// whose `entries` children keep their cancel (not dropped; the cache cancels on
+/// eviction), each under a value context owning a 1 KiB entry. Created 300 s before the
+/// snapshot at `seconds`, last touched `idle_seconds` before it.
+inline Profile idle_cache(std::uint64_t sequence, std::uint64_t seconds, ContextId entries, std::uint64_t idle_seconds,
+                          std::uint32_t pid = 42) {
+  const std::uint64_t now = seconds * kSecond;
+  ProfileMaker m(now, pid);
+  m.meta().sequence = sequence;
+  m.add(Ctx(1, ContextKind::Background).named("background"));
+  m.add(Ctx(16, ContextKind::Cancel).from(1).named("cache").at("main", "cache_bounded.cpp", 30).inuse(1, 264).created(now - 400 * kSecond));
+  for (ContextId k = 0; k < entries; ++k) {
+    const ContextId value = 100 + 2 * k, child = 101 + 2 * k;
+    m.add(Ctx(value, ContextKind::Value).from(16).named("entry").at("Cache::put", "cache_bounded.cpp", 18)
+              .inuse(2, 1024 + 176).created(now - 300 * kSecond).last_alloc(now - idle_seconds * kSecond));
+    m.add(Ctx(child, ContextKind::Cancel).from(value).under(16).named("entry.ctx").at("Cache::put", "cache_bounded.cpp", 20)
+              .inuse(1, 272).created(now - 300 * kSecond).last_alloc(now - idle_seconds * kSecond));
+  }
+  return std::move(m).profile();
+}
 
 }  // namespace ctxheap_test

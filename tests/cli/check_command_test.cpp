@@ -2,6 +2,7 @@
 // suppressions, and exit codes 1 and 0.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "cli_test_support.hpp"
@@ -89,6 +90,50 @@ TEST(CheckCommand, AnUnreadableBaselineIsBadInput) {
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_EQ(r.err_lines()[0].rfind("ctxheap: bad.json: not a ctxheap report or baseline", 0), 0u) << r.err;
+}
+
+}  // namespace
+
+namespace {
+
+/// A gperftools heap dump whose one site holds `inuse` bytes (header totals cumulative).
+void write_dump(const std::filesystem::path& path, std::uint64_t inuse, std::uint64_t allocated) {
+  std::ofstream(path) << "heap profile:    10: " << inuse << " [ 100: " << allocated << "] @ heapprofile\n"
+                      << "    10: " << inuse << " [ 100: " << allocated << "] @ 0x401010 0x401020\n\n"
+                      << "MAPPED_LIBRARIES:\n00400000-00500000 r-xp 00000000 08:01 123 /usr/bin/app\n";
+}
+
+TEST(CheckCommand, AGperftoolsSeriesGatesOnGrowthAndSaysSo) {
+  TempDir dir;
+  write_dump(dir / "app.0001.heap", 1 << 20, 4 << 20);
+  write_dump(dir / "app.0002.heap", 4 << 20, 9 << 20);
+  write_dump(dir / "app.0003.heap", 8 << 20, 16 << 20);
+  const CliRun r = run_ctxheap(dir, "check " + sh_quote((dir / "app.0003.heap").string()) + " " +
+                                        sh_quote((dir / "app.0001.heap").string()) + " " + sh_quote((dir / "app.0002.heap").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("has no contexts, so no stale entries to count; gated on: growth of allocation sites"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FAIL  1 allocation site growing over 3 snapshots"), std::string::npos) << r.out;
+}
+
+TEST(CheckCommand, OneGperftoolsDumpNeverPassesSilently) {
+  TempDir dir;
+  write_dump(dir / "app.0001.heap", 1 << 20, 4 << 20);
+  const CliRun r = run_ctxheap(dir, "check --max-inuse 512KiB " + sh_quote((dir / "app.0001.heap").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("has no contexts"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("one snapshot shows no growth"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FAIL  1.0 MiB in use (fail above 512.0 KiB)"), std::string::npos) << r.out;
+}
+
+TEST(CheckCommand, ASeriesMixingRunsExitsTwoWithOneLine) {
+  TempDir dir;
+  write_dump(dir / "pymalloc.0001.heap", 1 << 20, 4 << 20);
+  write_dump(dir / "malloc.0002.heap", 2 << 20, 8 << 20);
+  const CliRun r = run_ctxheap(dir, "check " + sh_quote((dir / "pymalloc.0001.heap").string()) + " " +
+                                        sh_quote((dir / "malloc.0002.heap").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("not from the same run"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 }  // namespace

@@ -82,4 +82,21 @@ TEST(Samples, SampledOnlyModeRecordsSitesWithoutExactCounters) {
   EXPECT_GE(sampled, 400u);  // every allocation of 200 requests is a sample
 }
 
+TEST(Samples, SampleIntervalOneRecordsEveryAllocationOfEveryContext) {
+  // CTXHEAP_SAMPLE=1 means every allocation: the sampled sites of each context add up to
+  // its exact counters, from the program's first allocation on.
+  for (int run = 0; run < 3; ++run) {
+    const auto snap = run_sample("handler_leak", "--requests 200", "CTXHEAP_SAMPLE=1", 2);
+    std::map<std::uint64_t, std::uint64_t> sampled;
+    for (const auto& s : snap.sites) sampled[s.context_id] += s.sampled_alloc_objects;
+    std::uint64_t contexts_with_allocations = 0;
+    for (const auto& c : snap.contexts) {
+      if (c.alloc_objects == 0) continue;
+      ++contexts_with_allocations;
+      EXPECT_EQ(sampled[c.id], c.alloc_objects) << "context #" << c.id << " in run " << run;
+    }
+    EXPECT_GE(contexts_with_allocations, 400u);
+  }
+}
+
 }  // namespace

@@ -101,6 +101,21 @@ class SamplesTest : public QObject {
     QCOMPARE(diff_of(*doc2).groups.size(), diff_of(*doc).groups.size());
   }
 
+  void oneRunsSnapshotsInReverseOrderAreStillASeriesThatGrows() {
+    // The analyzer's run identity, not the order given: .0002 then .0001 is the series
+    // .0001 -> .0002 (growth, as `ctxheap report` says), never a "fixed" comparison.
+    const auto doc = gui::load_document({{snapshot_path(leak_, 2), snapshot_path(leak_, 1)}, {}});
+    QVERIFY(doc->compared() == nullptr);
+    QCOMPARE(doc->series().snapshots.size(), std::size_t{2});
+    const auto& first = *doc->series().snapshots.front().profile;
+    const auto& last = *doc->latest().profile;
+    QVERIFY(first.meta.sequence < last.meta.sequence);
+    QVERIFY(doc->series().snapshots.front().summary.stale < doc->latest().summary.stale);
+    QVERIFY(doc->diff() != nullptr);
+    QCOMPARE(diff_of(*doc).mode, MatchMode::ById);
+    QVERIFY(diff_of(*doc).stale_before < diff_of(*doc).stale_after);
+  }
+
   void threeRunsDoNotGoTogether() {
     try {
       gui::load_document({{snapshot_path(leak_, 2), snapshot_path(fixed_, 2), snapshot_path(timeout_, 2)}, {}});

@@ -66,19 +66,33 @@ TEST(AllocSites, CallTreeSumsCallersOverCallees) {
 }
 
 TEST(AllocSites, SeriesTellsGrowingFromPlateau) {
-  const Profile a = sites_profile({{{"grow"}, 100, 100}, {{"warm"}, 100, 100}});
-  const Profile b = sites_profile({{{"grow"}, 200, 200}, {{"warm"}, 500, 500}});
-  const Profile c = sites_profile({{{"grow"}, 300, 300}, {{"warm"}, 500, 500}});
+  constexpr std::uint64_t MiB = 1 << 20;
+  const Profile a = sites_profile({{{"grow"}, 1 * MiB, 1 * MiB}, {{"warm"}, 1 * MiB, 1 * MiB}});
+  const Profile b = sites_profile({{{"grow"}, 2 * MiB, 2 * MiB}, {{"warm"}, 5 * MiB, 5 * MiB}});
+  const Profile c = sites_profile({{{"grow"}, 3 * MiB, 3 * MiB}, {{"warm"}, 5 * MiB, 5 * MiB}});
   const auto g = site_growth({&a, &b, &c});
   ASSERT_EQ(g.size(), 2u);
   for (const auto& s : g) {
     if (s.site.starts_with("grow")) {
       EXPECT_EQ(s.trend, SiteTrend::Growing);
-      EXPECT_EQ(s.last_delta_bytes, 100);
+      EXPECT_EQ(s.last_delta_bytes, static_cast<std::int64_t>(MiB));
     } else {
       EXPECT_EQ(s.trend, SiteTrend::Plateau);
     }
   }
+}
+
+TEST(AllocSites, UnsymbolizedCallTreeFramesReadModulePlusOffset) {
+  const Profile p = sites_profile({{{"", "main"}, 100, 100, 0x4000}});
+  const auto nodes = call_tree(p);
+  bool found = false;
+  for (const auto& n : nodes) {
+    if (n.depth == 0) continue;
+    EXPECT_FALSE(n.name.empty());
+    EXPECT_EQ(n.name.find('?'), std::string::npos) << n.name;
+    found = found || n.name == "app+0x4010";
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(AllocSites, DiffMatchesTwoBuildsBySymbolPathNotAddress) {

@@ -20,6 +20,7 @@ struct CheckArgs {
   std::uint64_t max_stale = 3;
   std::uint64_t warn_stale = 1;
   std::string max_retained;
+  std::string max_inuse;
   std::string baseline;
   std::string suppress;
   std::string write_baseline;
@@ -50,6 +51,13 @@ std::string stale_figure(const GateResult& r) {
   return analyzer::format_count(r.stale) + " stale child " + (r.stale == 1 ? "entry" : "entries");
 }
 
+std::string idle_figure(const GateResult& r) {
+  std::string out = analyzer::format_count(r.idle) + " idle " + (r.idle == 1 ? "child keeps its" : "children keep their") +
+                    " cancel uncalled";
+  if (r.oldest_idle_age_ns != 0) out += " (oldest " + analyzer::format_duration(r.oldest_idle_age_ns) + ")";
+  return out + ": not stale on one snapshot; stale if their set grows over a series";
+}
+
 void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptions& o, const GateResult& r,
                  const Painter& paint) {
   const std::string_view label = r.stale_failed ? "FAIL" : r.stale_warned ? "WARN" : "PASS";
@@ -63,11 +71,28 @@ void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptio
   } else if (r.stale != 0) {
     out << "  info  " << retained << '\n';
   }
+  if (r.idle != 0) out << "  " << paint("WARN", kYellow) << "  " << idle_figure(r) << '\n';
   if (r.suppressed != 0) out << "  info  " << analyzer::format_count(r.suppressed) << " entries at suppressed sites not counted\n";
   if (r.baselined != 0) out << "  info  " << analyzer::format_count(r.baselined) << " entries in groups known to the baseline not counted\n";
   if (a.summary.retained_after_cancel != 0)
     out << "  info  " << analyzer::format_count(a.summary.retained_after_cancel) << " ended contexts still own "
         << analyzer::format_bytes(a.summary.retained_after_cancel_bytes) << " (not gated)\n";
+  if (r.no_contexts) {
+    out << "  info  " << a.profile->meta.source_path << " has no contexts, so no stale entries to count; gated on: "
+        << (r.series_length >= 2 ? "growth of allocation sites over the series, " : "")
+        << (o.max_inuse ? "the in-use limit, " : "") << "truncation\n";
+    if (r.series_length >= 2)
+      out << "  " << paint(r.growth_failed ? "FAIL" : "PASS", r.growth_failed ? kRed : kGreen) << "  "
+          << r.growing_sites.size() << " allocation " << (r.growing_sites.size() == 1 ? "site" : "sites")
+          << " growing over " << r.series_length << " snapshots" << (r.growing_sites.empty() ? "" : ": " + r.growing_sites.front() + (r.growing_sites.size() > 1 ? ", ..." : "")) << '\n';
+    else
+      out << "  info  one snapshot shows no growth: give a series to gate on growth\n";
+  }
+  if (o.max_inuse)
+    out << "  " << paint(r.inuse_failed ? "FAIL" : "PASS", r.inuse_failed ? kRed : kGreen) << "  "
+        << analyzer::format_bytes(r.inuse_bytes) << " in use (fail above " << analyzer::format_bytes(*o.max_inuse) << ")\n";
+  if (r.truncated)
+    out << "  " << paint("WARN", kYellow) << "  the input is truncated (records missing): figures are lower bounds\n";
   if (!a.findings.unbounded_children.empty())
     out << "  info  " << a.findings.unbounded_children.size()
         << (a.findings.unbounded_children.size() == 1 ? " children set grew" : " children sets grew")
@@ -90,9 +115,17 @@ std::string verdict_line(const GateResult& r, const GateOptions& o) {
       if (r.retained_failed)
         why += std::string(why.empty() ? "" : "; ") + analyzer::format_bytes(r.retained_bytes) +
                " retained by stale entries (fail above " + describe(*o.max_retained) + ")";
+      if (r.inuse_failed)
+        why += std::string(why.empty() ? "" : "; ") + analyzer::format_bytes(r.inuse_bytes) + " in use (fail above " +
+               analyzer::format_bytes(*o.max_inuse) + ")";
+      if (r.growth_failed)
+        why += std::string(why.empty() ? "" : "; ") + std::to_string(r.growing_sites.size()) + " allocation " +
+               (r.growing_sites.size() == 1 ? "site" : "sites") + " growing over " + std::to_string(r.series_length) + " snapshots";
       return "ctxheap check: FAILED: " + why;
     }
     case Verdict::Warn:
+      if (!r.stale_warned && r.idle == 0) return "ctxheap check: passed with a warning: the input is truncated";
+      if (!r.stale_warned) return "ctxheap check: passed with a warning: " + idle_figure(r);
       return "ctxheap check: passed with a warning: " + stale_figure(r) + " (" + stale_thresholds(o) + ")";
     case Verdict::Pass: break;
   }
@@ -104,6 +137,7 @@ int run_check(const CheckArgs& args) {
   gate.max_stale = args.max_stale;
   gate.warn_stale = args.warn_stale;
   if (!args.max_retained.empty()) gate.max_retained = parse_retained_limit(args.max_retained, "--max-retained");
+  if (!args.max_inuse.empty()) gate.max_inuse = parse_bytes(args.max_inuse, "--max-inuse");
   const auto options = analysis_options(args.analysis);
   const Suppressions suppressions = args.suppress.empty() ? Suppressions() : Suppressions::read(args.suppress);
   const Baseline baseline = args.baseline.empty() ? Baseline() : Baseline::read(args.baseline);
@@ -114,7 +148,8 @@ int run_check(const CheckArgs& args) {
   const analyzer::Analysis& a = series.latest();
   if (!args.write_baseline.empty()) write_file(args.write_baseline, Baseline::of(a).to_json(generator()));
 
-  const GateResult r = evaluate_gate(a, gate, suppressions, baseline);
+  GateResult r = evaluate_gate(a, gate, suppressions, baseline);
+  gate_allocations(r, series, gate);
   const Painter paint{stdout_color(args.color)};
   std::cout << "ctxheap check: " << a.profile->meta.source_path;
   if (series.snapshots.size() > 1) std::cout << " (latest of " << series.snapshots.size() << " snapshots)";
@@ -143,6 +178,9 @@ Command add_check_command(CLI::App& root) {
   cmd->add_option("--max-retained", args->max_retained,
                   "Fail when the counted entries retain more than BYTES, or PCT% of the in-use heap")
       ->type_name("BYTES|PCT%")->group(group);
+  cmd->add_option("--max-inuse", args->max_inuse,
+                  "Fail when the heap in use is above BYTES (any input, contexts or not)")
+      ->type_name("BYTES")->group(group);
   cmd->add_option("--baseline", args->baseline,
                   "A JSON report or baseline from a previous run: its stale groups are not counted")
       ->type_name("FILE")->group(group);

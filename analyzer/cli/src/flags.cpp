@@ -14,7 +14,8 @@ namespace ctxheap::cli {
 void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
   const std::string group = "Analysis thresholds";
   cmd.add_option("--idle", f.idle,
-                 "A registered, live child with no allocation and no waiter for this long is stale (0 = off)")
+                 "A registered, live child with no allocation and no waiter for this long is idle: a warning, "
+                 "stale only when its set grows over a series (0 = off)")
       ->type_name("DURATION")->capture_default_str()->group(group);
   cmd.add_option("--expiry-grace", f.expiry_grace,
                  "A child whose deadline falls within this after the snapshot is not stale")
@@ -29,6 +30,8 @@ void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
       ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
   cmd.add_option("--max-suspects", f.max_suspects, "Leak suspects listed at most (0 = all)")
       ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--sort", f.sort, "Rank stale groups and leak suspects by retained bytes or by entry count")
+      ->check(CLI::IsMember({"bytes", "count"}))->capture_default_str()->group(group);
 }
 
 analyzer::AnalysisOptions analysis_options(const AnalysisFlags& f) {
@@ -39,6 +42,7 @@ analyzer::AnalysisOptions analysis_options(const AnalysisFlags& f) {
   o.suspects.min_heap_share = parse_percent(f.suspect_share, "--suspect-share");
   o.suspects.min_entries = parse_count(f.suspect_entries, "--suspect-entries");
   o.suspects.max_suspects = parse_count(f.max_suspects, "--max-suspects");
+  o.suspects.rank_by = f.sort == "count" ? analyzer::SuspectRanking::Count : analyzer::SuspectRanking::RetainedBytes;
   return o;
 }
 

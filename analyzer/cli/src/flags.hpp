@@ -22,6 +22,7 @@ struct AnalysisFlags {
   std::string suspect_share = "1%";
   std::string suspect_entries = "100";
   std::string max_suspects = "20";
+  std::string sort = "bytes";  ///< rank stale groups and suspects by retained "bytes" or entry "count"
 };
 void add_analysis_flags(CLI::App& command, AnalysisFlags& flags);
 /// Throws CliError on a malformed value.

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <tuple>
 
 #include "ctxheap/analyzer/analysis.hpp"
+#include "ctxheap/analyzer/run_identity.hpp"
 #include "pipeline.hpp"
 
 namespace ctxheap::analyzer {
@@ -37,6 +37,7 @@ Analysis analyze(std::shared_ptr<const Profile> profile, const AnalysisOptions& 
   detail::summarize(a);
   detail::group_stale_entries(a, control);
   add_warnings(a);
+  detail::write_idle_warnings(a);
   a.warnings.insert(a.warnings.end(), a.profile->meta.notes.begin(), a.profile->meta.notes.end());
   return a;
 }
@@ -46,10 +47,7 @@ Analysis analyze(Profile profile, const AnalysisOptions& options, const RunContr
 }
 
 SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptions& options, const RunControl& control) {
-  std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& x, const Profile& y) {
-    return std::tie(x.meta.sequence, x.meta.monotonic_time_ns, x.meta.wall_time_ns) <
-           std::tie(y.meta.sequence, y.meta.monotonic_time_ns, y.meta.wall_time_ns);
-  });
+  std::stable_sort(profiles.begin(), profiles.end(), taken_before);
   if (profiles.empty()) throw std::invalid_argument("analyze_series: no profiles");
   SeriesAnalysis series;
   const std::uint64_t total = profiles.size() + 1;
@@ -59,6 +57,22 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
   }
   if (control.cancel != nullptr && control.cancel->load()) throw Cancelled();
   detail::analyze_growth(series);
+  // Idle entries with a kept cancel are stale only in a set that grows: that evidence
+  // comes from the series, so the latest snapshot is judged again when it holds some.
+  Analysis& latest = series.snapshots.back();
+  std::vector<ContextId> growing;
+  for (const ParentGrowth& g : latest.growth)
+    if (g.verdict == GrowthVerdict::Growing) growing.push_back(g.id);
+  std::sort(growing.begin(), growing.end());
+  const bool judge_again = std::any_of(latest.findings.idle.begin(), latest.findings.idle.end(), [&](const IdleEntry& e) {
+    return std::binary_search(growing.begin(), growing.end(), e.registrar_id);
+  });
+  if (judge_again) {
+    AnalysisOptions with_growth = options;
+    with_growth.findings.growing_registrars = std::move(growing);
+    latest = analyze(latest.profile, with_growth, control);
+    detail::analyze_growth(series);
+  }
   if (control.progress) control.progress(Stage::Series, total, total);
   return series;
 }

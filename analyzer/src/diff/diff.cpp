@@ -37,13 +37,6 @@ std::size_t ProfileDiff::count(GroupChange change) const noexcept {
       std::count_if(groups.begin(), groups.end(), [change](const StaleGroupDelta& g) { return g.change == change; }));
 }
 
-bool same_run(const Profile& before, const Profile& after) noexcept {
-  const ProfileMeta& b = before.meta;
-  const ProfileMeta& a = after.meta;
-  return b.pid != 0 && b.pid == a.pid && b.program == a.program && b.host == a.host &&
-         b.monotonic_time_ns <= a.monotonic_time_ns;
-}
-
 namespace {
 
 using detail::hash_combine;
@@ -52,6 +45,32 @@ using detail::kHashSeed;
 
 std::int64_t signed_delta(std::uint64_t before, std::uint64_t after) {
   return static_cast<std::int64_t>(after) - static_cast<std::int64_t>(before);
+}
+
+/// The key each creation site matches by. Two lines of one function are two sites in
+/// every mode: within a run the line itself tells them apart; across runs (where lines
+/// shift) the line's rank among the lines of that function and file in its own run does,
+/// so handler.cpp:23 and :25 pair with the other run's :22 and :24, in order, and never
+/// merge.
+std::vector<std::uint64_t> site_match_keys(const Analysis& a, MatchMode mode) {
+  std::vector<std::uint64_t> out(a.sites.size());
+  if (mode == MatchMode::ById) {
+    for (Index i = 0; i < a.sites.size(); ++i) out[i] = hash_combine(a.sites[i].key, a.sites[i].line);
+    return out;
+  }
+  std::vector<Index> order(a.sites.size());
+  for (Index i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
+    return std::make_pair(a.sites[x].key, a.sites[x].line) < std::make_pair(a.sites[y].key, a.sites[y].line);
+  });
+  std::uint64_t rank = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const CreationSite& s = a.sites[order[k]];
+    if (k == 0 || a.sites[order[k - 1]].key != s.key) rank = 0;
+    else if (a.sites[order[k - 1]].line != s.line) ++rank;
+    out[order[k]] = hash_combine(s.key, rank);
+  }
+  return out;
 }
 
 /// Creation-site path keys of every context: its retention ancestors' sites and its own.
@@ -63,10 +82,11 @@ PathKeys path_keys(const Analysis& a) {
   PathKeys k;
   k.strict.resize(a.forest.size());
   k.loose.resize(a.forest.size());
+  const std::vector<std::uint64_t> site_keys = site_match_keys(a, MatchMode::ByCreationPath);
   for (Index v : a.forest.preorder()) {
     const Index p = a.forest.node(v).parent;
     const CreationSite& s = a.site_of(v);
-    k.strict[v] = hash_combine(p == kNoIndex ? kHashSeed : k.strict[p], s.key);
+    k.strict[v] = hash_combine(p == kNoIndex ? kHashSeed : k.strict[p], site_keys[a.context_site[v]]);
     k.loose[v] = hash_combine(p == kNoIndex ? kHashSeed : k.loose[p], s.loose_key);
   }
   return k;
@@ -79,14 +99,15 @@ struct SiteAgg {
   SiteSide side;
 };
 
-std::vector<SiteAgg> aggregate_sites(const Analysis& a) {
+std::vector<SiteAgg> aggregate_sites(const Analysis& a, MatchMode mode) {
   std::vector<SiteAgg> out;
   detail::FlatIndexMap by_key(a.sites.size());
+  const std::vector<std::uint64_t> keys = site_match_keys(a, mode);
   for (Index i = 0; i < a.sites.size(); ++i) {
     const CreationSite& s = a.sites[i];
     if (s.contexts == 0) continue;
-    const auto [it, added] = by_key.emplace(s.key, static_cast<Index>(out.size()));
-    if (added) out.push_back({{s.key, s.loose_key}, SiteSide{}});
+    const auto [it, added] = by_key.emplace(keys[i], static_cast<Index>(out.size()));
+    if (added) out.push_back({{keys[i], s.loose_key}, SiteSide{}});
     SiteSide& side = out[it].side;
     if (side.site == kNoIndex || a.sites[side.site].contexts < s.contexts) side.site = i;
     side.contexts += s.contexts;
@@ -119,9 +140,9 @@ void for_each_pair(const std::vector<T>& before, const std::vector<T>& after, Em
     if (!taken[j]) emit(nullptr, &after[j]);
 }
 
-std::vector<SiteDelta> diff_sites(const Analysis& before, const Analysis& after) {
+std::vector<SiteDelta> diff_sites(const Analysis& before, const Analysis& after, MatchMode mode) {
   std::vector<SiteDelta> out;
-  for_each_pair(aggregate_sites(before), aggregate_sites(after), [&](const SiteAgg* b, const SiteAgg* a) {
+  for_each_pair(aggregate_sites(before, mode), aggregate_sites(after, mode), [&](const SiteAgg* b, const SiteAgg* a) {
     out.push_back({b ? b->side : SiteSide{}, a ? a->side : SiteSide{}});
   });
   std::stable_sort(out.begin(), out.end(), [](const SiteDelta& x, const SiteDelta& y) {
@@ -204,16 +225,17 @@ struct GroupAgg {
 std::vector<GroupAgg> aggregate_groups(const Analysis& a, MatchMode mode, const PathKeys* paths) {
   std::vector<GroupAgg> out;
   detail::FlatIndexMap by_key(a.stale_groups.size());
+  const std::vector<std::uint64_t> site_keys = site_match_keys(a, mode);
   for (Index g = 0; g < a.stale_groups.size(); ++g) {
     const StaleGroup& group = a.stale_groups[g];
     const CreationSite& site = a.sites[group.site];
+    const std::uint64_t site_key = site_keys[group.site];
     Keys keys;
     if (mode == MatchMode::ById || group.registrar == kNoIndex) {
       const std::uint64_t reg = hash_combine(kHashSeed, group.registrar_id);
-      keys = {hash_combine(hash_combine(reg, site.key), mode == MatchMode::ById ? site.line : 0),
-              hash_combine(reg, site.loose_key)};
+      keys = {hash_combine(reg, site_key), hash_combine(reg, site.loose_key)};
     } else {
-      keys = {hash_combine(paths->strict[group.registrar], site.key), hash_combine(paths->loose[group.registrar], site.loose_key)};
+      keys = {hash_combine(paths->strict[group.registrar], site_key), hash_combine(paths->loose[group.registrar], site.loose_key)};
     }
     const auto [it, added] = by_key.emplace(keys.strict, static_cast<Index>(out.size()));
     if (added) out.push_back({keys, g});  // groups are ranked: the first is the largest
@@ -235,7 +257,12 @@ std::string holder(const Analysis& a, const StaleGroup& g) {
 std::string group_sentence(const StaleGroupDelta& d, const Analysis& before, const Analysis& after) {
   const Analysis& side = d.after != kNoIndex ? after : before;
   const StaleGroup& g = side.stale_groups[d.after != kNoIndex ? d.after : d.before];
-  const std::string site = describe_site(*side.profile, side.sites[g.site]);
+  std::string site = describe_site(*side.profile, side.sites[g.site]);
+  if (d.before != kNoIndex && d.after != kNoIndex) {
+    // Each run's own line: a site that moved says where it was.
+    const std::string was = describe_site(*before.profile, before.sites[before.stale_groups[d.before].site]);
+    if (was != site) site += " (before: " + was + ")";
+  }
   switch (d.change) {
     case GroupChange::Fixed:
       return "Fixed: " + holder(before, g) + " no longer holds the " + children(d.entries_before) + " created at " + site +
@@ -289,13 +316,20 @@ Counters heap(const Analysis& a) {
 
 }  // namespace
 
+std::string describe_site_delta(const Analysis& before, const Analysis& after, const SiteDelta& d) {
+  const std::string was = d.before.site == kNoIndex ? std::string() : describe_site(*before.profile, before.sites[d.before.site]);
+  if (d.after.site == kNoIndex) return was.empty() ? std::string("an unknown site") : was;
+  const std::string now = describe_site(*after.profile, after.sites[d.after.site]);
+  return was.empty() || was == now ? now : now + " (before: " + was + ")";
+}
+
 ProfileDiff diff(const Analysis& before, const Analysis& after, const DiffOptions& options, const RunControl& control) {
   detail::StageProgress progress(control, Stage::Diff, 4);
   ProfileDiff d;
   d.mode = options.match != MatchMode::Auto ? options.match
            : same_run(*before.profile, *after.profile) ? MatchMode::ById
                                                          : MatchMode::ByCreationPath;
-  d.sites = diff_sites(before, after);
+  d.sites = diff_sites(before, after, d.mode);
   progress.tick(1);
   PathKeys before_paths, after_paths;
   if (d.mode == MatchMode::ByCreationPath) {

@@ -24,7 +24,7 @@ std::string_view to_string(StaleReasons reasons) noexcept {
   if (reasons.never_cancelled) return "never_cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel_dropped+idle";
   if (reasons.cancel_dropped) return "cancel_dropped";
-  if (reasons.idle) return "idle";
+  if (reasons.growing_set) return "growing_set";
   return "none";
 }
 
@@ -34,6 +34,8 @@ std::string_view to_string(GrowthVerdict verdict) noexcept {
     case GrowthVerdict::Plateau: return "plateau";
     case GrowthVerdict::Stable: return "stable";
     case GrowthVerdict::Shrinking: return "shrinking";
+    case GrowthVerdict::Transient: return "transient";
+    case GrowthVerdict::Fluctuating: return "fluctuating";
   }
   return "unknown";
 }
@@ -43,6 +45,7 @@ namespace {
 
 struct StaleVerdict {
   bool stale = false;
+  bool idle_kept = false;  ///< idle with a kept cancel, not stale: an IdleEntry
   StaleReasons reasons{};
   std::uint64_t idle_ns = 0;
 };
@@ -73,7 +76,12 @@ StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
   v.reasons.cancel_dropped = c.cancel_dropped;
   v.reasons.idle = o.idle_threshold_ns != 0 && last != 0 && c.waiters <= 0 && v.idle_ns >= o.idle_threshold_ns;
   v.reasons.never_cancelled = c.inferred;
-  v.stale = v.reasons.cancel_dropped || v.reasons.idle || v.reasons.never_cancelled;
+  // Idle is information; with a kept cancel it is evidence only when the set grows.
+  const bool kept_idle = v.reasons.idle && !c.cancel_dropped && !c.inferred;
+  v.reasons.growing_set = kept_idle && std::binary_search(o.growing_registrars.begin(), o.growing_registrars.end(),
+                                                          c.registered_under_id);
+  v.stale = v.reasons.cancel_dropped || v.reasons.never_cancelled || v.reasons.growing_set;
+  v.idle_kept = kept_idle && !v.stale;
   return v;
 }
 
@@ -92,7 +100,12 @@ void find_issues(Analysis& a, const RunControl& control) {
     const Index registrar = node.edge == RetentionEdge::Registered ? node.parent
                             : c.registered_under_id != 0   ? a.forest.find(c.registered_under_id)
                                                            : kNoIndex;
-    if (const StaleVerdict v = judge(a, i, registrar); v.stale) {
+    const StaleVerdict v = judge(a, i, registrar);
+    if (v.idle_kept) {
+      const std::uint64_t age = (now != 0 && c.created_ns != 0 && now >= c.created_ns) ? now - c.created_ns : 0;
+      f.idle.push_back({i, registrar, c.registered_under_id, age, v.idle_ns, a.context_site[i]});
+    }
+    if (v.stale) {
       StaleChild s;
       s.context = i;
       s.registrar = registrar;
@@ -124,6 +137,7 @@ void find_issues(Analysis& a, const RunControl& control) {
                    [](const auto& x, const auto& y) { return x.inuse_bytes > y.inuse_bytes; });
   std::stable_sort(f.blocked_waiters.begin(), f.blocked_waiters.end(),
                    [](const auto& x, const auto& y) { return x.waiters > y.waiters; });
+  std::stable_sort(f.idle.begin(), f.idle.end(), [](const auto& x, const auto& y) { return x.idle_ns > y.idle_ns; });
   f.stale_of_context.assign(n, kNoIndex);
   for (Index s = 0; s < f.stale.size(); ++s) f.stale_of_context[f.stale[s].context] = s;
   progress.finish();
@@ -141,11 +155,11 @@ void summarize(Analysis& a) {
     CreationSite& site = a.sites[a.context_site[i]];
     ++site.contexts;
     site.self += c.counters;
-    if (c.state == ContextState::Live) {
+    if (c.state != ContextState::Live) {
+      ++s.ended;
+    } else if (!c.destroyed) {  // a context whose node was freed is not live
       ++s.live;
       ++site.live;
-    } else {
-      ++s.ended;
     }
     if (c.destroyed) ++s.destroyed;
     if (node.edge == RetentionEdge::Registered) {
@@ -163,19 +177,29 @@ void summarize(Analysis& a) {
   s.heap_alloc_bytes = s.contexts_total.alloc_bytes + s.no_context.alloc_bytes;
   s.stale = 0;
   for (const StaleChild& st : a.findings.stale) s.stale += st.entries;
-  // Outermost stale entries only: a stale entry inside another's subtree is already in
-  // that one's retained size.
-  std::vector<bool> under_stale(p.contexts.size(), false);
-  for (Index v : a.forest.preorder()) {
-    const RetentionNode& node = a.forest.node(v);
-    const bool inherited = node.parent != kNoIndex && (under_stale[node.parent] || a.forest.node(node.parent).stale);
-    under_stale[v] = inherited;
-    if (node.stale && !inherited) s.stale_retained += node.retained;
-  }
+  s.stale_retained = outermost_stale_retained(a);
   s.retained_after_cancel = a.findings.retained_after_cancel.size();
   for (const auto& r : a.findings.retained_after_cancel) s.retained_after_cancel_bytes += r.inuse_bytes;
   for (const auto& b : a.findings.blocked_waiters) s.blocked_waiter_threads += static_cast<std::uint64_t>(b.waiters);
 }
 
 }  // namespace detail
+
+Retained outermost_stale_retained(const Analysis& a, const std::vector<bool>& chosen) {
+  const auto& stale = a.findings.stale;
+  std::vector<bool> counted(a.forest.size(), false);
+  for (std::size_t k = 0; k < stale.size(); ++k)
+    if (chosen.empty() || (k < chosen.size() && chosen[k])) counted[stale[k].context] = true;
+  // Nested: some forest ancestor is a counted entry (its retained size holds this one).
+  std::vector<bool> nested(a.forest.size(), false);
+  for (const Index v : a.forest.preorder()) {
+    const Index parent = a.forest.node(v).parent;
+    nested[v] = parent != kNoIndex && (nested[parent] || counted[parent]);
+  }
+  Retained total;
+  for (std::size_t k = 0; k < stale.size(); ++k)
+    if (counted[stale[k].context] && !nested[stale[k].context] && (chosen.empty() || chosen[k])) total += stale[k].retained;
+  return total;
+}
+
 }  // namespace ctxheap::analyzer

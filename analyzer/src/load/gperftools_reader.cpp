@@ -206,10 +206,10 @@ class FrameSource {
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache_;
 };
 
-/// "prefix.0003.heap" -> 3, "prefix_1234.0003.heap" -> pid 1234: gperftools puts the
-/// dump number only into the file name.
+/// "prefix.0003.heap" and "prefix.0003.sample.heap" -> 3, "prefix_1234.0003.heap" ->
+/// pid 1234: gperftools puts the dump number only into the file name.
 void meta_from_name(std::string_view name, ProfileMeta& meta) {
-  static const std::regex numbered(R"(^(.*?)(?:_(\d{1,9}))?\.(\d{1,9})\.heap$)");
+  static const std::regex numbered(R"(^(.*?)(?:_(\d{1,9}))?\.(\d{1,9})(?:\.sample)?\.heap$)");
   const std::string base(file_basename(name));
   std::smatch m;
   if (!std::regex_match(base, m, numbered)) return;
@@ -318,18 +318,24 @@ Profile read_gperftools_heap(std::string_view text, const ReadOptions& o) {
   if (h.growth)
     meta.notes.push_back("A heap growth profile: each record is a stack that grew the heap's system memory, not "
                          "live objects.");
-  const bool short_of_header = h.has_totals && (sum.inuse_bytes < h.totals.inuse_bytes || sum.inuse_objects < h.totals.inuse_objects);
+  // Judged on all four header totals: a dump can keep its in-use records and still have
+  // lost most of its allocation history.
+  const bool short_of_header = h.has_totals && (sum.inuse_bytes < h.totals.inuse_bytes || sum.inuse_objects < h.totals.inuse_objects ||
+                                                sum.alloc_bytes < h.totals.alloc_bytes || sum.alloc_objects < h.totals.alloc_objects);
   if (short_of_header || partial_last) {
-    const std::uint64_t missing_bytes = h.totals.inuse_bytes > sum.inuse_bytes ? h.totals.inuse_bytes - sum.inuse_bytes : 0;
-    const std::uint64_t missing_objects =
-        h.totals.inuse_objects > sum.inuse_objects ? h.totals.inuse_objects - sum.inuse_objects : 0;
+    meta.records_missing = true;
     std::string note = "Truncated dump: ";
     if (h.has_totals) {
-      note += "the header counts " + format_bytes(h.totals.inuse_bytes) + " in use in " +
-              format_count(h.totals.inuse_objects) + " objects but the " + format_count(records.size()) +
-              " records hold " + format_bytes(sum.inuse_bytes) + "; " + format_bytes(missing_bytes) + " (" +
-              percent(missing_bytes, h.totals.inuse_bytes) + ") in " + format_count(missing_objects) +
-              " objects is missing";
+      const auto missing = [](std::uint64_t total, std::uint64_t kept) { return total > kept ? total - kept : 0; };
+      const auto part = [&](std::uint64_t total, std::uint64_t kept, bool bytes, const char* what) {
+        const std::uint64_t gone = missing(total, kept);
+        return (bytes ? format_bytes(gone) : format_count(gone)) + " (" + percent(gone, total) + ") of " + what;
+      };
+      note += "missing from the " + format_count(records.size()) + " records are " +
+              part(h.totals.inuse_bytes, sum.inuse_bytes, true, "the in-use bytes") + ", " +
+              part(h.totals.inuse_objects, sum.inuse_objects, false, "the in-use objects") + ", " +
+              part(h.totals.alloc_bytes, sum.alloc_bytes, true, "the allocated bytes") + " and " +
+              part(h.totals.alloc_objects, sum.alloc_objects, false, "the allocated objects") + " that the header counts";
     } else {
       note += "the last record is cut off";
     }

@@ -7,10 +7,10 @@
 #include <span>
 #include <string>
 #include <system_error>
-#include <tuple>
 
 #include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/analyzer/readers.hpp"
+#include "ctxheap/analyzer/run_identity.hpp"
 #include "ctxheap/format/detect.hpp"
 #include "ctxheap/format/error.hpp"
 #include "load/snapshot_loader.hpp"
@@ -57,10 +57,13 @@ Profile load_by_format(const std::filesystem::path& path, const LoadOptions& opt
     case fmt::InputFormat::PprofGzip:
     case fmt::InputFormat::PprofRaw: return load_foreign(path, options);
     case fmt::InputFormat::CtxheapSnapshot:
-    case fmt::InputFormat::Unknown:
+    case fmt::InputFormat::Unknown: {
       // Unknown content goes to the snapshot reader too: it says precisely what is wrong
       // ("empty file", "bad magic", "truncated header").
-      return detail::load_ctxheap_snapshot(path, options);
+      Profile profile = detail::load_ctxheap_snapshot(path, options);
+      check_context_graph(profile);
+      return profile;
+    }
   }
   return detail::load_ctxheap_snapshot(path, options);
 }
@@ -104,26 +107,8 @@ std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths
     }
     profiles.push_back(load_profile(paths[i], one));
     done += sizes[i];
-    const ProfileMeta& first = profiles.front().meta;
-    const ProfileMeta& meta = profiles.back().meta;
-    if (meta.pid != first.pid || meta.program != first.program || meta.host != first.host) {
-      throw LoadError(one_line(paths[i].string() + ": not from the same run as " + paths[0].string() + " (" +
-                               meta.program + " pid " + std::to_string(meta.pid) + " vs " + first.program + " pid " +
-                               std::to_string(first.pid) + ")"));
-    }
   }
-  // pprof profiles carry no sequence number: their time orders them.
-  std::stable_sort(profiles.begin(), profiles.end(), [](const Profile& a, const Profile& b) {
-    return std::tie(a.meta.sequence, a.meta.monotonic_time_ns, a.meta.wall_time_ns) <
-           std::tie(b.meta.sequence, b.meta.monotonic_time_ns, b.meta.wall_time_ns);
-  });
-  for (std::size_t i = 1; i < profiles.size(); ++i) {
-    if (profiles[i].meta.sequence == profiles[i - 1].meta.sequence &&
-        profiles[i].meta.wall_time_ns == profiles[i - 1].meta.wall_time_ns) {
-      throw LoadError(one_line(profiles[i].meta.source_path + ": same snapshot sequence " +
-                               std::to_string(profiles[i].meta.sequence) + " as " + profiles[i - 1].meta.source_path));
-    }
-  }
+  order_series(profiles);
   if (options.progress) options.progress(Stage::Reading, total, total);
   return profiles;
 }

@@ -90,4 +90,14 @@ std::uint64_t Profile::heap_inuse_objects() const noexcept {
   return sum;
 }
 
+std::uint64_t snapshot_number(const ProfileMeta& meta) noexcept {
+  switch (meta.source_format) {
+    case SourceFormat::CtxheapSnapshot:
+    case SourceFormat::Synthetic: return meta.sequence + 1;  // the collector numbers files from 1
+    case SourceFormat::GperftoolsHeap: return meta.sequence;  // read from the file name
+    case SourceFormat::Pprof: return 0;
+  }
+  return 0;
+}
+
 }  // namespace ctxheap::analyzer

@@ -1,9 +1,12 @@
 #include "ctxheap/analyzer/profile_builder.hpp"
 
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
+#include "ctxheap/analyzer/estimate.hpp"
 #include "model/hash.hpp"
 
 namespace ctxheap::analyzer {
@@ -113,6 +116,38 @@ bool has_exact_counters(const Profile& p) {
   return false;
 }
 
+/// Scales each exact-counted context's sites so their estimates never add up to more than
+/// its counters (estimate.hpp, reconcile_with_exact): a site of a context that allocated
+/// 264 KB in 1,000 objects never claims 1.0 MiB in 3,856.
+void reconcile_sites_with_counters(Profile& p) {
+  std::unordered_map<ContextId, Index> by_id;
+  by_id.reserve(p.contexts.size());
+  for (Index i = 0; i < p.contexts.size(); ++i) by_id.emplace(p.contexts[i].id, i);
+  std::unordered_map<ContextId, std::vector<Index>> sites_of;
+  std::vector<Index> no_context_sites;
+  for (Index s = 0; s < p.sites.size(); ++s) {
+    if (p.sites[s].context_id == 0) no_context_sites.push_back(s);
+    else if (by_id.count(p.sites[s].context_id) != 0) sites_of[p.sites[s].context_id].push_back(s);
+  }
+  std::vector<Estimate> parts;
+  const auto reconcile = [&](const std::vector<Index>& sites, std::uint64_t SampleCounts::*field, std::uint64_t exact) {
+    parts.clear();
+    for (Index s : sites) parts.push_back(Estimate::counted(static_cast<double>(p.sites[s].estimated.*field)));
+    if (reconcile_with_exact(parts, static_cast<double>(exact)) >= 1.0) return;
+    for (std::size_t k = 0; k < sites.size(); ++k)
+      p.sites[sites[k]].estimated.*field = static_cast<std::uint64_t>(std::llround(parts[k].value));
+  };
+  const auto reconcile_all = [&](const std::vector<Index>& sites, const Counters& c) {
+    reconcile(sites, &SampleCounts::alloc_objects, c.alloc_objects);
+    reconcile(sites, &SampleCounts::alloc_bytes, c.alloc_bytes);
+    reconcile(sites, &SampleCounts::inuse_objects, c.inuse_objects());
+    reconcile(sites, &SampleCounts::inuse_bytes, c.inuse_bytes());
+  };
+  for (const auto& [id, sites] : sites_of) reconcile_all(sites, p.contexts[by_id[id]].counters);
+  // The no-context bucket is counted exactly too (when the input counted it).
+  if (p.totals.no_context != Counters{}) reconcile_all(no_context_sites, p.totals.no_context);
+}
+
 }  // namespace
 
 Profile ProfileBuilder::finish() && {
@@ -121,6 +156,7 @@ Profile ProfileBuilder::finish() && {
   bool context_sites = false;
   for (const Site& s : p.sites)
     if (s.context_id != 0 && s.estimated.alloc_objects != 0) context_sites = true;
+  if (has_exact_counters(p)) reconcile_sites_with_counters(p);
   if (!has_exact_counters(p) && context_sites) {
     p.meta.counters = CounterSource::SampledEstimate;
     std::unordered_map<ContextId, Index> by_id;

@@ -141,6 +141,10 @@ RetentionForest build_forest(const Profile& profile, const RunControl& control) 
   return f;
 }
 
+std::uint64_t tree_weight(const RetentionNode& node) noexcept {
+  return std::max(node.subtree.inuse_bytes(), node.retained.bytes);
+}
+
 Retained retained_if_cancelled(const RetentionForest& forest, Index i) {
   const Profile& profile = forest.profile();
   const RetentionNode& entry = forest.node(i);

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "ctxheap/analyzer/series.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "model/hash.hpp"
 
@@ -40,16 +41,6 @@ SampleCounts& operator+=(SampleCounts& a, const SampleCounts& b) {
 }
 
 }  // namespace
-
-std::string_view to_string(SiteTrend trend) noexcept {
-  switch (trend) {
-    case SiteTrend::Growing: return "growing";
-    case SiteTrend::Plateau: return "plateau";
-    case SiteTrend::Stable: return "stable";
-    case SiteTrend::Shrinking: return "shrinking";
-  }
-  return "unknown";
-}
 
 std::string symbol_path(const Profile& p, Index stack) {
   const auto frames = p.stack_frames(stack);
@@ -124,6 +115,7 @@ std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes) {
         if (max_nodes != 0 && nodes.size() >= max_nodes) break;
         CallTreeNode n;
         n.function = frames[i].function;
+        n.name = frame_name(p, frames[i]);
         n.parent = at;
         n.depth = nodes[at].depth + 1;
         nodes.push_back(n);
@@ -154,11 +146,12 @@ std::vector<SiteGrowth> site_growth(const std::vector<const Profile*>& series, s
     if (v.size() >= 2) {
       const auto last = static_cast<std::int64_t>(v.back()), prev = static_cast<std::int64_t>(v[v.size() - 2]);
       g.last_delta_bytes = last - prev;
-      bool grew_before = false;
-      for (std::size_t i = 1; i + 1 < v.size(); ++i) grew_before = grew_before || v[i] > v[i - 1];
-      if (last > prev) g.trend = SiteTrend::Growing;
-      else if (last < prev) g.trend = SiteTrend::Shrinking;
-      else g.trend = grew_before ? SiteTrend::Plateau : SiteTrend::Stable;
+      std::vector<GrowthPoint> points(v.size());
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        points[i].present = true;
+        points[i].subtree_inuse_bytes = v[i];
+      }
+      g.trend = growth_verdict(points, GrowthOptions{}, series.back()->heap_inuse_bytes());
     }
     out.push_back(std::move(g));
   }

@@ -1,12 +1,19 @@
 // Stale entries grouped by (registrar, creation site) and ranked by what they retain;
 // the groups over SuspectOptions' thresholds become leak suspects.
 #include <algorithm>
+#include <utility>
 
 #include "model/flat_map.hpp"
 #include "model/stage_progress.hpp"
 #include "pipeline.hpp"
 
-namespace ctxheap::analyzer::detail {
+namespace ctxheap::analyzer {
+
+std::string_view to_string(SuspectRanking ranking) noexcept {
+  return ranking == SuspectRanking::Count ? "count" : "bytes";
+}
+
+namespace detail {
 
 void group_stale_entries(Analysis& a, const RunControl& control) {
   Findings& f = a.findings;
@@ -32,7 +39,7 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
     const std::uint64_t n = entry.entries;
     g.entries += n;
     g.cancel_dropped += entry.reasons.cancel_dropped ? n : 0;
-    g.idle_only += (entry.reasons.idle && !entry.reasons.cancel_dropped) ? n : 0;
+    g.growing_set += (entry.reasons.growing_set && !entry.reasons.cancel_dropped) ? n : 0;
     g.never_cancelled += entry.reasons.never_cancelled ? n : 0;
     g.timer_held += entry.reasons.timer_held ? n : 0;
     g.waiters += static_cast<std::uint64_t>(std::max(0, entry.waiters));
@@ -40,12 +47,16 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
     entry.group = it;
   }
 
-  // Rank: retained bytes, then entries; remap the entries' group indices.
+  // Rank: retained bytes then entries, or entries then retained bytes (SuspectRanking);
+  // remap the entries' group indices.
   std::vector<Index> order(groups.size());
   for (Index g = 0; g < order.size(); ++g) order[g] = g;
+  const bool by_count = a.options.suspects.rank_by == SuspectRanking::Count;
   std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
-    if (groups[x].retained.bytes != groups[y].retained.bytes) return groups[x].retained.bytes > groups[y].retained.bytes;
-    return groups[x].entries > groups[y].entries;
+    const auto bytes = [&](Index g) { return groups[g].retained.bytes; };
+    const auto count = [&](Index g) { return groups[g].entries; };
+    if (by_count) return std::make_pair(count(x), bytes(x)) > std::make_pair(count(y), bytes(y));
+    return std::make_pair(bytes(x), count(x)) > std::make_pair(bytes(y), count(y));
   });
   std::vector<Index> new_index(groups.size());
   std::vector<StaleGroup> ranked;
@@ -77,4 +88,5 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
   progress.finish();
 }
 
-}  // namespace ctxheap::analyzer::detail
+}  // namespace detail
+}  // namespace ctxheap::analyzer

@@ -1,4 +1,5 @@
 // Every sentence the analyzer writes. Plain text, one line, numbers formatted by text.hpp.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -23,29 +24,49 @@ std::string context_with_site(const Analysis& a, Index context, ContextId id) {
   return "Context " + describe_context(a, context) + " (" + created_at(a, context) + ")";
 }
 
-std::string idle_clause(const Analysis& a, bool one) {
+std::string growing_set_clause(const Analysis& a, bool one) {
   return std::string(one ? "that has" : "that have") + " been idle for over " +
-         format_duration(a.options.findings.idle_threshold_ns) + " with no waiter";
+         format_duration(a.options.findings.idle_threshold_ns) + " with " + (one ? "its" : "their") +
+         " cancel kept but never called while the set keeps growing";
 }
 
-std::string growth_clause(const GroupGrowth& g) {
-  const auto delta = static_cast<std::uint64_t>(std::llabs(g.delta_entries));
-  if (g.snapshots >= 3) {
-    switch (g.verdict) {
-      case GrowthVerdict::Growing:
-        return "; the set is growing: " + format_rate(g.entries_per_second) + " entries/s over " +
-               std::to_string(g.snapshots) + " snapshots, up " + format_count(delta) + " since the previous snapshot";
-      case GrowthVerdict::Plateau:
-        return "; the set has reached a plateau over " + std::to_string(g.snapshots) + " snapshots";
-      case GrowthVerdict::Shrinking:
-        return "; the set shrank by " + format_count(delta) + " since the previous snapshot";
-      case GrowthVerdict::Stable:
-        return "; the set has not changed over " + std::to_string(g.snapshots) + " snapshots";
-    }
+/// The figures a growth clause states: the same ones the growth table shows.
+struct GrowthFigures {
+  GrowthVerdict verdict = GrowthVerdict::Stable;
+  std::size_t snapshots = 0;
+  std::int64_t last_delta = 0;
+  double per_snapshot = 0;
+  double per_second = 0;
+};
+
+std::string signed_rate(double rate) { return (rate > 0 ? "+" : "") + format_rate(rate); }
+
+std::string growth_clause(const GrowthFigures& g) {
+  const auto delta = static_cast<std::uint64_t>(std::llabs(g.last_delta));
+  const std::string over = " over " + std::to_string(g.snapshots) + " snapshots";
+  switch (g.verdict) {
+    case GrowthVerdict::Growing:
+      if (g.snapshots < 3) return "; the set grew by " + format_count(delta) + " since the previous snapshot";
+      return "; the set is growing: " + signed_rate(g.per_snapshot) + " per snapshot (" + format_rate(g.per_second) +
+             " entries/s)" + over + ", up " + format_count(delta) + " since the previous snapshot";
+    case GrowthVerdict::Plateau: return "; the set grew, then reached a plateau" + over;
+    case GrowthVerdict::Shrinking: return "; the set shrank by " + format_rate(-g.per_snapshot) + " per snapshot" + over;
+    case GrowthVerdict::Transient: return "; the set rose and came back down" + over + " (transient)";
+    case GrowthVerdict::Fluctuating: return "; the set rose and fell" + over + ", no steady growth";
+    case GrowthVerdict::Stable: break;
   }
-  if (g.delta_entries > 0) return "; the set grew by " + format_count(delta) + " since the previous snapshot";
-  if (g.delta_entries < 0) return "; the set shrank by " + format_count(delta) + " since the previous snapshot";
-  return "; the set did not change since the previous snapshot";
+  return "; the set did not change significantly" + over;
+}
+
+/// The growth of a group's set: its registrar's row of the growth table when it has one
+/// (so the sentence and the table cannot disagree), else the group's own.
+GrowthFigures figures_of(const Analysis& a, const StaleGroup& group) {
+  for (const ParentGrowth& p : a.growth) {
+    if (p.id != group.registrar_id || group.registrar_id == 0) continue;
+    return {p.verdict, p.points.size(), p.last_children_delta, p.children_per_snapshot, p.children_per_second};
+  }
+  const GroupGrowth& g = *group.growth;
+  return {g.verdict, g.snapshots, g.delta_entries, g.entries_per_snapshot, g.entries_per_second};
 }
 
 }  // namespace
@@ -82,19 +103,19 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
                  "the heap profile)"
                : " that are still in its children set after GC, so their cancel was never called (inferred from "
                  "the heap profile)";
-  } else if (g.idle_only == 0) {
+  } else if (g.growing_set == 0) {
     out += " whose cancel was dropped";
   } else if (g.cancel_dropped == 0) {
-    out += " " + idle_clause(a, one);
+    out += " " + growing_set_clause(a, one);
   } else {
-    out += " whose cancel was dropped (" + format_count(g.cancel_dropped) + ") or " + idle_clause(a, false) + " (" +
-           format_count(g.idle_only) + ")";
+    out += " whose cancel was dropped (" + format_count(g.cancel_dropped) + ") or " + growing_set_clause(a, false) +
+           " (" + format_count(g.growing_set) + ")";
   }
   out += one ? "; it retains " : "; they retain ";
   out += format_bytes(g.retained.bytes) + " (" + format_share(g.heap_share) + " of in-use heap)";
   if (g.waiters > 0)
     out += "; " + plural(g.waiters, "thread is", "threads are") + " blocked on " + (one ? "its" : "their") + " done()";
-  if (g.growth) out += growth_clause(*g.growth);
+  if (g.growth) out += growth_clause(figures_of(a, g));
   return out + ".";
 }
 
@@ -121,6 +142,7 @@ std::string describe(const Analysis& a, const StaleChild& s) {
   if (s.reasons.cancel_dropped) out += "its cancel was dropped";
   if (s.reasons.cancel_dropped && s.reasons.idle) out += " and ";
   if (s.reasons.idle) out += "it has been idle for " + format_duration(s.idle_ns) + " with no waiter";
+  if (s.reasons.growing_set) out += ", its cancel kept but never called, while the set keeps growing";
   out += "; it retains " + format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
   if (s.waiters > 0) out += "; " + plural(static_cast<std::uint64_t>(s.waiters), "thread is", "threads are") + " blocked on its done()";
   return out + ".";
@@ -155,13 +177,57 @@ std::string describe(const Analysis& a, const UnboundedChildren& u) {
   out += ", up " + format_count(static_cast<std::uint64_t>(std::llabs(g.last_children_delta))) +
          " since the previous snapshot";
   if (g.points.size() >= 3)
-    out += "; growing by " + format_rate(g.children_per_second) + " children/s (" +
+    out += "; growing by " + signed_rate(g.children_per_snapshot) + " children per snapshot (" +
+           format_rate(g.children_per_second) + " children/s, " +
            format_bytes(static_cast<std::uint64_t>(std::max(0.0, g.bytes_per_second))) + "/s) over " +
            std::to_string(g.points.size()) + " snapshots";
   return out + ".";
 }
 
+std::string describe(const Analysis& a, const IdleEntry& e) {
+  std::string out = "Context " + describe_context(a, e.context) + " (" + created_at(a, e.context) + ")";
+  out += " has been in the children set of ";
+  out += e.registrar == kNoIndex ? "#" + std::to_string(e.registrar_id) : describe_context(a, e.registrar);
+  if (e.age_ns != 0) out += " for " + format_duration(e.age_ns);
+  out += ", idle for " + format_duration(e.idle_ns) +
+         " with its cancel kept but never called: not stale on one snapshot (a bounded cache cancels on eviction); "
+         "stale if the set grows over a series.";
+  return out;
+}
+
 namespace detail {
+
+void write_idle_warnings(Analysis& a) {
+  // One line per (registrar, site): a cache of a million entries is one warning.
+  struct Group {
+    ContextId registrar_id;
+    Index site;
+    std::uint64_t entries = 0, oldest_ns = 0, idle_ns = 0;
+  };
+  std::vector<Group> groups;
+  for (const IdleEntry& e : a.findings.idle) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.registrar_id == e.registrar_id && g.site == e.site; });
+    if (it == groups.end()) {
+      if (groups.size() >= 20) continue;  // bounded: the JSON lists every entry
+      groups.push_back({e.registrar_id, e.site});
+      it = groups.end() - 1;
+      it->idle_ns = e.idle_ns;
+    }
+    ++it->entries;
+    it->oldest_ns = std::max(it->oldest_ns, e.age_ns);
+    it->idle_ns = std::min(it->idle_ns, e.idle_ns);
+  }
+  for (const Group& g : groups) {
+    std::string line = plural(g.entries, "child", "children") + " of #" + std::to_string(g.registrar_id) +
+                       " created at " + describe_site(*a.profile, a.sites[g.site]) + " kept " +
+                       (g.entries == 1 ? "its" : "their") + " cancel without calling it and idle for at least " +
+                       format_duration(g.idle_ns);
+    if (g.oldest_ns != 0) line += " (oldest " + format_duration(g.oldest_ns) + ")";
+    line += ": not stale on one snapshot (a bounded cache cancels on eviction); stale if the set grows over a series.";
+    a.warnings.push_back(std::move(line));
+  }
+}
 
 void write_suspect_sentences(Analysis& a) {
   for (LeakSuspect& s : a.suspects) s.sentence = describe(a, a.stale_groups[s.group]);

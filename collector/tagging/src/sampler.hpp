@@ -63,7 +63,8 @@ class Sampler {
   std::uint32_t site_for(ContextId ctx, std::uint32_t stack) noexcept;           // lock held
   bool grow_live() noexcept;                                                      // lock held
 
-  std::atomic<std::uint64_t> interval_{512 * 1024};
+  // Starts at CTXHEAP_SAMPLE when set (see initial_interval in sampler.cpp).
+  std::atomic<std::uint64_t> interval_;
   mutable SpinLock lock_;
   // Stacks: frames in one arena, refs in an array, and an open-addressing index.
   std::uintptr_t* frames_;

@@ -24,7 +24,9 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   const QCommandLineOption size(QStringLiteral("size"), QObject::tr("Window size for --screenshot (default 1440x900)."),
                                 QStringLiteral("WxH"), QStringLiteral("1440x900"));
   const QCommandLineOption select(QStringLiteral("select"), QObject::tr("Select the context with this id."), QStringLiteral("ID"));
-  parser.addOptions({compare, screenshot, tab, size, select});
+  const QCommandLineOption sort(QStringLiteral("sort"), QObject::tr("Rank leak suspects by retained bytes (default) or entry count."),
+                                QStringLiteral("bytes|count"), QStringLiteral("bytes"));
+  parser.addOptions({compare, screenshot, tab, size, select, sort});
   if (!parser.parse(arguments)) {
     error = parser.errorText();
     return std::nullopt;
@@ -37,6 +39,12 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   if (parser.isSet(compare)) cl.request.compare = parser.value(compare).toStdString();
   if (!cl.request.compare.empty() && cl.request.files.empty()) {
     error = QObject::tr("--compare needs a snapshot to compare with");
+    return std::nullopt;
+  }
+  const QString ranking = parser.value(sort).toLower();
+  if (ranking == QLatin1String("count")) cl.request.rank_by = analyzer::SuspectRanking::Count;
+  else if (ranking != QLatin1String("bytes")) {
+    error = QObject::tr("--sort: expected bytes or count, got '%1'").arg(ranking);
     return std::nullopt;
   }
   cl.screenshot = parser.value(screenshot);

@@ -7,8 +7,7 @@ using analyzer::Index;
 using analyzer::kNoIndex;
 
 std::uint64_t retained_weight(const analyzer::Analysis& analysis, Index node) noexcept {
-  const analyzer::RetentionNode& n = analysis.node(node);
-  return std::max(n.subtree.inuse_bytes(), n.retained.bytes);
+  return analyzer::tree_weight(analysis.node(node));
 }
 
 ChildOrder ChildOrder::by_weight(const analyzer::Analysis& analysis) {

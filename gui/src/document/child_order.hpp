@@ -13,10 +13,8 @@
 
 namespace ctxheap::gui {
 
-/// What a context weighs in the tree and the icicle: the in-use bytes of its subtree, or
-/// for a stale entry what cancelling it frees when that is more (as the HTML report's
-/// tree ranks, ctxheap::report::select_tree) — so a stale entry ranks above the value it
-/// keeps alive.
+/// What a context weighs in the tree and the icicle: the analyzer's tree_weight (the
+/// rule the reports' tree ranks by too).
 std::uint64_t retained_weight(const analyzer::Analysis& analysis, analyzer::Index node) noexcept;
 
 class ChildOrder {

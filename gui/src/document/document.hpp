@@ -21,6 +21,8 @@ namespace ctxheap::gui {
 struct LoadRequest {
   std::vector<std::filesystem::path> files;
   std::filesystem::path compare;
+  /// How the analyzer ranks stale groups and suspects (View > Rank Suspects by Count).
+  analyzer::SuspectRanking rank_by = analyzer::SuspectRanking::RetainedBytes;
   bool operator==(const LoadRequest&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ctxheap/analyzer/load.hpp"
+#include "ctxheap/analyzer/run_identity.hpp"
 
 namespace ctxheap::gui {
 
@@ -48,33 +49,23 @@ std::shared_ptr<const Document> load_document(const LoadRequest& request, const 
     profiles.push_back(an::load_profile(all[k], options));
   }
 
+  // The analyzer's run identity decides: one run (in run order, whatever the order
+  // given) or two runs to compare (before, after: as given).
   std::optional<an::Profile> other;
   if (!request.compare.empty()) {
     other = std::move(profiles.back());
     profiles.pop_back();
-  }
-  std::size_t stranger = 0;  // the first snapshot not of the first one's run
-  for (std::size_t k = 1; k < profiles.size() && stranger == 0; ++k)
-    if (!an::same_run(profiles[0], profiles[k])) stranger = k;
-  if (stranger != 0 && profiles.size() == 2 && !other) {
-    other = std::move(profiles[1]);  // two runs: before and after
+  } else if (an::shape_of_inputs(profiles) == an::InputsShape::TwoRuns) {
+    other = std::move(profiles[1]);
     profiles.pop_back();
-  } else if (stranger != 0) {
-    throw an::LoadError(name_of(request.files[stranger]) + ": not from the same run as " + name_of(request.files[0]) +
-                        " (program, pid or host differ); open one run's snapshots, or two runs to compare them");
   }
-  // Same pid and sequence twice is one snapshot opened twice: the series loader's check.
-  if (profiles.size() > 1) {
-    for (std::size_t a = 0; a < profiles.size(); ++a)
-      for (std::size_t b = a + 1; b < profiles.size(); ++b)
-        if (profiles[a].meta.sequence == profiles[b].meta.sequence)
-          throw an::LoadError(name_of(request.files[b]) + ": the same snapshot (sequence " +
-                              std::to_string(profiles[b].meta.sequence) + ") as " + name_of(request.files[a]));
-  }
+  an::order_series(profiles);
 
-  an::SeriesAnalysis series = an::analyze_series(std::move(profiles), {}, control);
+  an::AnalysisOptions options;
+  options.suspects.rank_by = request.rank_by;
+  an::SeriesAnalysis series = an::analyze_series(std::move(profiles), options, control);
   std::optional<an::Analysis> compared;
-  if (other) compared = an::analyze(std::move(*other), {}, control);
+  if (other) compared = an::analyze(std::move(*other), options, control);
   auto document = std::make_shared<Document>(request, std::move(series), std::move(compared));
   document->prepare(control);
   return document;

@@ -95,6 +95,7 @@ class MainWindow : public QMainWindow {
   QAction* export_action_ = nullptr;
   QAction* export_diff_action_ = nullptr;
   QAction* stale_only_action_ = nullptr;
+  QAction* rank_by_count_action_ = nullptr;
   QPointer<QMessageBox> error_dialog_;
   bool persistent_ = true;
 };

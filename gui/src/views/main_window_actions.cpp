@@ -67,6 +67,15 @@ void MainWindow::create_actions() {
   for (int t = 0; t < 4; ++t)
     add(view, names[t], QKeySequence(QStringLiteral("Ctrl+%1").arg(t + 1)), this, [this, t] { show_tab(static_cast<Tab>(t)); });
   view->addSeparator();
+  rank_by_count_action_ = add(view, tr("Rank Suspects by &Count"), {}, this, [this] {
+    if (!document_) return;
+    LoadRequest request = document_->request();
+    request.rank_by = rank_by_count_action_->isChecked() ? analyzer::SuspectRanking::Count
+                                                         : analyzer::SuspectRanking::RetainedBytes;
+    open(request);
+  });
+  rank_by_count_action_->setCheckable(true);
+  rank_by_count_action_->setStatusTip(tr("Rank stale groups and leak suspects by entries instead of retained bytes"));
   add(view, tr("&Reset Layout"), {}, this, [this] { reset_layout(); });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -87,6 +96,8 @@ void MainWindow::update_actions() {
   reload_action_->setEnabled(have && !loader_->busy());
   export_action_->setEnabled(have);
   export_diff_action_->setEnabled(have && document_->diff() != nullptr);
+  rank_by_count_action_->setEnabled(have && !loader_->busy());
+  rank_by_count_action_->setChecked(have && document_->request().rank_by == analyzer::SuspectRanking::Count);
 }
 
 void MainWindow::rebuild_recent_menu() {

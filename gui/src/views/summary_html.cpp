@@ -61,7 +61,7 @@ QString summary_html(const Document& document) {
       QObject::tr("%1 (pid %2 on %3)").arg(esc(m.program.empty() ? std::string_view("unknown program") : std::string_view(m.program)))
           .arg(m.pid)
           .arg(esc(m.host)));
-  QString when = QObject::tr("Snapshot %1 (%2)").arg(m.sequence + 1).arg(esc(an::to_string(m.reason)));
+  QString when = QObject::tr("Snapshot %1 (%2)").arg(an::snapshot_number(m)).arg(esc(an::to_string(m.reason)));
   if (m.wall_time_ns != 0) when += QObject::tr(" at %1").arg(esc(wall_time_text(m.wall_time_ns)));
   if (document.series().snapshots.size() > 1)
     when += QObject::tr(", the latest of a series of %1 snapshots").arg(document.series().snapshots.size());

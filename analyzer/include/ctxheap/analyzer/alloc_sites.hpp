@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ctxheap/analyzer/findings.hpp"
 #include "ctxheap/analyzer/model.hpp"
 
 namespace ctxheap::analyzer {
@@ -36,6 +37,9 @@ std::string describe_alloc_site(const Profile& profile, const AllocSite& site);
 /// One node of the call tree (callers above callees), with cumulative counts.
 struct CallTreeNode {
   StringId function = 0;
+  /// What every output prints for the node: the function, else `module+0xoffset` for an
+  /// unsymbolized frame, else its address; empty only for the root.
+  std::string name{};
   Index parent = kNoIndex;
   std::uint32_t depth = 0;
   SampleCounts self{};
@@ -45,8 +49,8 @@ struct CallTreeNode {
 /// max_nodes nodes (0 = all); samples beyond stay in their deepest kept ancestor.
 std::vector<CallTreeNode> call_tree(const Profile& profile, std::size_t max_nodes = 0);
 
-enum class SiteTrend : std::uint8_t { Growing, Plateau, Stable, Shrinking };
-std::string_view to_string(SiteTrend trend) noexcept;
+/// A site's trend is a growth verdict, judged by the one rule (growth_verdict).
+using SiteTrend = GrowthVerdict;
 
 /// One allocation site followed across a series (matched by symbol path of the site
 /// frame and below, i.e. describe_alloc_site).
@@ -56,10 +60,9 @@ struct SiteGrowth {
   SiteTrend trend = SiteTrend::Stable;
   std::int64_t last_delta_bytes = 0;
 };
-/// Trend rule as for stale groups (findings.hpp GrowthVerdict): growing when it grew
-/// in the last interval, plateau when it grew earlier but not in the last interval
-/// (≥ 3 snapshots), shrinking when it shrank in the last interval. Ranked by the
-/// last in-use bytes. At most `top` (0 = all).
+/// The trend is growth_verdict (series.hpp) on the site's in-use bytes, significance
+/// relative to the latest snapshot's in-use heap, as for parents and stale groups.
+/// Ranked by the last in-use bytes. At most `top` (0 = all).
 std::vector<SiteGrowth> site_growth(const std::vector<const Profile*>& series, std::size_t top = 0);
 
 /// One symbol path in two profiles.

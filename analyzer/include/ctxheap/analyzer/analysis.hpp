@@ -26,7 +26,7 @@ struct AnalysisOptions {
 
 struct Summary {
   std::uint64_t contexts = 0;
-  std::uint64_t live = 0;
+  std::uint64_t live = 0;               ///< live and not destroyed
   std::uint64_t ended = 0;
   std::uint64_t destroyed = 0;
   std::uint64_t registered = 0;        ///< contexts held in some children set
@@ -88,6 +88,12 @@ struct SeriesAnalysis {
 SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptions& options = {},
                               const RunControl& control = {});
 
+/// What cancelling a chosen set of stale entries would free: the retained size of each
+/// chosen entry (findings.stale, `chosen` parallel to it; empty = all) that is not
+/// nested under another chosen entry, whose retained size already holds it. The one
+/// "outermost entries counted once" rule: Summary::stale_retained and the CLI gate.
+Retained outermost_stale_retained(const Analysis& analysis, const std::vector<bool>& chosen = {});
+
 // ---- Plain-text evidence, for reports (one line each, no trailing newline). ----
 
 /// #16 "server" — id and name (no quotes part when unnamed).
@@ -96,6 +102,7 @@ std::string describe(const Analysis& analysis, const StaleChild& finding);
 std::string describe(const Analysis& analysis, const RetainedAfterCancel& finding);
 std::string describe(const Analysis& analysis, const BlockedWaiters& finding);
 std::string describe(const Analysis& analysis, const UnboundedChildren& finding);
+std::string describe(const Analysis& analysis, const IdleEntry& finding);
 /// The leak-suspect sentence of a group (also stored in LeakSuspect::sentence).
 std::string describe(const Analysis& analysis, const StaleGroup& group);
 

@@ -15,6 +15,7 @@
 #include "ctxheap/analyzer/model.hpp"
 #include "ctxheap/analyzer/progress.hpp"
 #include "ctxheap/analyzer/retention.hpp"
+#include "ctxheap/analyzer/run_identity.hpp"  // same_run: ById within one run
 
 namespace ctxheap::analyzer {
 
@@ -89,11 +90,12 @@ struct ProfileDiff {
   std::size_t count(GroupChange change) const noexcept;
 };
 
+/// A site delta's label, each run with its own line: the after side's site, and when the
+/// before side's differs (lines shift between builds) "(before: ...)" after it.
+std::string describe_site_delta(const Analysis& before, const Analysis& after, const SiteDelta& delta);
+
 /// Both analyses (and their profiles) must outlive the result. Throws Cancelled.
 ProfileDiff diff(const Analysis& before, const Analysis& after, const DiffOptions& options = {},
                  const RunControl& control = {});
-
-/// Whether two profiles come from the same run (MatchMode::Auto picks ById then).
-bool same_run(const Profile& before, const Profile& after) noexcept;
 
 }  // namespace ctxheap::analyzer

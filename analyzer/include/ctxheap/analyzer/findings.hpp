@@ -15,7 +15,9 @@ namespace ctxheap::analyzer {
 /// Every threshold of the findings stage. Defaults are documented in docs/analysis.md.
 struct FindingOptions {
   /// A registered, live child with no allocation in its subtree for this long and no
-  /// waiter is stale ("idle"). 0 disables the idle rule.
+  /// waiter is idle. Idle is information, never a verdict on its own: an idle entry whose
+  /// cancel is kept (not dropped) is listed in Findings::idle, and is stale only when its
+  /// registrar's children set grows over a series (growing_registrars). 0 disables it.
   std::uint64_t idle_threshold_ns = 60'000'000'000ull;
   /// A live child whose (effective) deadline falls at most this long after the snapshot
   /// is not stale: its timer will cancel it and remove the entry soon.
@@ -24,27 +26,34 @@ struct FindingOptions {
   /// cancel". The default, 1 KiB, is above a context's own node and set entry (~300 B),
   /// so a cancelled context merely still referenced by a handle is not reported.
   std::uint64_t retained_after_cancel_min_bytes = 1024;
+  /// Registrars whose children set grows over the series (filled by analyze_series from
+  /// the growth verdicts, sorted): their idle entries with a kept cancel are stale.
+  std::vector<ContextId> growing_registrars{};
 };
 
 enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
 std::string_view to_string(FindingKind kind) noexcept;
 
-/// Why an entry is stale. cancel_dropped and idle may both hold.
+/// Why an entry is stale. cancel_dropped and idle may both hold; idle alone never is.
 struct StaleReasons {
   bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
   bool idle = false;            ///< no allocation in its subtree for idle_threshold, no waiter
+  /// Idle with its cancel kept but never called, in a children set that grows over the
+  /// series: the evidence that nobody will cancel it.
+  bool growing_set = false;
   /// Inferred from an allocation-site profile: still in memory after GC while its
   /// registrar (or timer) holds it, so its cancel was never called.
   bool never_cancelled = false;
   /// Registered nowhere; only its pending timer keeps it until the deadline.
   bool timer_held = false;
 };
-/// "cancel_dropped", "idle", "cancel_dropped+idle", "never_cancelled" or
+/// "cancel_dropped", "cancel_dropped+idle", "growing_set", "never_cancelled" or
 /// "never_cancelled+timer_held" (a timer-held observed entry: "cancel_dropped+timer_held").
 std::string_view to_string(StaleReasons reasons) noexcept;
 
 /// A context registered in a live parent's children set, not cancelled, whose entry
-/// nobody will remove: its cancel was dropped, or it has been idle with no waiter.
+/// nobody will remove: its cancel was dropped, or (over a series) it sits idle with its
+/// cancel kept in a set that keeps growing.
 /// Its timer (if any) is not due within expiry_grace.
 struct StaleChild {
   Index context = kNoIndex;
@@ -57,6 +66,19 @@ struct StaleChild {
   Retained retained{};         ///< retained_if_cancelled
   Index site = kNoIndex;       ///< its creation site (Analysis::sites)
   Index group = kNoIndex;      ///< its stale group (Analysis::stale_groups)
+};
+
+/// A live registered child idle for idle_threshold with no waiter whose cancel is kept
+/// (not dropped) but was never called: a cache entry cancelled on eviction looks like
+/// this, and so does a forgotten one. Not stale on one snapshot: a warning with its age;
+/// stale (StaleReasons::growing_set) when its set grows over a series.
+struct IdleEntry {
+  Index context = kNoIndex;
+  Index registrar = kNoIndex;  ///< kNoIndex when the registrar is absent from the profile
+  ContextId registrar_id = 0;
+  std::uint64_t age_ns = 0;    ///< snapshot time - creation; 0 if unknown
+  std::uint64_t idle_ns = 0;   ///< snapshot time - latest activity in its subtree
+  Index site = kNoIndex;       ///< its creation site (Analysis::sites)
 };
 
 /// An ended (cancelled or expired) context that still owns in-use memory.
@@ -78,10 +100,12 @@ struct BlockedWaiters {
 };
 
 enum class GrowthVerdict : std::uint8_t {
-  Growing,    ///< grew in the last interval (with two snapshots: grew since the previous)
-  Plateau,    ///< grew earlier in the series, flat in the last interval (≥ 3 snapshots)
-  Stable,     ///< never grew
-  Shrinking,  ///< shrank in the last interval
+  Growing,      ///< grew significantly over the series, never fell, and grew in the last interval
+  Plateau,      ///< grew significantly over the series, then levelled off (flat last interval)
+  Stable,       ///< no significant change anywhere
+  Shrinking,    ///< significantly smaller at the end than at the start
+  Transient,    ///< rose significantly, then came back to where it started (0 -> X -> 0)
+  Fluctuating,  ///< larger at the end, but it also fell on the way: no steady growth
 };
 std::string_view to_string(GrowthVerdict verdict) noexcept;
 
@@ -94,6 +118,7 @@ struct Findings {
   std::vector<StaleChild> stale;                     ///< by retained bytes, largest first
   std::vector<RetainedAfterCancel> retained_after_cancel;  ///< by in-use bytes, largest first
   std::vector<BlockedWaiters> blocked_waiters;       ///< by waiters, most first
+  std::vector<IdleEntry> idle;                       ///< idle, cancel kept: warnings; by idle time
   std::vector<UnboundedChildren> unbounded_children; ///< only from a series; by growth
   /// Index into `stale` for each node, kNoIndex if not stale (parallel to contexts).
   std::vector<Index> stale_of_context;

@@ -28,15 +28,21 @@ class LoadError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Refuses a context graph no run can produce: a context that is its own parent or
+/// registrar, a cycle of parents or of registrars, or a context not destroyed whose
+/// parent or registrar is absent. Throws LoadError ("name: impossible context graph:
+/// ..."). load_profile applies it to every ctxheap snapshot.
+void check_context_graph(const Profile& profile);
+
 /// Loads one profile. ctxheap snapshots are streamed through the format module
 /// (ctxheap::format::SnapshotReader), so progress and cancellation work on any size.
 /// Throws LoadError or Cancelled.
 Profile load_profile(const std::filesystem::path& path, const LoadOptions& options = {});
 
-/// Loads two or more snapshots of one run (same program, pid and host) and returns them
-/// ordered by sequence (then by monotonic time). Throws LoadError for fewer than two
-/// paths, for snapshots of different runs, for two snapshots with the same sequence, or
-/// for any file load_profile rejects. Progress is reported per file.
+/// Loads two or more snapshots of one run and returns them in run order, whatever the
+/// order of `paths` (order_series in run_identity.hpp owns the rule). Throws LoadError
+/// for fewer than two paths, for snapshots of different runs, for one snapshot given
+/// twice, or for any file load_profile rejects. Progress is reported per file.
 std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths, const LoadOptions& options = {});
 
 }  // namespace ctxheap::analyzer

@@ -105,7 +105,15 @@ struct ProfileMeta {
   /// (a truncated gperftools dump, leftover map capacity, goroutines blocked on context
   /// waits). The analysis lists them with its warnings.
   std::vector<std::string> notes{};
+  /// The input lost records: a truncated gperftools dump (some stacks were dropped), so
+  /// the stacks are not "every allocation" even when the interval is 1.
+  bool records_missing = false;
 };
+
+/// The snapshot's number as its file carries it, the one numbering every output prints:
+/// a ctxheap snapshot .0005 (sequence 4) and a gperftools dump prefix.0005.heap are both
+/// 5. 0 when the input has none (Go profiles, an unnumbered dump).
+std::uint64_t snapshot_number(const ProfileMeta& meta) noexcept;
 
 /// One symbolized frame. Strings are ids into Profile::strings (0 = unknown).
 struct Frame {

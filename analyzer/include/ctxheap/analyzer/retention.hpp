@@ -134,4 +134,10 @@ RetentionForest build_forest(const Profile& profile, const RunControl& control =
 /// one's subtree). Linear over all entries: a value context is exclusive to one entry.
 Retained retained_if_cancelled(const RetentionForest& forest, Index i);
 
+/// What a context weighs in a tree view (the reports' context tree, the desktop app's
+/// tree and icicle): the in-use bytes of its subtree, or for a stale entry what
+/// cancelling it frees when that is more, so a stale entry ranks above the value context
+/// it keeps alive. The one rule every tree ranks by.
+std::uint64_t tree_weight(const RetentionNode& node) noexcept;
+
 }  // namespace ctxheap::analyzer

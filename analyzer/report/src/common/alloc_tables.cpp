@@ -76,8 +76,7 @@ Table call_tree_table(const analyzer::Analysis& a, std::size_t top) {
   const auto nodes = analyzer::call_tree(*a.profile);
   for (const analyzer::Index n : call_tree_rows(nodes, top == 0 ? 0 : top * 2)) {
     const auto& node = nodes[n];
-    std::string name(a.profile->str(node.function));
-    if (name.empty()) name = "?";
+    const std::string& name = node.name;
     t.add_row({format_bytes(node.cumulative.inuse_bytes), format_bytes(node.self.inuse_bytes),
                format_bytes(node.cumulative.alloc_bytes), ratio(node.cumulative),
                std::string(2 * (node.depth - 1), ' ') + single_line(name)});

@@ -27,8 +27,8 @@ std::string snapshot_title(const analyzer::Profile& p) {
     if (m.pid != 0 && !m.host.empty()) out += " on ";
     out += m.host + ")";
   }
-  if (m.source_format == analyzer::SourceFormat::CtxheapSnapshot) {
-    out += ", snapshot " + std::to_string(m.sequence + 1);
+  if (const std::uint64_t number = analyzer::snapshot_number(m); number != 0) {
+    out += ", snapshot " + std::to_string(number);
     if (m.reason != analyzer::SnapshotReason::Unknown) out += " (" + std::string(analyzer::to_string(m.reason)) + ")";
   }
   if (const std::string when = format_utc(m.wall_time_ns); !when.empty()) out += " at " + when;
@@ -53,6 +53,8 @@ std::string source_description(const analyzer::Profile& p) {
   out += m.counters == analyzer::CounterSource::Exact ? ", exact counters" : ", counters estimated from samples";
   if (m.sampling_interval_bytes == 0) {
     out += ", no allocation stacks sampled";
+  } else if (m.records_missing) {
+    out += ", truncated: some allocation stacks are missing";
   } else if (m.sampling_interval_bytes == 1) {
     out += ", every allocation stack recorded";
   } else {
@@ -88,7 +90,7 @@ std::string reasons_text(analyzer::StaleReasons reasons) {
   if (reasons.never_cancelled) return "never cancelled";
   if (reasons.cancel_dropped && reasons.idle) return "cancel dropped, idle";
   if (reasons.cancel_dropped) return "cancel dropped";
-  if (reasons.idle) return "idle";
+  if (reasons.growing_set) return "idle in a growing set, cancel kept";
   return "-";
 }
 

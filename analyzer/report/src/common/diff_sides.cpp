@@ -18,9 +18,7 @@ SiteRef site_ref(const analyzer::Analysis& before, const analyzer::Analysis& aft
 }
 
 std::string site_text(const analyzer::Analysis& before, const analyzer::Analysis& after, const analyzer::SiteDelta& d) {
-  const SiteRef ref = site_ref(before, after, d);
-  if (ref.analysis == nullptr) return "an unknown site";
-  return analyzer::describe_site(*ref.analysis->profile, ref.analysis->sites[ref.site]);
+  return analyzer::describe_site_delta(before, after, d);
 }
 
 ContextRef parent_ref(const analyzer::Analysis& before, const analyzer::Analysis& after, const analyzer::ParentDelta& d) {

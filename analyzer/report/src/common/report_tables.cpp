@@ -132,14 +132,16 @@ Table retained_after_cancel_table(const Analysis& a, std::size_t rows) {
 
 Table growth_table(const Analysis& a, std::size_t top) {
   Table t({{"context"}, {"verdict"}, {"registered children per snapshot"}, {"last change", Align::Right},
-           {"children/s", Align::Right}, {"in use/s", Align::Right}});
+           {"children/snapshot", Align::Right}, {"children/s", Align::Right}, {"in use/snapshot", Align::Right},
+           {"in use/s", Align::Right}});
   for (std::size_t k = 0; k < a.growth.size() && (top == 0 || k < top); ++k) {
     const auto& g = a.growth[k];
     std::string points;
     for (const auto& p : g.points)
       points += (points.empty() ? "" : " -> ") + (p.present ? format_count(p.registered_children) : std::string("-"));
     t.add_row({context_text(a, g.context), std::string(analyzer::to_string(g.verdict)), points,
-               signed_count(g.last_children_delta), analyzer::format_rate(g.children_per_second),
+               signed_count(g.last_children_delta), analyzer::format_rate(g.children_per_snapshot),
+               analyzer::format_rate(g.children_per_second), signed_bytes(static_cast<std::int64_t>(g.bytes_per_snapshot)),
                signed_bytes(static_cast<std::int64_t>(g.bytes_per_second))},
               g.verdict == analyzer::GrowthVerdict::Growing ? kYellow : std::string_view{});
   }
@@ -149,11 +151,13 @@ Table growth_table(const Analysis& a, std::size_t top) {
 Table series_table(const analyzer::SeriesAnalysis& series) {
   Table t({{"snapshot", Align::Right}, {"contexts", Align::Right}, {"heap in use", Align::Right},
            {"stale", Align::Right}, {"stale retain", Align::Right}, {"suspects", Align::Right}, {"file"}});
-  for (const auto& s : series.snapshots)
-    t.add_row({std::to_string(s.profile->meta.sequence + 1), format_count(s.summary.contexts),
+  for (const auto& s : series.snapshots) {
+    const std::uint64_t number = analyzer::snapshot_number(s.profile->meta);
+    t.add_row({number == 0 ? std::string("-") : std::to_string(number), format_count(s.summary.contexts),
                format_bytes(s.summary.heap_inuse_bytes), format_count(s.summary.stale),
                format_bytes(s.summary.stale_retained.bytes), format_count(s.summary.suspects),
                single_line(s.profile->meta.source_path)});
+  }
   return t;
 }
 

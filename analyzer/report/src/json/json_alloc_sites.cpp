@@ -44,7 +44,7 @@ Json call_tree_json(const analyzer::Analysis& a, std::size_t top) {
   for (std::size_t r = 0; r < rows.size(); ++r) row_of[rows[r]] = static_cast<std::int64_t>(r);
   for (const analyzer::Index n : rows) {
     const auto& node = nodes[n];
-    out.push_back(Json{{"function", std::string(a.profile->str(node.function))},
+    out.push_back(Json{{"function", node.name},
                        {"parent", row_of[node.parent]},
                        {"depth", node.depth},
                        {"self", counts_json(node.self)},

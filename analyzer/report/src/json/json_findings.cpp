@@ -19,6 +19,7 @@ Json reasons_json(analyzer::StaleReasons r) {
   Json out = Json::array();
   if (r.cancel_dropped) out.push_back("cancel_dropped");
   if (r.idle) out.push_back("idle");
+  if (r.growing_set) out.push_back("growing_set");
   if (r.never_cancelled) out.push_back("never_cancelled");
   if (r.timer_held) out.push_back("timer_held");
   return out;
@@ -63,7 +64,16 @@ Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
                 {"last_children_delta", g.last_children_delta},
                 {"children_per_second", g.children_per_second},
                 {"bytes_per_second", g.bytes_per_second},
+                {"children_per_snapshot", g.children_per_snapshot},
+                {"bytes_per_snapshot", g.bytes_per_snapshot},
                 {"sentence", analyzer::describe(a, u)}};
+  });
+  out["idle"] = kind_json(f.idle, o.findings, [&](const analyzer::IdleEntry& e) {
+    return Json{{"context", context_json(a, e.context)},
+                {"registrar", context_or_id_json(a, e.registrar, e.registrar_id)},
+                {"age_ns", e.age_ns},
+                {"idle_ns", e.idle_ns},
+                {"sentence", analyzer::describe(a, e)}};
   });
   return out;
 }

@@ -50,6 +50,7 @@ Json source_json(const analyzer::Profile& p) {
               {"pid", m.pid},
               {"host", m.host},
               {"sequence", m.sequence},
+              {"number", analyzer::snapshot_number(m)},
               {"reason", std::string(analyzer::to_string(m.reason))},
               {"wall_time_ns", m.wall_time_ns},
               {"monotonic_time_ns", m.monotonic_time_ns},
@@ -65,7 +66,7 @@ Json stale_group_json(const analyzer::Analysis& a, analyzer::Index gi) {
          {"site", site_json(*a.profile, a.sites[g.site])},
          {"entries", g.entries},
          {"cancel_dropped", g.cancel_dropped},
-         {"idle_only", g.idle_only},
+         {"growing_set", g.growing_set},
          {"never_cancelled", g.never_cancelled},
          {"timer_held", g.timer_held},
          {"waiters", g.waiters},
@@ -82,7 +83,9 @@ Json stale_group_json(const analyzer::Analysis& a, analyzer::Index gi) {
                        {"delta_entries", gr.delta_entries},
                        {"delta_retained_bytes", gr.delta_retained_bytes},
                        {"entries_per_second", gr.entries_per_second},
-                       {"bytes_per_second", gr.bytes_per_second}};
+                       {"bytes_per_second", gr.bytes_per_second},
+                       {"entries_per_snapshot", gr.entries_per_snapshot},
+                       {"bytes_per_snapshot", gr.bytes_per_snapshot}};
   } else {
     j["growth"] = nullptr;
   }

@@ -17,7 +17,8 @@ Json options_json(const analyzer::AnalysisOptions& o) {
               {"retained_after_cancel_min_bytes", o.findings.retained_after_cancel_min_bytes},
               {"suspect_min_heap_share", o.suspects.min_heap_share},
               {"suspect_min_entries", o.suspects.min_entries},
-              {"max_suspects", o.suspects.max_suspects}};
+              {"max_suspects", o.suspects.max_suspects},
+              {"ranked_by", std::string(analyzer::to_string(o.suspects.rank_by))}};
 }
 
 Json summary_json(const analyzer::Summary& s) {
@@ -105,6 +106,8 @@ Json growth_json(const analyzer::Analysis& a) {
                        {"last_bytes_delta", g.last_bytes_delta},
                        {"children_per_second", g.children_per_second},
                        {"bytes_per_second", g.bytes_per_second},
+                       {"children_per_snapshot", g.children_per_snapshot},
+                       {"bytes_per_snapshot", g.bytes_per_snapshot},
                        {"points", std::move(points)}});
   }
   return out;

@@ -22,9 +22,7 @@ OpenNode rank_children(const analyzer::Analysis& a, std::span<const Index> child
   OpenNode open;
   open.depth = depth;
   open.shown.assign(children.begin(), children.end());
-  // A stale entry weighs what cancelling it frees, which includes the value contexts
-  // only it keeps (its request body): it ranks above them.
-  auto weight = [&](Index i) { return std::max(a.node(i).subtree.inuse_bytes(), a.node(i).retained.bytes); };
+  auto weight = [&](Index i) { return tree_weight(a.node(i)); };
   auto larger = [&](Index x, Index y) {
     return std::make_tuple(weight(y), a.node(y).subtree_contexts, x) < std::make_tuple(weight(x), a.node(x).subtree_contexts, y);
   };

@@ -1,0 +1,55 @@
+// The one estimate model: figures scaled up from sampled allocations, for every input
+// that samples (ctxheap's sampled stacks, gperftools' sampled dumps, Go heap profiles).
+//
+// Sampling works as in tcmalloc and Go's runtime: with a mean sampling interval of R
+// bytes, an allocation of s bytes is sampled with probability p(s) = 1 - exp(-s/R). A
+// site with k sampled allocations of mean size s stands for k / p(s) allocations. k is
+// a Poisson count, so the estimate carries the 95 % confidence range of a Poisson mean
+// (Garwood's interval) scaled the same way. Where the input also has exact counters
+// (ctxheap's per-context counters, a gperftools header's totals), estimates are
+// reconciled with them: the parts are scaled so they never add up to more than the
+// exact total (docs/analysis.md, "Estimates").
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace ctxheap::analyzer {
+
+/// A figure with its 95 % confidence range; exact figures have low == value == high.
+struct Estimate {
+  double value = 0;
+  double low = 0;
+  double high = 0;
+  bool exact = true;
+
+  static Estimate counted(double v) noexcept { return {v, v, v, true}; }
+};
+
+/// p(s) = 1 - exp(-size/interval): the chance one allocation of `size_bytes` is sampled.
+/// 1 when sampling is off or records everything (interval <= 1) or size is 0 bytes
+/// with no interval.
+double sample_probability(double size_bytes, std::uint64_t mean_interval_bytes) noexcept;
+
+/// Garwood's 95 % range of a Poisson mean given `count` observed events: [low, high].
+/// count 0 gives [0, 3.69].
+Estimate poisson_range(std::uint64_t count) noexcept;
+
+/// What `sampled_objects` samples totalling `sampled_bytes` stand for at the mean
+/// interval: objects and bytes, each with its range. Exact (no scaling) when the
+/// interval is <= 1 (every allocation recorded).
+struct SampledAllocations {
+  Estimate objects{};
+  Estimate bytes{};
+};
+SampledAllocations estimate_from_samples(std::uint64_t sampled_objects, std::uint64_t sampled_bytes,
+                                         std::uint64_t mean_interval_bytes) noexcept;
+
+/// Scales `parts` (e.g. the estimated bytes of one context's sites) down in proportion
+/// when their values add up to more than the exact total counted for the whole, so the
+/// parts never contradict the counter; ranges are capped at the total. Parts that add up
+/// to less are left alone (unsampled allocations have no site). Returns the factor
+/// applied (<= 1).
+double reconcile_with_exact(std::span<Estimate> parts, double exact_total) noexcept;
+
+}  // namespace ctxheap::analyzer

@@ -1,0 +1,102 @@
+// The one estimate model: sampling probability as tcmalloc and Go compute it, Poisson
+// (Garwood) ranges, and reconciliation with exact counters.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "ctxheap/analyzer/estimate.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace ctxheap::analyzer;
+
+TEST(Estimate, SampleProbabilityIsOneMinusExpOfSizeOverInterval) {
+  EXPECT_DOUBLE_EQ(sample_probability(524288, 524288), 1 - std::exp(-1.0));
+  EXPECT_NEAR(sample_probability(1024, 524288), 1 - std::exp(-1024.0 / 524288), 1e-15);
+  EXPECT_DOUBLE_EQ(sample_probability(1024, 1), 1.0);  // CTXHEAP_SAMPLE=1: every allocation
+  EXPECT_DOUBLE_EQ(sample_probability(1024, 0), 1.0);
+}
+
+TEST(Estimate, PoissonRangeIsGarwoodsNinetyFivePercent) {
+  const Estimate zero = poisson_range(0);
+  EXPECT_DOUBLE_EQ(zero.low, 0.0);
+  EXPECT_NEAR(zero.high, 3.689, 1e-3);
+  const Estimate one = poisson_range(1);
+  EXPECT_NEAR(one.low, 0.0253, 1e-4);
+  EXPECT_NEAR(one.high, 5.572, 1e-3);
+  const Estimate ten = poisson_range(10);
+  EXPECT_NEAR(ten.low, 4.795, 1e-3);
+  EXPECT_NEAR(ten.high, 18.39, 1e-2);
+  const Estimate many = poisson_range(10'000);  // the large-count approximation
+  EXPECT_NEAR(many.low, 9805.0, 1.0);
+  EXPECT_NEAR(many.high, 10198.0, 1.0);
+  EXPECT_FALSE(many.exact);
+}
+
+TEST(Estimate, SamplesScaleByOneOverTheSamplingProbability) {
+  const SampledAllocations s = estimate_from_samples(10, 10 * 1024, 512 * 1024);
+  const double p = 1 - std::exp(-1024.0 / (512 * 1024));
+  EXPECT_NEAR(s.objects.value, 10 / p, 1e-6);
+  EXPECT_NEAR(s.bytes.value, 10 * 1024 / p, 1e-3);
+  EXPECT_LT(s.objects.low, s.objects.value);
+  EXPECT_GT(s.objects.high, s.objects.value);
+  EXPECT_NEAR(s.bytes.low / s.bytes.value, poisson_range(10).low / 10, 1e-9);
+  EXPECT_FALSE(s.bytes.exact);
+}
+
+TEST(Estimate, EveryAllocationRecordedIsExact) {
+  const SampledAllocations s = estimate_from_samples(201, 201 * 64, 1);
+  EXPECT_TRUE(s.objects.exact);
+  EXPECT_DOUBLE_EQ(s.objects.value, 201);
+  EXPECT_DOUBLE_EQ(s.objects.low, 201);
+  EXPECT_DOUBLE_EQ(s.bytes.high, 201 * 64);
+}
+
+TEST(Estimate, PartsNeverAddUpToMoreThanTheExactCounter) {
+  // One context: its sites' estimates say 1.0 MiB where its exact counter says 264 KB.
+  std::vector<Estimate> parts = {{786432, 600000, 900000, false}, {262144, 100000, 400000, false}};
+  const double factor = reconcile_with_exact(parts, 264'000);
+  EXPECT_NEAR(factor, 264'000.0 / 1'048'576, 1e-12);
+  EXPECT_NEAR(parts[0].value + parts[1].value, 264'000, 1e-6);
+  for (const Estimate& e : parts) {
+    EXPECT_LE(e.low, e.value);
+    EXPECT_GE(e.high, e.value);
+    EXPECT_LE(e.high, 264'000);
+  }
+  // Below the counter: left alone (allocations that were never sampled have no site).
+  std::vector<Estimate> small = {{1000, 500, 1500, false}};
+  EXPECT_DOUBLE_EQ(reconcile_with_exact(small, 264'000), 1.0);
+  EXPECT_DOUBLE_EQ(small[0].value, 1000);
+}
+
+TEST(Estimate, ASitesEstimateNeverContradictsItsContextsExactCounters) {
+  // The collector's exact counters say 264 KB in 1,000 objects; the sampled sites,
+  // un-sampled, claim 1.0 MiB in 3,856.
+  ctxheap_test::ProfileMaker m = ctxheap_test::with_server();
+  m.add(ctxheap_test::Ctx(20, ContextKind::Cancel).from(16).under(16).inuse(1000, 264'000));
+  const FrameText frames[] = {{"fill", "cache.cpp", 12, "/bin/app", 0x1000, 0x1000, false}};
+  const Index stack = m.builder().add_stack(std::span<const FrameText>(frames));
+  for (std::uint64_t k = 0; k < 2; ++k) {
+    Site site;
+    site.context_id = 20;
+    site.stack = stack;
+    site.sampled = {2, 1024, 2, 1024};
+    site.estimated = {1928, 524'288, 1928, 524'288};
+    m.builder().add_site(site);
+  }
+  const Profile p = std::move(m).profile();
+  std::uint64_t objects = 0, bytes = 0;
+  for (const Site& s : p.sites) {
+    if (s.context_id != 20) continue;
+    objects += s.estimated.inuse_objects;
+    bytes += s.estimated.inuse_bytes;
+  }
+  EXPECT_LE(objects, 1000u);
+  EXPECT_GE(objects, 999u);
+  EXPECT_LE(bytes, 264'000u);
+  EXPECT_GE(bytes, 263'999u);
+}
+
+}  // namespace
