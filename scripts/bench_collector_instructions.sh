@@ -15,10 +15,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 command -v valgrind >/dev/null || { echo "bench_collector_instructions: valgrind is not installed" >&2; exit 2; }
 
-# instructions CMD...: total Ir of the command (all threads).
+# instructions PROGRAM THREADS PAIRS ENV...: total Ir of the program (all threads), run
+# with the ENV assignments (given to valgrind, which passes them on).
 instructions() {
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/out" "$@" >/dev/null 2>"$tmp/err" ||
-    { cat "$tmp/err" >&2; exit 1; }
+  local program="$1" threads="$2" n="$3"
+  shift 3
+  rm -f "$tmp/out"
+  env "$@" valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/out" "$program" "$threads" "$n" \
+    >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
   awk '/^summary:/ {print $2}' "$tmp/out"
 }
 
@@ -27,8 +31,8 @@ per_pair() {
   local threads="$1" program="$2"
   shift 2
   local a b
-  a=$(instructions env "$@" "$program" "$threads" "$small")
-  b=$(instructions env "$@" "$program" "$threads" "$large")
+  a=$(instructions "$program" "$threads" "$small" "$@")
+  b=$(instructions "$program" "$threads" "$large" "$@")
   awk -v a="$a" -v b="$b" -v s="$small" -v l="$large" 'BEGIN {printf "%.0f", (b - a) / (l - s)}'
 }
 
