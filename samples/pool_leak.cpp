@@ -31,13 +31,13 @@ struct ResultCache {
 
 // Runs on a pool thread, with the request's context current.
 [[gnu::noinline]] void render(ResultCache& cache, std::latch& done, int i) {
-  std::string scratch(512, 'x');  // request-scoped work, freed on return
-  auto result = std::make_unique<std::vector<char>>(kResultBytes, static_cast<char>(i + scratch.size()));
   {
+    std::string scratch(512, 'x');  // request-scoped work, freed before the job reports done
+    auto result = std::make_unique<std::vector<char>>(kResultBytes, static_cast<char>(i + scratch.size()));
     std::lock_guard lock(cache.mutex);
     cache.results.push_back(std::move(result));
   }
-  done.count_down();
+  done.count_down();  // last: a snapshot taken once every job is done sees all its frees
 }
 
 // The bug: the request's cancel is dropped when the handler returns.

@@ -176,7 +176,7 @@ TEST(RunIdentity, AGoHeapAndGoroutineProfileOfOneMomentPairUp) {
   EXPECT_EQ(inputs[0].meta.wall_time_ns, 100 * kSecond);
   EXPECT_EQ(inputs[1].meta.wall_time_ns, 161 * kSecond);
   const auto& notes = inputs[1].meta.notes;
-  EXPECT_NE(std::find(notes.begin(), notes.end(), "12 goroutines parked on a context wait."), notes.end());
+  EXPECT_NE(std::find(notes.begin(), notes.end(), "Goroutine profile: 12 goroutines parked on a context wait."), notes.end());
 }
 
 TEST(SnapshotNumber, IsTheNumberTheFileNameCarriesForEveryFormat) {

@@ -14,7 +14,9 @@
 namespace ctxheap::analyzer {
 namespace {
 
-constexpr std::uint64_t kSameMomentNs = 2'000'000'000ull;
+// Fetching /debug/pprof/heap forces a GC first, so the goroutine profile fetched after it
+// comes seconds later (2-4 s on the field programs in tests/data/go/field).
+constexpr std::uint64_t kSameMomentNs = 30'000'000'000ull;
 
 /// ctxheap snapshots (and profiles built in memory) carry the collector's own identity:
 /// pid, host, program and a count of contexts created that never falls within a run.
@@ -112,8 +114,12 @@ void order_series(std::vector<Profile>& profiles) {
   for (std::size_t g = 0; g < profiles.size();) {
     std::size_t heap = profiles.size();
     if (is_goroutine_profile(profiles[g].meta)) {
-      for (std::size_t h = 0; h < profiles.size() && heap == profiles.size(); ++h)
-        if (h != g && same_moment(profiles[h], profiles[g])) heap = h;
+      const auto gap = [&](std::size_t h) {
+        const std::uint64_t a = profiles[h].meta.wall_time_ns, b = profiles[g].meta.wall_time_ns;
+        return a > b ? a - b : b - a;
+      };
+      for (std::size_t h = 0; h < profiles.size(); ++h)  // the nearest heap profile of its moment
+        if (h != g && same_moment(profiles[h], profiles[g]) && (heap == profiles.size() || gap(h) < gap(heap))) heap = h;
     }
     if (heap == profiles.size()) {
       ++g;

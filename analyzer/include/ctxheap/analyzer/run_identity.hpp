@@ -17,12 +17,12 @@ namespace ctxheap::analyzer {
 /// - Without one (gperftools dumps, Go profiles): same program where both name one, same
 ///   gperftools dump prefix, and in run order the cumulative allocation totals (objects
 ///   and bytes) never fall and the times never run backwards.
-/// - A Go heap profile and a goroutine profile taken at the same moment (within 2 s) of
+/// - A Go heap profile and a goroutine profile taken at the same moment (within 30 s) of
 ///   one program belong together (see same_moment()).
 bool same_run(const Profile& a, const Profile& b) noexcept;
 
 /// A Go heap profile and a goroutine profile (or two inputs of different kinds) of one
-/// program taken within 2 s of each other: one moment seen twice, not two snapshots.
+/// program taken within 30 s of each other: one moment seen twice, not two snapshots.
 bool same_moment(const Profile& a, const Profile& b) noexcept;
 
 /// The order of two snapshots of one run: by sequence, then monotonic time, then wall
