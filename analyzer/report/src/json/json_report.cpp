@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/report/selection.hpp"
 #include "ctxheap/report/writers.hpp"
 #include "json/json_parts.hpp"
@@ -64,6 +65,8 @@ Json not_shown_json(const ReportSubject& subject, const ReportOptions& o) {
   add("parents", parent_count(a), listed(parent_count(a), o.top));
   add("sites", site_count(a), listed(site_count(a), o.top));
   add("growth", a.growth.size(), listed(a.growth.size(), o.top));
+  const std::size_t allocation_sites = analyzer::allocation_sites(*a.profile).size();
+  add("allocation_sites", allocation_sites, listed(allocation_sites, o.top));
   if (subject.has_diff()) add("diff_groups", subject.diff->groups.size(), listed(subject.diff->groups.size(), o.findings));
   return out;
 }
