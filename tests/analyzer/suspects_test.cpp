@@ -157,6 +157,7 @@ TEST(Suspects, RankedByRetainedBytesAndCutAtTheLimit) {
   EXPECT_EQ(a.stale_groups[a.suspects[1].group].retained.bytes, 4000u);
   EXPECT_EQ(a.stale_groups[a.suspects[2].group].retained.bytes, 3000u);
   EXPECT_EQ(a.suspects[2].rank, 3u);
+  EXPECT_EQ(a.summary.suspects, 5u);  // the count stays exact: 2 more are suspects, not listed
 }
 
 TEST(Suspects, NoStaleEntriesNoSuspects) {

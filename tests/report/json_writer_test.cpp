@@ -32,6 +32,26 @@ TEST(JsonWriter, ReportConformsToTheSchema) {
   EXPECT_TRUE(j["diff"].is_null());
 }
 
+TEST(JsonWriter, StreamedReportIsLaidOutExactlyAsAWholeDumpAndSaysWhatItCut) {
+  // The writer streams key by key and item by item; the bytes are those of dump(2).
+  LeakShape shape;
+  shape.ended_with_memory = 2;
+  const Analysis a = analyze(leak_profile(shape));
+  report::ReportOptions options;
+  options.findings = 2;
+  const std::string text = write(report::Format::Json, report::ReportSubject::of(a), options);
+  const auto whole = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, whole.dump(2) + "\n");
+  EXPECT_EQ(whole["findings"]["stale_child"]["items"].size(), 2u);
+  EXPECT_EQ(whole["findings"]["stale_child"]["count"], a.findings.stale.size());
+  if (a.stale_groups.size() > 2) {
+    EXPECT_EQ(whole["not_shown"]["stale_groups"], a.stale_groups.size() - 2);
+  } else {
+    EXPECT_FALSE(whole["not_shown"].contains("stale_groups"));
+  }
+  expect_valid(json::parse(text));
+}
+
 TEST(JsonWriter, SuspectCarriesSentenceAndNumbers) {
   const Analysis a = analyze(leak_profile());
   const json j = report_json(report::ReportSubject::of(a));

@@ -53,6 +53,43 @@ TEST(Selection, TreeStopsAtTheRowBudgetAndCountsTheRest) {
   EXPECT_EQ(rows.back().hidden_contexts, a.forest.size() - 2);
 }
 
+TEST(Selection, TreeCutAtMaxDepthSumsADeepChainInOneRowWithoutRecursion) {
+  // A chain 100,000 links deep (each a stale child of the previous): the tree shows
+  // max_depth levels and one row for everything below; rows and contexts add up.
+  ProfileBuilder b;
+  b.meta().monotonic_time_ns = kNow;
+  b.meta().source_format = SourceFormat::Synthetic;
+  Context server;
+  server.id = 16;
+  server.kind = ContextKind::Cancel;
+  server.name = b.intern("server");
+  b.add_context(server);
+  constexpr ContextId links = 100'000;
+  for (ContextId k = 0; k < links; ++k) {
+    Context link;
+    link.id = 100 + k;
+    link.kind = ContextKind::Cancel;
+    link.parent_id = link.registered_under_id = k == 0 ? 16 : 99 + k;
+    link.cancel_dropped = true;
+    link.counters = {1, 256, 0, 0};
+    b.add_context(link);
+  }
+  const Analysis a = analyze(std::move(b).finish());
+  const auto rows = report::select_tree(a, 0, 0, 10);
+  std::uint64_t shown = 0, hidden = 0;
+  for (const auto& row : rows) {
+    if (row.context != kNoIndex) ++shown;
+    hidden += row.hidden_contexts;
+  }
+  ASSERT_EQ(rows.size(), 11u);  // the server, 9 links, one row for the rest
+  EXPECT_EQ(rows.back().context, kNoIndex);
+  EXPECT_EQ(rows.back().depth, 10u);
+  EXPECT_EQ(rows.back().hidden_children, 1u);
+  EXPECT_EQ(shown + hidden, a.forest.size());
+  // Without a depth cap the same chain is walked iteratively, every level a row.
+  EXPECT_EQ(report::select_tree(a, 0, 0).size(), a.forest.size());
+}
+
 TEST(Selection, SiteKeysIgnoreLinesAndDirectories) {
   LeakShape moved;
   moved.line = 120;

@@ -39,6 +39,10 @@ Baseline Baseline::parse(std::string_view text, const std::string& name) {
   if (schema == report::kJsonSchema) {
     const auto groups = j.find("stale_groups");
     if (groups == j.end() || !groups->is_array()) throw CliError(name + ": the report has no stale_groups array");
+    // A report lists its first --findings groups only: a baseline must know every group.
+    if (const auto cut = j.find("not_shown"); cut != j.end() && cut->is_object() && cut->contains("stale_groups"))
+      throw CliError(name + ": the report lists only some of its stale groups (" + cut->at("stale_groups").dump() +
+                     " not shown); write the baseline with ctxheap check --write-baseline, or the report with --findings all");
     for (const Json& g : *groups) {
       if (!g.is_object() || !g.contains("site") || !g["site"].is_object())
         throw CliError(name + ": a stale group of the report has no site");

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "ctxheap/analyzer/text.hpp"
+#include "ctxheap/report/outline.hpp"
 #include "ctxheap/report/visible_text.hpp"
 #include "errors.hpp"
 #include "flags.hpp"
@@ -26,7 +27,7 @@ struct CheckArgs {
   std::string suppress;
   std::string write_baseline;
   std::string color = "auto";
-  std::size_t top = 10;
+  std::string top = limit_text(report::ReportOptions{}.top);
   AnalysisFlags analysis;
 };
 
@@ -105,7 +106,8 @@ void print_groups(std::ostream& out, const analyzer::Analysis& a, const GateResu
   out << "Stale groups counted:\n";
   for (std::size_t k = 0; k < r.groups.size() && (top == 0 || k < top); ++k)
     out << "  " << k + 1 << ". " << report::visible_text(analyzer::describe(a, a.stale_groups[r.groups[k]])) << '\n';
-  if (top != 0 && r.groups.size() > top) out << "  ... and " << r.groups.size() - top << " more groups\n";
+  if (top != 0 && r.groups.size() > top)
+    out << "  " << report::not_shown_text(r.groups.size() - top, "stale groups", report::kTopOption) << '\n';
 }
 
 std::string verdict_line(const GateResult& r, const GateOptions& o) {
@@ -134,6 +136,7 @@ std::string verdict_line(const GateResult& r, const GateOptions& o) {
 }
 
 int run_check(const CheckArgs& args) {
+  const std::size_t top = parse_limit(args.top, "--top");
   GateOptions gate;
   gate.max_stale = args.max_stale;
   gate.warn_stale = args.warn_stale;
@@ -156,7 +159,7 @@ int run_check(const CheckArgs& args) {
   if (series.snapshots.size() > 1) std::cout << " (latest of " << series.snapshots.size() << " snapshots)";
   std::cout << '\n';
   print_gates(std::cout, a, gate, r, paint);
-  print_groups(std::cout, a, r, args.top);
+  print_groups(std::cout, a, r, top);
   const std::string verdict = verdict_line(r, gate);
   std::cout << paint(verdict, r.verdict() == Verdict::Fail ? kRed : r.verdict() == Verdict::Warn ? kYellow : kGreen) << '\n';
   std::cout.flush();
@@ -191,7 +194,8 @@ Command add_check_command(CLI::App& root) {
       ->type_name("FILE")->group(group);
   cmd->add_option("--color", args->color, "Colour in the verdict")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
-  cmd->add_option("--top", args->top, "Stale groups listed (0 = all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--top", args->top, "Stale groups listed; all are counted, and --write-baseline writes all (all = no limit)")
+      ->type_name("N|all")->capture_default_str();
   add_analysis_flags(*cmd, args->analysis);
   return {cmd, [args] { return run_check(*args); }};
 }

@@ -10,6 +10,8 @@ namespace ctxheap::cli {
 /// Removes `path` if a terminating signal arrives before forget_on_signal(path). Installs
 /// the handlers on first use. At most a handful of files are tracked at once.
 void remove_on_signal(const std::filesystem::path& path);
-void forget_on_signal(const std::filesystem::path& path);
+/// Allocates nothing and never throws: destructors call it, also while an exception (a
+/// std::bad_alloc) unwinds.
+void forget_on_signal(const std::filesystem::path& path) noexcept;
 
 }  // namespace ctxheap::cli

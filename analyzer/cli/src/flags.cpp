@@ -12,6 +12,13 @@
 
 namespace ctxheap::cli {
 
+std::string limit_text(std::size_t limit) { return limit == 0 ? std::string("all") : std::to_string(limit); }
+
+std::size_t parse_limit(const std::string& text, std::string_view option) {
+  if (text == "all") return 0;
+  return static_cast<std::size_t>(parse_count(text, option));
+}
+
 void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
   const std::string group = "Analysis thresholds";
   cmd.add_option("--idle", f.idle,
@@ -29,8 +36,8 @@ void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
       ->type_name("PCT")->capture_default_str()->group(group);
   cmd.add_option("--suspect-entries", f.suspect_entries, "A stale group with this many entries is a leak suspect")
       ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
-  cmd.add_option("--max-suspects", f.max_suspects, "Leak suspects listed at most (0 = all)")
-      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--max-suspects", f.max_suspects, "Leak suspects listed at most; all of them are counted (all = no limit)")
+      ->type_name("N|all")->capture_default_str()->group(group);
   cmd.add_option("--sort", f.sort, "Rank stale groups and leak suspects by retained bytes or by entry count")
       ->check(CLI::IsMember({"bytes", "count"}))->capture_default_str()->group(group);
 }
@@ -42,7 +49,7 @@ analyzer::AnalysisOptions analysis_options(const AnalysisFlags& f) {
   o.findings.retained_after_cancel_min_bytes = parse_bytes(f.retained_min, "--retained-min");
   o.suspects.min_heap_share = parse_percent(f.suspect_share, "--suspect-share");
   o.suspects.min_entries = parse_count(f.suspect_entries, "--suspect-entries");
-  o.suspects.max_suspects = parse_count(f.max_suspects, "--max-suspects");
+  o.suspects.max_suspects = parse_limit(f.max_suspects, "--max-suspects");
   o.suspects.rank_by = f.sort == "count" ? analyzer::SuspectRanking::Count : analyzer::SuspectRanking::RetainedBytes;
   return o;
 }
@@ -56,10 +63,11 @@ void add_output_flags(CLI::App& cmd, OutputFlags& f, const std::vector<std::stri
       ->check(CLI::IsMember(formats))->group(group);
   cmd.add_option("-o,--output", f.output, "Write to FILE (atomically: a temporary file renamed); - = standard output")
       ->type_name("FILE")->capture_default_str()->group(group);
-  cmd.add_option("--top", f.top, "Rows in the parents and sites tables (0 = all)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
-  cmd.add_option("--findings", f.findings, "Findings listed per kind (0 = all)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--top", f.top, "Rows in the parents, sites, growth and allocation-site tables (all = no limit)")
+      ->type_name("N|all")->capture_default_str()->group(group);
+  cmd.add_option("--findings", f.findings,
+                 "Findings listed per kind, and stale groups listed (JSON, diff); counts stay complete (all = no limit)")
+      ->type_name("N|all")->capture_default_str()->group(group);
   cmd.add_flag("--all-frames", f.all_frames,
                "Show every frame of the call tree: standard-library, allocator and runtime frames and full "
                "template arguments (folded away by default)")
@@ -68,10 +76,13 @@ void add_output_flags(CLI::App& cmd, OutputFlags& f, const std::vector<std::stri
     cmd.add_option("--color", f.color, "Colour in terminal text")
         ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str()->group(group);
   if (extras.tree) {
-    cmd.add_option("--tree-rows", f.tree_rows, "Contexts shown in the HTML context tree")
-        ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
-    cmd.add_option("--tree-children", f.tree_children, "Children shown per tree node, largest first")
-        ->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+    cmd.add_option("--tree-rows", f.tree_rows, "Contexts shown in the HTML context tree (all = no limit)")
+        ->type_name("N|all")->capture_default_str()->group(group);
+    cmd.add_option("--tree-children", f.tree_children, "Children shown per tree node, largest first (all = no limit)")
+        ->type_name("N|all")->capture_default_str()->group(group);
+    cmd.add_option("--tree-depth", f.tree_depth,
+                   "Levels of the HTML context tree shown; deeper contexts are summed in one row (all = no limit)")
+        ->type_name("N|all")->capture_default_str()->group(group);
   }
   if (extras.sample_index)
     cmd.add_option("--sample-index", f.sample_index, "The value folded stacks carry")
@@ -102,10 +113,11 @@ bool stdout_color(const std::string& mode) {
 report::ReportOptions report_options(const OutputFlags& f, report::Format format) {
   report::ReportOptions o;
   o.color = format == report::Format::Text && (f.color == "always" || (names_stdout(f.output) && stdout_color(f.color)));
-  o.top = f.top;
-  o.findings = f.findings;
-  o.tree_rows = f.tree_rows;
-  o.tree_children = f.tree_children;
+  o.top = parse_limit(f.top, "--top");
+  o.findings = parse_limit(f.findings, "--findings");
+  o.tree_rows = parse_limit(f.tree_rows, "--tree-rows");
+  o.tree_children = parse_limit(f.tree_children, "--tree-children");
+  o.tree_depth = parse_limit(f.tree_depth, "--tree-depth");
   if (const auto index = report::parse_sample_index(f.sample_index)) o.sample_index = *index;
   o.frames = f.all_frames ? analyzer::FrameDetail::All : analyzer::FrameDetail::Folded;
   o.generator = generator();

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctxheap/analyzer/analysis.hpp"
@@ -14,6 +15,12 @@ class App;
 
 namespace ctxheap::cli {
 
+/// A limit as shown in --help: the count, or "all" for 0 (no limit).
+std::string limit_text(std::size_t limit);
+/// A limit as typed: a whole number, or "all" (returned as 0, no limit; so is "0").
+/// Throws CliError otherwise.
+std::size_t parse_limit(const std::string& text, std::string_view option);
+
 /// Analysis thresholds as typed on the command line (defaults: the analyzer's).
 struct AnalysisFlags {
   std::string idle = "60s";
@@ -21,7 +28,7 @@ struct AnalysisFlags {
   std::string retained_min = "1KiB";
   std::string suspect_share = "1%";
   std::string suspect_entries = "100";
-  std::string max_suspects = "20";
+  std::string max_suspects = limit_text(analyzer::SuspectOptions{}.max_suspects);
   std::string sort = "bytes";  ///< rank stale groups and suspects by retained "bytes" or entry "count"
 };
 void add_analysis_flags(CLI::App& command, AnalysisFlags& flags);
@@ -33,10 +40,12 @@ struct OutputFlags {
   std::string format;         ///< empty: from the output's extension, else the command's default
   std::string output = "-";   ///< "-" = standard output
   std::string color = "auto";
-  std::size_t top = 10;
-  std::size_t findings = 5;
-  std::size_t tree_rows = 400;
-  std::size_t tree_children = 8;
+  // The report limits as typed: a count or "all"; defaults are the report library's.
+  std::string top = limit_text(report::ReportOptions{}.top);
+  std::string findings = limit_text(report::ReportOptions{}.findings);
+  std::string tree_rows = limit_text(report::ReportOptions{}.tree_rows);
+  std::string tree_children = limit_text(report::ReportOptions{}.tree_children);
+  std::string tree_depth = limit_text(report::ReportOptions{}.tree_depth);
   std::string sample_index = "inuse_space";
   bool all_frames = false;
 };

@@ -71,11 +71,13 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
   const SuspectOptions& o = a.options.suspects;
   const double heap = static_cast<double>(a.summary.heap_inuse_bytes);
   a.suspects.clear();
+  std::uint64_t suspects = 0;  // every group that is a suspect; the first max_suspects are listed
   for (Index g = 0; g < groups.size(); ++g) {
     StaleGroup& group = groups[g];
     group.heap_share = heap > 0 ? static_cast<double>(group.retained.bytes) / heap : 0.0;
     group.suspect = group.heap_share >= o.min_heap_share || group.entries >= o.min_entries;
     if (!group.suspect) continue;
+    ++suspects;
     if (o.max_suspects != 0 && a.suspects.size() >= o.max_suspects) continue;
     LeakSuspect suspect;
     suspect.group = g;
@@ -83,7 +85,7 @@ void group_stale_entries(Analysis& a, const RunControl& control) {
     a.suspects.push_back(std::move(suspect));
   }
   a.summary.stale_groups = groups.size();
-  a.summary.suspects = a.suspects.size();
+  a.summary.suspects = suspects;
   write_suspect_sentences(a);
   progress.finish();
 }

@@ -15,13 +15,21 @@ namespace {
 
 class CallbackRunner {
  public:
-  void submit(std::function<void()> fn) {
+  /// Takes `fn` only on success: when queueing or starting a worker fails, `fn` is left
+  /// as it was and the exception propagates (the caller runs it then).
+  void submit(std::function<void()>& fn) {
     std::lock_guard lock(mu_);
-    queue_.push_back(std::move(fn));
+    queue_.push_back(std::move(fn));  // strong guarantee: on bad_alloc `fn` is untouched
     // Every queued task needs a worker of its own that is idle now; otherwise a task
     // could wait behind one that blocks.
     if (queue_.size() > idle_) {
-      std::thread([this] { work(); }).detach();
+      try {
+        std::thread([this] { work(); }).detach();
+      } catch (...) {
+        fn = std::move(queue_.back());
+        queue_.pop_back();
+        throw;
+      }
     } else {
       cv_.notify_one();
     }
@@ -61,9 +69,9 @@ CallbackRunner& runner() {
 
 }  // namespace
 
-void run_async(std::function<void()> fn) {
+void run_async(std::function<void()>& fn) {
   ChargeScope shared(kNoContext);  // the queue and workers belong to the runtime
-  runner().submit(std::move(fn));
+  runner().submit(fn);
 }
 
 }  // namespace ctxheap::detail

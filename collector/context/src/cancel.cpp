@@ -64,20 +64,21 @@ void remove_from_parent(CancelNode* c) {
   if (was_registered) release(c);  // the set's reference
 }
 
-struct Pending {
-  CancelNode* node;      // holds one reference
-  bool remove_from_parent;
-};
-
-/// Marks one node done. Returns false if it already was. Appends its detached children
-/// (with the set's references) to `work`.
-bool mark_done(CancelNode* c, Err err, std::string_view cause, std::vector<Pending>& work) {
+/// Marks one node done. Returns false if it already was. Pushes its detached children
+/// (with the set's references) onto `pending`, a stack linked through next_sibling: once
+/// detached (registered_under is null) a child's sibling links are no one else's, so the
+/// walk needs no allocation and cancel() cannot fail half way.
+bool mark_done(CancelNode* c, Err err, std::string_view cause, CancelNode*& pending) noexcept {
   std::stop_source* stop = nullptr;
   {
     std::lock_guard lock(c->mu);
     if (c->err != Err::None) return false;
     c->err = err;
-    c->cause.assign(cause);  // empty: cause() reports err's text, as Go's Cause does
+    try {
+      c->cause.assign(cause);  // empty: cause() reports err's text, as Go's Cause does
+    } catch (...) {
+      c->cause.clear();  // out of memory: cancelled all the same, the cause is err's text
+    }
     c->ended.store(now().time_since_epoch().count(), std::memory_order_relaxed);
     // seq_cst: the other half of the Dekker pairing with waiters (see waiting.cpp).
     c->state.store(err == Err::DeadlineExceeded ? ContextState::Expired : ContextState::Cancelled,
@@ -85,8 +86,9 @@ bool mark_done(CancelNode* c, Err err, std::string_view cause, std::vector<Pendi
     stop = c->stop;
     for (CancelNode* child = take_children(c); child != nullptr;) {
       CancelNode* next = child->next_sibling;
-      child->prev_sibling = child->next_sibling = nullptr;
-      work.push_back({child, false});
+      child->prev_sibling = nullptr;
+      child->next_sibling = pending;
+      pending = child;
       child = next;
     }
   }
@@ -114,29 +116,36 @@ void propagate_cancel(CancelNode* child) {
   cancel(child, false, parent_err, parent_cause);
 }
 
-void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) {
+void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) noexcept {
   // `cause` stays valid for the whole call: descendants get the same cause, as in Go.
   retain(root);
-  std::vector<Pending> work;  // stays unallocated unless the subtree has children
-  Pending item{root, remove_from_parent_flag};
+  CancelNode* pending = nullptr;  // detached descendants still to cancel, each with one reference
+  CancelNode* c = root;
+  bool remove = remove_from_parent_flag;
   for (;;) {
-    CancelNode* c = item.node;
-    const bool newly_done = mark_done(c, err, cause, work);
+    const bool newly_done = mark_done(c, err, cause, pending);
     if (newly_done && has_observers()) emit_cancelled(share(c));
     // timerCtx.cancel and afterFuncCtx.cancel remove themselves even if already done.
-    if (item.remove_from_parent) remove_from_parent(c);
+    if (remove) remove_from_parent(c);
     if (c->kind == ContextKind::Deadline) disarm_timer(static_cast<TimerNode*>(c));
     if (c->kind == ContextKind::AfterFunc) {
       auto* a = static_cast<AfterFuncNode*>(c);
       if (!a->once.exchange(true, std::memory_order_acq_rel)) {
         std::function<void()> fn = std::move(a->fn);
-        run_async(std::move(fn));
+        try {
+          run_async(fn);
+        } catch (...) {
+          // No memory or thread for the runner: the callback still runs, on this thread.
+          if (fn) fn();
+        }
       }
     }
     release(c);
-    if (work.empty()) return;
-    item = work.back();
-    work.pop_back();
+    if (pending == nullptr) return;
+    c = pending;
+    pending = c->next_sibling;
+    c->next_sibling = nullptr;
+    remove = false;
   }
 }
 

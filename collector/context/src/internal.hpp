@@ -15,7 +15,7 @@ namespace ctxheap::detail {
 void propagate_cancel(CancelNode* child);
 /// Go's cancelCtx.cancel (and timerCtx/afterFuncCtx): marks c and, iteratively, all
 /// its registered descendants done; with remove_from_parent, also leaves its parent's set.
-void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause);
+void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause) noexcept;
 
 // --- clock.cpp -----------------------------------------------------------------------
 /// False while a test clock (ScopedClock) is installed.
@@ -30,7 +30,7 @@ void wake_timer_thread();
 
 // --- callback_runner.cpp -------------------------------------------------------------
 /// Runs fn on a runtime worker thread (Go: `go f()`).
-void run_async(std::function<void()> fn);
+void run_async(std::function<void()>& fn);  ///< takes fn, or throws and leaves it
 
 // --- waiting.cpp -----------------------------------------------------------------------
 /// Wakes every thread waiting on c's done() and fires its stop_token. No lock held.

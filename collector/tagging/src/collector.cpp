@@ -260,21 +260,26 @@ void set_snapshot_pause_for_test(void (*pause)()) noexcept { g_pause_for_test.st
 
 void install() noexcept {
   static std::once_flag once;
-  std::call_once(once, [] {
-    // The state lives in mmap'd memory and is never destroyed: hooks may run during
-    // static destruction and in threads that outlive main.
-    void* mem = reserve_zeroed(sizeof(State));
-    if (mem == nullptr) return;
-    auto* state = ::new (mem) State();
-    sem_init(&g_wake, 0, 0);
-    sem_init(&g_stopped, 0, 0);
-    {
-      InternalScope internal;
-      g_table = new ContextTable(state->slots);
-    }
-    add_observer(g_table);
-    detail::install_tagging(state);
-  });
+  // noexcept: a failure (no memory for the context table) leaves the collector uninstalled
+  // and the program running unprofiled, never std::terminate.
+  try {
+    std::call_once(once, [] {
+      // The state lives in mmap'd memory and is never destroyed: hooks may run during
+      // static destruction and in threads that outlive main.
+      void* mem = reserve_zeroed(sizeof(State));
+      if (mem == nullptr) return;
+      auto* state = ::new (mem) State();
+      sem_init(&g_wake, 0, 0);
+      sem_init(&g_stopped, 0, 0);
+      {
+        InternalScope internal;
+        g_table = new ContextTable(state->slots);
+      }
+      add_observer(g_table);
+      detail::install_tagging(state);
+    });
+  } catch (...) {
+  }
 }
 
 bool installed() noexcept { return g_state != nullptr; }

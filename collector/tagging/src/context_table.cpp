@@ -19,6 +19,15 @@ void ContextTable::update(ContextId id, F&& f) noexcept {
 
 void ContextTable::on_created(const Context& ctx) noexcept {
   InternalScope internal;  // our bookkeeping is not the context's memory
+  // Observers are noexcept: out of memory, the context goes unrecorded (it is then absent
+  // from snapshots) rather than std::terminate ending the profiled program.
+  try {
+    record_created(ctx);
+  } catch (...) {
+  }
+}
+
+void ContextTable::record_created(const Context& ctx) {
   ContextInfo info;
   info.id = ctx.id();
   info.kind = ctx.kind();
@@ -51,7 +60,11 @@ void ContextTable::on_cancelled(const Context& ctx) noexcept {
   const auto ended = ctx.ended_at();
   const ContextState state = ctx.state();
   const Err err = ctx.err();
-  std::string cause = ctx.cause();
+  std::string cause;
+  try {
+    cause = ctx.cause();
+  } catch (...) {  // out of memory: the end is recorded without its cause
+  }
   std::lock_guard lock(mu_);
   auto it = records_.find(ctx.id());
   if (it == records_.end()) return;

@@ -56,6 +56,7 @@ class ContextTable final : public Observer {
   std::uint64_t contexts_created() const;
 
  private:
+  void record_created(const Context& ctx);  // may throw (allocates)
   template <class F>
   void update(ContextId id, F&& f) noexcept;
 

@@ -100,7 +100,7 @@ void MainWindow::set_document(std::shared_ptr<const Document> document) {
     setWindowTitle(tr("%1 — ctxheap").arg(AppSettings::describe(document_->request())));
     status_->setText(tr("%1: %2 contexts, %3 in use, %4 stale entries, %5")
                          .arg(name, count_text(a.summary.contexts), bytes_text(a.summary.heap_inuse_bytes), count_text(a.summary.stale),
-                              a.suspects.size() == 1 ? tr("1 leak suspect") : tr("%1 leak suspects").arg(count_text(a.suspects.size()))));
+                              a.summary.suspects == 1 ? tr("1 leak suspect") : tr("%1 leak suspects").arg(count_text(a.summary.suspects))));
   }
   update_actions();
   Q_EMIT documentChanged();

@@ -42,7 +42,7 @@ struct Summary {
   std::uint64_t retained_after_cancel_bytes = 0;
   std::uint64_t blocked_waiter_threads = 0;
   std::uint64_t stale_groups = 0;
-  std::uint64_t suspects = 0;
+  std::uint64_t suspects = 0;  ///< every stale group that is a suspect (Analysis::suspects lists the first max_suspects)
 };
 
 struct Analysis {
@@ -53,7 +53,7 @@ struct Analysis {
   std::vector<Index> context_site;   ///< creation site of each context (parallel to contexts)
   Findings findings;
   std::vector<StaleGroup> stale_groups;  ///< ranked by retained bytes, largest first
-  std::vector<LeakSuspect> suspects;     ///< the groups that pass SuspectOptions, ranked
+  std::vector<LeakSuspect> suspects;     ///< the groups that pass SuspectOptions, ranked, at most max_suspects
   /// Only for the last snapshot of analyze_series: parents followed across the series
   /// (each with a verdict; the growing ones are also findings.unbounded_children).
   std::vector<ParentGrowth> growth;

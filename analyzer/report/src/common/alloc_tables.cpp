@@ -62,6 +62,7 @@ Table alloc_sites_table(const analyzer::Analysis& a, std::size_t top) {
   Table t({{"in use", Align::Right}, {"objects", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
            {"stacks", Align::Right}, {"allocation site"}});
   const auto sites = analyzer::allocation_sites(*a.profile);
+  if (top != 0 && sites.size() > top) t.set_not_shown(not_shown_text(sites.size() - top, "allocation sites", kTopOption));
   for (std::size_t k = 0; k < sites.size() && (top == 0 || k < top); ++k) {
     const auto& s = sites[k];
     t.add_row({format_bytes(s.totals.inuse_bytes), format_count(s.totals.inuse_objects), format_bytes(s.totals.alloc_bytes),
@@ -74,7 +75,10 @@ Table call_tree_table(const analyzer::Analysis& a, std::size_t top, analyzer::Fr
   Table t({{"in use", Align::Right}, {"self", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
            {"call tree (callers above callees, ≥ 1 % of in use)"}});
   const auto nodes = analyzer::call_tree(*a.profile, 0, frames);
-  for (const analyzer::Index n : call_tree_rows(nodes, top == 0 ? 0 : top * 2)) {
+  const auto rows = call_tree_rows(nodes, top == 0 ? 0 : top * 2);
+  if (const std::size_t all = top == 0 ? rows.size() : call_tree_rows(nodes, 0).size(); all > rows.size())
+    t.set_not_shown(not_shown_text(all - rows.size(), "call-tree nodes", kTopOption));
+  for (const analyzer::Index n : rows) {
     const auto& node = nodes[n];
     const std::string& name = node.name;
     t.add_row({format_bytes(node.cumulative.inuse_bytes), format_bytes(node.self.inuse_bytes),

@@ -48,28 +48,34 @@ std::string_view heading_of(const std::vector<Section>& outline, Part part) noex
   return {};
 }
 
-std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d) {
+std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d, std::size_t group_limit) {
   using analyzer::GroupChange;
-  return {{DiffPart::Groups, "Stale groups: " + std::to_string(d.count(GroupChange::Fixed)) + " fixed, " +
-                                 std::to_string(d.count(GroupChange::New)) + " new, " +
-                                 std::to_string(d.count(GroupChange::Persisting)) + " persisting"},
-          {DiffPart::Totals, "Totals"},
-          {DiffPart::CreationSites, "Creation sites by change in use"},
-          {DiffPart::Parents, "Parents by change in subtree in use"},
-          {DiffPart::AllocationStacks, "Allocation stacks by change in use (matched by symbols)"}};
+  const std::size_t listed = group_limit == 0 ? d.groups.size() : std::min(d.groups.size(), group_limit);
+  return {{DiffPart::Groups,
+           "Stale groups: " + std::to_string(d.count(GroupChange::Fixed)) + " fixed, " +
+               std::to_string(d.count(GroupChange::New)) + " new, " + std::to_string(d.count(GroupChange::Persisting)) +
+               " persisting",
+           listed, listed < d.groups.size() ? not_shown_text(d.groups.size() - listed, "stale groups", kFindingsOption) : ""},
+          {DiffPart::Totals, "Totals", 0, ""},
+          {DiffPart::CreationSites, "Creation sites by change in use", 0, ""},
+          {DiffPart::Parents, "Parents by change in subtree in use", 0, ""},
+          {DiffPart::AllocationStacks, "Allocation stacks by change in use (matched by symbols)", 0, ""}};
 }
 
 std::vector<FindingSection> findings_outline(const analyzer::Analysis& a, std::size_t limit) {
   const auto& f = a.findings;
   std::vector<FindingSection> out;
-  auto add = [&](FindingPart part, std::string_view kind, std::size_t count) {
+  auto add = [&](FindingPart part, std::string_view kind, std::size_t count, std::string_view what) {
     const std::size_t listed = limit == 0 ? count : std::min(count, limit);
-    out.push_back({part, count_heading(kind, count, listed), count, listed});
+    std::string more;
+    if (listed < count) more = not_shown_text(count - listed, what, kFindingsOption);
+    out.push_back({part, count_heading(kind, count, listed), count, listed, std::move(more)});
   };
-  add(FindingPart::StaleChildEntries, "Stale child entries", f.stale.size());
-  add(FindingPart::RetainedAfterCancel, "Retained after cancel", f.retained_after_cancel.size());
-  add(FindingPart::BlockedWaiters, "Blocked waiters", f.blocked_waiters.size());
-  if (a.series_length > 1) add(FindingPart::GrowingChildrenSets, "Growing children sets", f.unbounded_children.size());
+  add(FindingPart::StaleChildEntries, "Stale child entries", f.stale.size(), "stale child entries");
+  add(FindingPart::RetainedAfterCancel, "Retained after cancel", f.retained_after_cancel.size(), "contexts retained after cancel");
+  add(FindingPart::BlockedWaiters, "Blocked waiters", f.blocked_waiters.size(), "blocked waiters");
+  if (a.series_length > 1)
+    add(FindingPart::GrowingChildrenSets, "Growing children sets", f.unbounded_children.size(), "growing children sets");
   return out;
 }
 
@@ -160,6 +166,16 @@ std::string source_description(const analyzer::Profile& p) {
 
 std::string source_name(const analyzer::Profile& profile) {
   return profile.meta.source_path.empty() ? std::string("(in memory)") : profile.meta.source_path;
+}
+
+std::string not_shown_text(std::uint64_t hidden, std::string_view what, std::string_view option) {
+  return "... and " + analyzer::format_count(hidden) + " more " + std::string(what) + " not shown (" + std::string(option) +
+         " all lists them)";
+}
+
+std::string suspects_not_shown(const analyzer::Analysis& a) {
+  const std::uint64_t listed = a.suspects.size();
+  return a.summary.suspects > listed ? not_shown_text(a.summary.suspects - listed, "leak suspects", kSuspectsOption) : "";
 }
 
 std::string_view no_suspects_text(const analyzer::Analysis& a) {

@@ -23,6 +23,11 @@ std::string site_of(const Analysis& a, analyzer::Index context) {
 
 std::string context_text(const Analysis& a, analyzer::Index context) { return single_line(describe_context(a, context)); }
 
+/// Marks `t` cut when it shows fewer than `total` rows.
+void note_cut(Table& t, std::size_t shown, std::size_t total, std::string_view what, std::string_view option) {
+  if (shown < total) t.set_not_shown(not_shown_text(total - shown, what, option));
+}
+
 }  // namespace
 
 Table summary_table(const Analysis& a) {
@@ -90,7 +95,9 @@ Table parents_table(const Analysis& a, std::size_t top) {
   Table t({{"context"}, {"kind"}, {"registered", Align::Right}, {"stale", Align::Right}, {"self in use", Align::Right},
            {"subtree in use", Align::Right}, {"subtree allocated", Align::Right}, {"ratio", Align::Right},
            {"age", Align::Right}, {"created at"}});
-  for (const auto i : top_parents(a, top)) {
+  const auto parents = top_parents(a, top);
+  note_cut(t, parents.size(), parent_count(a), "parents", kTopOption);
+  for (const auto i : parents) {
     const auto& n = a.node(i);
     t.add_row({context_text(a, i), std::string(analyzer::to_string(a.context(i).kind)),
                format_count(n.registered_children), format_count(n.stale_children), format_bytes(n.self.inuse_bytes()),
@@ -104,7 +111,9 @@ Table parents_table(const Analysis& a, std::size_t top) {
 Table sites_table(const Analysis& a, std::size_t top) {
   Table t({{"contexts", Align::Right}, {"live", Align::Right}, {"stale", Align::Right}, {"in use", Align::Right},
            {"allocated", Align::Right}, {"ratio", Align::Right}, {"stale retain", Align::Right}, {"site"}});
-  for (const auto i : top_sites(a, top)) {
+  const auto sites = top_sites(a, top);
+  note_cut(t, sites.size(), site_count(a), "creation sites", kTopOption);
+  for (const auto i : sites) {
     const auto& s = a.sites[i];
     t.add_row({format_count(s.contexts), format_count(s.live), format_count(s.stale), format_bytes(s.self.inuse_bytes()),
                format_bytes(s.self.alloc_bytes), ratio_text(s.self), format_bytes(s.stale_retained.bytes),
@@ -147,6 +156,7 @@ Table growth_table(const Analysis& a, std::size_t top) {
   Table t({{"context"}, {"verdict"}, {"registered children per snapshot"}, {"last change", Align::Right},
            {"children/snapshot", Align::Right}, {"children/s", Align::Right}, {"in use/snapshot", Align::Right},
            {"in use/s", Align::Right}});
+  note_cut(t, top == 0 ? a.growth.size() : std::min(top, a.growth.size()), a.growth.size(), "parents followed", kTopOption);
   for (std::size_t k = 0; k < a.growth.size() && (top == 0 || k < top); ++k) {
     const auto& g = a.growth[k];
     std::string points;

@@ -61,6 +61,7 @@ void Table::write_text(std::ostream& out, std::string_view indent, bool color) c
   };
   if (text_header_) line(headers, kBold);
   for (const Row& row : rows) line(row.cells, row.style);
+  if (!not_shown_.empty()) out << indent << single_line(not_shown_) << '\n';
 }
 
 void Table::write_markdown(std::ostream& out) const {
@@ -86,6 +87,7 @@ void Table::write_markdown(std::ostream& out) const {
   }
   out << '\n';
   for (const Row& row : rows) line(row.cells);
+  if (!not_shown_.empty()) out << '\n' << markdown_text(not_shown_) << '\n';
 }
 
 void Table::write_html(std::ostream& out, std::string_view css_class) const {
@@ -102,6 +104,7 @@ void Table::write_html(std::ostream& out, std::string_view css_class) const {
     out << "</tr>\n";
   }
   out << "</tbody></table>\n";
+  if (!not_shown_.empty()) out << "<p class=\"more\">" << html_escape(not_shown_) << "</p>\n";
 }
 
 }  // namespace ctxheap::report::detail

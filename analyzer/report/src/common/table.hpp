@@ -23,6 +23,9 @@ class Table {
   /// applied to the whole row in coloured text, or empty.
   void add_row(std::vector<std::string> cells, std::string_view style = {});
   bool empty() const noexcept { return rows_.empty(); }
+  /// The line after the last row when the table was cut (outline.hpp not_shown_text).
+  void set_not_shown(std::string line) { not_shown_ = std::move(line); }
+  const std::string& not_shown() const noexcept { return not_shown_; }
   /// Terminal text leaves the header line out (a two-column list of measures).
   void hide_text_header() noexcept { text_header_ = false; }
 
@@ -47,6 +50,7 @@ class Table {
   std::vector<Column> columns_;
   std::vector<Row> rows_;
   bool text_header_ = true;
+  std::string not_shown_;
 };
 
 /// Width of UTF-8 text in code points (every code point one column).

@@ -5,6 +5,7 @@
 #include "common/describe.hpp"
 #include "common/escape.hpp"
 #include "ctxheap/analyzer/text.hpp"
+#include "ctxheap/report/outline.hpp"
 #include "ctxheap/report/selection.hpp"
 #include "html/html_parts.hpp"
 
@@ -44,7 +45,7 @@ void summary_row(std::ostream& out, const TreeRow& row) {
   open_row(out, row.depth, "more");
   out << "<span class=\"tog\" style=\"visibility:hidden\"></span>";
   if (row.hidden_children == 0) {
-    out << html_escape(format_count(row.hidden_contexts)) << " more contexts not shown</td><td colspan=\"10\"></td></tr>\n";
+    out << html_escape(not_shown_text(row.hidden_contexts, "contexts", kTreeRowsOption)) << "</td><td colspan=\"10\"></td></tr>\n";
     return;
   }
   out << "\u2026 " << html_escape(format_count(row.hidden_children)) << " more children ("
@@ -65,7 +66,7 @@ void write_context_tree(std::ostream& out, const analyzer::Analysis& a, const Re
          "<th class=\"num\">registered</th><th class=\"num\">stale</th><th class=\"num\">self in use</th>"
          "<th class=\"num\">subtree in use</th><th class=\"num\">subtree allocated</th><th>in use / allocated</th>"
          "<th>created at</th></tr></thead>\n<tbody>\n";
-  for (const TreeRow& row : select_tree(a, o.tree_rows, o.tree_children)) {
+  for (const TreeRow& row : select_tree(a, o.tree_rows, o.tree_children, o.tree_depth)) {
     if (row.context == analyzer::kNoIndex) {
       summary_row(out, row);
     } else {

@@ -65,6 +65,7 @@ void write_suspects(std::ostream& out, const Analysis& a) {
   out << "<ol class=\"suspects\">\n";
   for (const auto& s : a.suspects) out << "<li>" << html_escape(s.sentence) << "</li>\n";
   out << "</ol>\n";
+  if (const std::string more = suspects_not_shown(a); !more.empty()) out << "<p class=\"more\">" << html_escape(more) << "</p>\n";
 }
 
 void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& o) {
@@ -75,13 +76,16 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
       << html_escape(snapshot_title(*before.profile)) << "<br>after: <code>" << html_escape(after.profile->meta.source_path)
       << "</code> " << html_escape(snapshot_title(*after.profile)) << "<br>" << html_escape(detail::match_mode_text(d.mode))
       << "</p>\n";
-  for (const DiffSection& part : diff_outline(d)) {
+  for (const DiffSection& part : diff_outline(d, o.findings)) {
     if (part.part == DiffPart::Groups) {
       out << "<h3>" << html_escape(part.heading) << "</h3>\n<ul>\n";
-      for (const auto& g : d.groups)
+      for (std::size_t k = 0; k < part.listed; ++k) {
+        const auto& g = d.groups[k];
         out << "<li class=\"" << html_escape(analyzer::to_string(g.change)) << "\">" << html_escape(g.sentence) << "</li>\n";
+      }
       if (d.groups.empty()) out << "<li>" << html_escape(kNoDiffGroupsText) << "</li>\n";
       out << "</ul>\n";
+      if (!part.not_shown.empty()) out << "<p class=\"more\">" << html_escape(part.not_shown) << "</p>\n";
     } else if (const detail::Table table = detail::diff_section_table(part.part, s, o.top); !table.empty()) {
       out << "<h3>" << html_escape(part.heading) << "</h3>\n";
       table.write_html(out);
@@ -95,10 +99,12 @@ void write_findings(std::ostream& out, const Analysis& a, const ReportOptions& o
     if (kind.listed == 0) continue;
     if (const detail::Table table = detail::finding_table(kind.part, a, kind.listed); !table.empty()) table.write_html(out);
     const std::vector<std::string> sentences = detail::finding_sentences(kind.part, a, kind.listed);
-    if (sentences.empty()) continue;
-    out << "<ul>\n";
-    for (const std::string& sentence : sentences) out << "<li>" << html_escape(sentence) << "</li>\n";
-    out << "</ul>\n";
+    if (!sentences.empty()) {
+      out << "<ul>\n";
+      for (const std::string& sentence : sentences) out << "<li>" << html_escape(sentence) << "</li>\n";
+      out << "</ul>\n";
+    }
+    if (!kind.not_shown.empty()) out << "<p class=\"more\">" << html_escape(kind.not_shown) << "</p>\n";
   }
 }
 

@@ -1,5 +1,7 @@
 // The JSON report's "diff": totals on both sides, stale groups fixed/new/persisting, and
 // the sites and parents that changed most.
+#include <algorithm>
+
 #include "common/describe.hpp"
 #include "common/diff_sides.hpp"
 #include "json/json_parts.hpp"
@@ -44,7 +46,9 @@ Json diff_json(const ReportSubject& subject, const ReportOptions& options) {
   using analyzer::GroupChange;
 
   Json groups = Json::array();
-  for (const auto& g : d.groups) {
+  const std::size_t listed = options.findings == 0 ? d.groups.size() : std::min(d.groups.size(), options.findings);
+  for (std::size_t k = 0; k < listed; ++k) {
+    const auto& g = d.groups[k];
     const GroupRef ref = group_ref(before, after, g);
     Json j{{"change", std::string(analyzer::to_string(g.change))}, {"sentence", g.sentence}};
     if (ref.group != nullptr) {

@@ -3,16 +3,25 @@
 #include <algorithm>
 
 #include "json/json_parts.hpp"
+#include "json/json_stream.hpp"
 
 namespace ctxheap::report::detail {
 namespace {
 
+/// One kind: its complete count and its first `limit` items, streamed one at a time.
 template <class Finding, class ToJson>
-Json kind_json(const std::vector<Finding>& found, std::size_t limit, ToJson to_json) {
+void write_kind(JsonStream& out, std::string_view name, const std::vector<Finding>& found, std::size_t limit,
+                ToJson to_json) {
   const std::size_t n = limit == 0 ? found.size() : std::min(found.size(), limit);
-  Json items = Json::array();
-  for (std::size_t k = 0; k < n; ++k) items.push_back(to_json(found[k]));
-  return Json{{"count", found.size()}, {"items", std::move(items)}};
+  out.key(name);
+  out.begin_object();
+  out.key("count");
+  out.value(found.size());
+  out.key("items");
+  out.begin_array();
+  for (std::size_t k = 0; k < n; ++k) out.value(to_json(found[k]));
+  out.end();
+  out.end();
 }
 
 Json reasons_json(analyzer::StaleReasons r) {
@@ -27,10 +36,10 @@ Json reasons_json(analyzer::StaleReasons r) {
 
 }  // namespace
 
-Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
+void write_findings_json(JsonStream& out, const analyzer::Analysis& a, const ReportOptions& o) {
   const auto& f = a.findings;
-  Json out;
-  out["stale_child"] = kind_json(f.stale, o.findings, [&](const analyzer::StaleChild& s) {
+  out.begin_object();
+  write_kind(out, "stale_child", f.stale, o.findings, [&](const analyzer::StaleChild& s) {
     return Json{{"context", context_json(a, s.context)},
                 {"registrar", context_or_id_json(a, s.registrar, s.registrar_id)},
                 {"reasons", reasons_json(s.reasons)},
@@ -41,7 +50,7 @@ Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
                 {"retained_bytes", s.retained.bytes},
                 {"sentence", analyzer::describe(a, s)}};
   });
-  out["retained_after_cancel"] = kind_json(f.retained_after_cancel, o.findings, [&](const analyzer::RetainedAfterCancel& r) {
+  write_kind(out, "retained_after_cancel", f.retained_after_cancel, o.findings, [&](const analyzer::RetainedAfterCancel& r) {
     return Json{{"context", context_json(a, r.context)},
                 {"state", std::string(analyzer::to_string(r.state))},
                 {"ended_ago_ns", r.ended_ago_ns},
@@ -50,13 +59,13 @@ Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
                 {"node_destroyed", r.node_destroyed},
                 {"sentence", analyzer::describe(a, r)}};
   });
-  out["blocked_waiters"] = kind_json(f.blocked_waiters, o.findings, [&](const analyzer::BlockedWaiters& b) {
+  write_kind(out, "blocked_waiters", f.blocked_waiters, o.findings, [&](const analyzer::BlockedWaiters& b) {
     return Json{{"context", context_json(a, b.context)},
                 {"registrar", context_or_id_json(a, b.registrar, a.context(b.context).registered_under_id)},
                 {"waiters", b.waiters},
                 {"sentence", analyzer::describe(a, b)}};
   });
-  out["unbounded_children"] = kind_json(f.unbounded_children, o.findings, [&](const analyzer::UnboundedChildren& u) {
+  write_kind(out, "unbounded_children", f.unbounded_children, o.findings, [&](const analyzer::UnboundedChildren& u) {
     const auto& g = a.growth[u.growth];
     return Json{{"context", context_json(a, g.context)},
                 {"verdict", std::string(analyzer::to_string(g.verdict))},
@@ -68,14 +77,14 @@ Json findings_json(const analyzer::Analysis& a, const ReportOptions& o) {
                 {"bytes_per_snapshot", g.bytes_per_snapshot},
                 {"sentence", analyzer::describe(a, u)}};
   });
-  out["idle"] = kind_json(f.idle, o.findings, [&](const analyzer::IdleEntry& e) {
+  write_kind(out, "idle", f.idle, o.findings, [&](const analyzer::IdleEntry& e) {
     return Json{{"context", context_json(a, e.context)},
                 {"registrar", context_or_id_json(a, e.registrar, e.registrar_id)},
                 {"age_ns", e.age_ns},
                 {"idle_ns", e.idle_ns},
                 {"sentence", analyzer::describe(a, e)}};
   });
-  return out;
+  out.end();
 }
 
 }  // namespace ctxheap::report::detail

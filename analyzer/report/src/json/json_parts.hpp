@@ -24,8 +24,9 @@ Json source_json(const analyzer::Profile& profile);
 /// $defs/stale_group: a stale group with its evidence (and sentence when a suspect).
 Json stale_group_json(const analyzer::Analysis& analysis, analyzer::Index group);
 
+class JsonStream;
 /// The "findings" object: each kind's count and its first items with evidence.
-Json findings_json(const analyzer::Analysis& analysis, const ReportOptions& options);
+void write_findings_json(JsonStream& out, const analyzer::Analysis& analysis, const ReportOptions& options);
 /// The "diff" object.
 Json diff_json(const ReportSubject& subject, const ReportOptions& options);
 

@@ -40,11 +40,12 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
   out << "- before: " << source_path(*s.before) << " — " << markdown_text(snapshot_title(*s.before->profile)) << '\n';
   out << "- after: " << source_path(*s.analysis) << " — " << markdown_text(snapshot_title(*s.analysis->profile)) << '\n';
   out << "- " << markdown_text(detail::match_mode_text(d.mode)) << '\n';
-  for (const DiffSection& part : diff_outline(d)) {
+  for (const DiffSection& part : diff_outline(d, o.findings)) {
     if (part.part == DiffPart::Groups) {
       section(out, "###", part.heading);
       if (d.groups.empty()) out << markdown_text(kNoDiffGroupsText) << ".\n";
-      for (const auto& g : d.groups) out << "- " << markdown_text(g.sentence) << '\n';
+      for (std::size_t k = 0; k < part.listed; ++k) out << "- " << markdown_text(d.groups[k].sentence) << '\n';
+      if (!part.not_shown.empty()) out << "\n" << markdown_text(part.not_shown) << '\n';
     } else {
       table_section(out, "###", part.heading, detail::diff_section_table(part.part, s, o.top));
     }
@@ -59,6 +60,7 @@ void write_findings(std::ostream& out, const Analysis& a, const ReportOptions& o
     if (const Table table = detail::finding_table(kind.part, a, kind.listed); !table.empty()) table.write_markdown(out);
     for (const std::string& sentence : detail::finding_sentences(kind.part, a, kind.listed))
       out << "- " << markdown_text(sentence) << '\n';
+    if (!kind.not_shown.empty()) out << '\n' << markdown_text(kind.not_shown) << '\n';
   }
 }
 
@@ -80,6 +82,7 @@ void write_markdown(std::ostream& out, const ReportSubject& subject, const Repor
         section(out, "##", s.heading);
         if (a.suspects.empty()) out << markdown_text(no_suspects_text(a)) << ".\n";
         for (const auto& suspect : a.suspects) out << suspect.rank << ". " << markdown_text(suspect.sentence) << '\n';
+        if (const std::string more = suspects_not_shown(a); !more.empty()) out << '\n' << markdown_text(more) << '\n';
         break;
       case Part::Findings:
         heading(out, "##", s.heading);

@@ -26,7 +26,7 @@ OpenNode rank_children(const analyzer::Analysis& a, std::span<const Index> child
   auto larger = [&](Index x, Index y) {
     return std::make_tuple(weight(y), a.node(y).subtree_contexts, x) < std::make_tuple(weight(x), a.node(x).subtree_contexts, y);
   };
-  const std::size_t keep = std::min(open.shown.size(), std::max<std::size_t>(max_children, 1));
+  const std::size_t keep = max_children == 0 ? open.shown.size() : std::min(open.shown.size(), max_children);
   std::partial_sort(open.shown.begin(), open.shown.begin() + static_cast<std::ptrdiff_t>(keep), open.shown.end(), larger);
   open.hidden.depth = depth;
   for (std::size_t k = keep; k < open.shown.size(); ++k) {
@@ -40,9 +40,24 @@ OpenNode rank_children(const analyzer::Analysis& a, std::span<const Index> child
   return open;
 }
 
+/// The row that stands for all of node i's children when the tree is cut below i's depth.
+TreeRow below_depth(const analyzer::Analysis& a, Index i, std::uint32_t depth) {
+  TreeRow row;
+  row.depth = depth;
+  for (const Index child : a.forest.children(i)) {
+    const auto& node = a.node(child);
+    ++row.hidden_children;
+    row.hidden_contexts += node.subtree_contexts;
+    row.hidden_stale += node.stale ? 1 : 0;
+    row.hidden_subtree += node.subtree;
+  }
+  return row;
+}
+
 }  // namespace
 
-std::vector<TreeRow> select_tree(const analyzer::Analysis& a, std::size_t max_rows, std::size_t max_children) {
+std::vector<TreeRow> select_tree(const analyzer::Analysis& a, std::size_t max_rows, std::size_t max_children,
+                                 std::size_t max_depth) {
   std::vector<TreeRow> rows;
   std::vector<OpenNode> stack;
   stack.push_back(rank_children(a, a.forest.roots(), 0, max_children));
@@ -58,14 +73,20 @@ std::vector<TreeRow> select_tree(const analyzer::Analysis& a, std::size_t max_ro
       stack.pop_back();
       continue;
     }
-    if (context_rows >= max_rows) break;
+    if (max_rows != 0 && context_rows >= max_rows) break;
     const Index i = top.shown[top.next++];
     const std::uint32_t depth = top.depth;
     rows.push_back(TreeRow{i, depth});
     ++context_rows;
     ++accounted;
-    if (const auto children = a.forest.children(i); !children.empty())
+    if (const auto children = a.forest.children(i); children.empty()) {
+      continue;
+    } else if (max_depth != 0 && depth + 1 >= max_depth) {
+      rows.push_back(below_depth(a, i, depth + 1));  // deeper levels: one summary row
+      accounted += rows.back().hidden_contexts;
+    } else {
       stack.push_back(rank_children(a, children, depth + 1, max_children));  // invalidates `top`
+    }
   }
   if (accounted < a.forest.size()) {
     TreeRow rest;

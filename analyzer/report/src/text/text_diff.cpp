@@ -36,11 +36,15 @@ void write_text_diff(std::ostream& out, const ReportSubject& subject, const Repo
   out << "  before: " << side_line(*subject.before) << '\n';
   out << "  after:  " << side_line(*subject.analysis) << '\n';
   out << "  " << match_mode_text(d.mode) << '\n';
-  for (const DiffSection& section : diff_outline(d)) {
+  for (const DiffSection& section : diff_outline(d, o.findings)) {
     if (section.part == DiffPart::Groups) {
       write_text_heading(out, section.heading, o.color);
       if (d.groups.empty()) out << "  " << kNoDiffGroupsText << '\n';
-      for (const auto& g : d.groups) out << "  " << paint(single_line(g.sentence), change_style(g.change), o.color) << '\n';
+      for (std::size_t k = 0; k < section.listed; ++k) {
+        const auto& g = d.groups[k];
+        out << "  " << paint(single_line(g.sentence), change_style(g.change), o.color) << '\n';
+      }
+      if (!section.not_shown.empty()) out << "  " << section.not_shown << '\n';
     } else if (const Table table = diff_section_table(section.part, subject, o.top); !table.empty()) {
       write_text_heading(out, section.heading, o.color);
       table.write_text(out, "  ", o.color);

@@ -15,6 +15,7 @@ void write_text_findings(std::ostream& out, const analyzer::Analysis& a, const R
     if (kind.listed == 0) continue;
     if (const Table table = finding_table(kind.part, a, kind.listed); !table.empty()) table.write_text(out, "    ", o.color);
     for (const std::string& sentence : finding_sentences(kind.part, a, kind.listed)) out << "    " << single_line(sentence) << '\n';
+    if (!kind.not_shown.empty()) out << "    " << kind.not_shown << '\n';
   }
 }
 

@@ -25,6 +25,7 @@ void write_suspects(std::ostream& out, const Analysis& a, bool color) {
     return;
   }
   for (const auto& s : a.suspects) out << "  " << s.rank << ". " << paint(single_line(s.sentence), kRed, color) << '\n';
+  if (const std::string more = suspects_not_shown(a); !more.empty()) out << "  " << more << '\n';
 }
 
 void write_warnings(std::ostream& out, const Analysis& a, bool color) {

@@ -54,8 +54,11 @@ enum class DiffPart : std::uint8_t { Groups, Totals, CreationSites, Parents, All
 struct DiffSection {
   DiffPart part;
   std::string heading;  ///< "Stale groups: 1 fixed, 0 new, 0 persisting", "Totals", ...
+  std::size_t listed = 0;  ///< Groups: the first `listed` of diff.groups are shown
+  std::string not_shown;   ///< Groups: the not_shown_text() line when some are not shown, else ""
 };
-std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& diff);
+/// `group_limit` stale groups listed (ReportOptions::findings; 0 = all).
+std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& diff, std::size_t group_limit = 0);
 
 /// The kinds of finding under Findings, each with its count and how many are listed.
 enum class FindingPart : std::uint8_t { StaleChildEntries, RetainedAfterCancel, BlockedWaiters, GrowingChildrenSets };
@@ -64,6 +67,7 @@ struct FindingSection {
   std::string heading;  ///< "Stale child entries: 20,000, the 5 largest", "Blocked waiters: none"
   std::size_t count = 0;
   std::size_t listed = 0;  ///< the first `listed` findings of the kind are shown
+  std::string not_shown;   ///< the not_shown_text() line when listed < count, else ""
 };
 /// `limit` findings listed per kind (0 = all); growing children sets only for a series.
 std::vector<FindingSection> findings_outline(const analyzer::Analysis& analysis, std::size_t limit);
@@ -89,6 +93,13 @@ std::string source_name(const analyzer::Profile& profile);
 /// What the Suspects section says when there is none: "None: no stale child entries" or
 /// "None: no group of stale entries is large enough to be a suspect".
 std::string_view no_suspects_text(const analyzer::Analysis& analysis);
+/// The line that ends a list cut by a report limit (ReportOptions, SuspectOptions):
+/// "... and 399,995 more stale groups not shown (--findings all lists them)". `what` is
+/// the plural noun ("stale groups"), `option` the limit's command-line flag.
+std::string not_shown_text(std::uint64_t hidden, std::string_view what, std::string_view option);
+/// The not_shown_text() line after the leak suspects when --max-suspects cut them, else "".
+std::string suspects_not_shown(const analyzer::Analysis& analysis);
+
 /// What the diff's Groups part says when neither side has a stale group.
 inline constexpr std::string_view kNoDiffGroupsText = "None on either side";
 

@@ -35,17 +35,27 @@ std::optional<SampleIndex> parse_sample_index(std::string_view name) noexcept;
 /// The JSON report's schema identifier (docs/report-schema.json).
 inline constexpr std::string_view kJsonSchema = "ctxheap-report/1";
 
+/// The report limits. Every list a report shows is cut at one of these by default (the
+/// defaults below are the documented ones, docs/cli.md "Report limits"); 0 (`all` on the
+/// command line) lists everything. Counts and totals are always exact, and a cut list ends
+/// with not_shown_text() (outline.hpp) saying how many were left out. Leak suspects are cut
+/// by the analyzer (SuspectOptions::max_suspects, --max-suspects).
 struct ReportOptions {
   /// ANSI colour in terminal text. The front end decides (a TTY, or --color=always).
   bool color = false;
-  /// Rows in the parents and creation-sites tables (and the diff's).
+  /// Rows in the parents, creation-sites, growth and allocation-site tables (and the
+  /// diff's): --top.
   std::size_t top = 10;
-  /// Findings listed per kind; 0 lists all. Counts are always complete.
+  /// Findings listed per kind, stale groups listed (JSON), and the diff's stale groups:
+  /// --findings. Counts are always complete.
   std::size_t findings = 5;
-  /// Nodes of the context tree shown (HTML), largest subtrees first.
+  /// Nodes of the context tree shown (HTML), largest subtrees first: --tree-rows.
   std::size_t tree_rows = 400;
-  /// Children shown per tree node; the others are summed into one "more" row.
+  /// Children shown per tree node; the others are summed into one "more" row: --tree-children.
   std::size_t tree_children = 8;
+  /// Levels of the context tree shown; what lies deeper is summed into one row per cut
+  /// node, so a chain 400,000 contexts deep shows its first levels: --tree-depth.
+  std::size_t tree_depth = 64;
   /// Stacks as shown (call tree): runtime frames folded away and template arguments
   /// shortened, or every frame in full (`--all-frames`); analyzer/shown_frames.hpp.
   analyzer::FrameDetail frames = analyzer::FrameDetail::Folded;
@@ -54,6 +64,12 @@ struct ReportOptions {
   /// Who wrote the report, e.g. "ctxheap 0.1.0" (JSON, HTML, pprof comments).
   std::string generator = "ctxheap";
 };
+
+/// The command-line flag of each limit, named in not_shown_text() lines.
+inline constexpr std::string_view kTopOption = "--top";
+inline constexpr std::string_view kFindingsOption = "--findings";
+inline constexpr std::string_view kSuspectsOption = "--max-suspects";
+inline constexpr std::string_view kTreeRowsOption = "--tree-rows";
 
 /// What a report is about: one analysis, the latest of a series, or the "after" side of
 /// a diff with its "before". Everything referenced must outlive the writing.

@@ -22,6 +22,10 @@ std::vector<analyzer::Index> top_parents(const analyzer::Analysis& analysis, std
 /// TODO). At most n (0 = all).
 std::vector<analyzer::Index> top_sites(const analyzer::Analysis& analysis, std::size_t n);
 
+/// How many parents and sites top_parents and top_sites rank (before the cut).
+std::size_t parent_count(const analyzer::Analysis& analysis);
+std::size_t site_count(const analyzer::Analysis& analysis);
+
 /// One row of the pruned context tree, in depth-first order.
 struct TreeRow {
   /// The context shown, or kNoIndex for a row summing the children not shown.
@@ -36,10 +40,13 @@ struct TreeRow {
 
 /// Roots, then each node's children by subtree in-use bytes — for a stale entry, what
 /// cancelling it frees when that is more — (largest first, at most
-/// max_children, the rest as one summary row after them), depth first. After max_rows
-/// context rows it stops; one last summary row at depth 0 then counts the contexts not
-/// shown (hidden_contexts only).
-std::vector<TreeRow> select_tree(const analyzer::Analysis& analysis, std::size_t max_rows, std::size_t max_children);
+/// max_children, the rest as one summary row after them), depth first. A node at depth
+/// max_depth - 1 gets one summary row for all its children instead (so a chain of any
+/// depth costs max_depth rows, walked without recursion). After max_rows context rows it
+/// stops; one last summary row at depth 0 then counts the contexts not shown
+/// (hidden_contexts only). 0 for a limit: no limit.
+std::vector<TreeRow> select_tree(const analyzer::Analysis& analysis, std::size_t max_rows, std::size_t max_children,
+                                 std::size_t max_depth = 0);
 
 /// A creation site's key that is stable across runs and builds: "function@file"
 /// (file name without directories, no line), "<background>"/"<todo>" for synthetic
