@@ -1,18 +1,19 @@
 // Input format detection by content. Order matters: exact magics first, the
 // protobuf heuristic last.
-#include "ctxheap/format/detect.hpp"
+#include "ctxheap/analyzer/input_format.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/format/schema.hpp"
-#include "ctxheap/format/error.hpp"
-#include "file_io.hpp"
+#include "load/pprof_shape.hpp"
 
-namespace ctxheap::format {
+namespace ctxheap::analyzer {
 namespace {
 
 bool starts_with(std::span<const std::byte> head, std::string_view prefix) {
@@ -70,12 +71,13 @@ bool looks_like_value_type(std::span<const std::byte> bytes) {
   return true;
 }
 
-/// Whether `head` plausibly starts a serialized perftools.profiles.Profile.
+}  // namespace
+
 /// Encoders open with a ValueType: google/pprof and prost with sample_type
 /// (field 1), Go's runtime/pprof with period_type (field 11). So the head must
 /// start with one of those holding a small ValueType, and every top-level
 /// field seen must carry the wire type profile.proto gives it.
-bool looks_like_raw_pprof(std::span<const std::byte> head) {
+bool looks_like_raw_pprof(std::span<const std::byte> head) noexcept {
   constexpr std::uint8_t kSampleTypeTag = 0x0a;  // field 1, LEN
   constexpr std::uint8_t kPeriodTypeTag = 0x5a;  // field 11, LEN
   if (head.empty()) return false;
@@ -105,12 +107,11 @@ bool looks_like_raw_pprof(std::span<const std::byte> head) {
   return !first;
 }
 
-}  // namespace
-
 std::string_view to_string(InputFormat format) noexcept {
   switch (format) {
     case InputFormat::CtxheapSnapshot: return "ctxheap snapshot";
-    case InputFormat::GperftoolsHeapText: return "gperftools heap profile";
+    case InputFormat::HeapText: return "heap profile text";
+    case InputFormat::GoroutineText: return "Go goroutine profile text";
     case InputFormat::PprofGzip: return "gzipped pprof profile";
     case InputFormat::PprofRaw: return "pprof profile";
     case InputFormat::Unknown: return "unknown";
@@ -118,37 +119,66 @@ std::string_view to_string(InputFormat format) noexcept {
   return "unknown";
 }
 
-InputFormat detect_format(std::span<const std::byte> head) noexcept {
-  if (head.size() >= kMagic.size() &&
-      std::equal(kMagic.begin(), kMagic.end(), head.begin(),
-                 [](unsigned char m, std::byte b) { return m == std::to_integer<unsigned char>(b); })) {
-    return InputFormat::CtxheapSnapshot;
-  }
+InputFormat sniff_format(std::span<const std::byte> head) noexcept {
+  if (format::has_snapshot_magic(head)) return InputFormat::CtxheapSnapshot;
   if (head.size() >= 2 && std::to_integer<unsigned char>(head[0]) == 0x1f &&
       std::to_integer<unsigned char>(head[1]) == 0x8b) {
     return InputFormat::PprofGzip;
   }
-  if (starts_with(head, "heap profile:") || starts_with(head, "heap_v2/")) {
-    return InputFormat::GperftoolsHeapText;
-  }
+  if (starts_with(head, "heap profile:") || starts_with(head, "heap_v2/")) return InputFormat::HeapText;
+  if (starts_with(head, "goroutine profile:")) return InputFormat::GoroutineText;
   if (looks_like_raw_pprof(head)) return InputFormat::PprofRaw;
   return InputFormat::Unknown;
 }
 
-InputFormat detect_file_format(const std::filesystem::path& path) {
-  detail::InputFile file(path);
-  std::array<std::byte, kDetectBytes> head{};
-  std::size_t got = 0;
-  try {
-    while (got < head.size()) {
-      const std::size_t n = file.read(head.data() + got, head.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
-  } catch (const std::exception& e) {
-    throw FormatError(path.string() + ": " + e.what());
-  }
-  return detect_format(std::span<const std::byte>(head.data(), got));
+}  // namespace ctxheap::analyzer
+
+namespace ctxheap::analyzer::detail {
+
+void PprofShapeCheck::fail(const std::string& why) const {
+  throw LoadError(name_ + ": gzip data does not hold a pprof profile: " + why + " at inflated byte " +
+                  std::to_string(offset_));
 }
 
-}  // namespace ctxheap::format
+void PprofShapeCheck::feed(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    if (state_ == State::Skip) {
+      const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, bytes.size() - i));
+      i += take;
+      offset_ += take;
+      skip_ -= take;
+      if (skip_ == 0) state_ = State::Tag;
+      continue;
+    }
+    const auto byte = static_cast<std::uint8_t>(bytes[i++]);
+    ++offset_;
+    if (varint_bytes_ == 10) fail("a varint longer than 10 bytes");
+    varint_ |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * varint_bytes_++);
+    if ((byte & 0x80) != 0) continue;
+    const std::uint64_t value = varint_;
+    varint_ = 0;
+    varint_bytes_ = 0;
+    if (state_ == State::Value) {
+      state_ = State::Tag;
+    } else if (state_ == State::Length) {
+      skip_ = value;
+      state_ = value == 0 ? State::Tag : State::Skip;
+    } else {
+      const std::uint64_t field = value >> 3;
+      const int wire_type = static_cast<int>(value & 7);
+      if (field == 0) fail("field number 0");
+      const int expected = profile_field_wire_type(field);
+      if (expected >= 0 && expected != wire_type) fail("field " + std::to_string(field) + " with wire type " + std::to_string(wire_type));
+      switch (wire_type) {
+        case kVarint: state_ = State::Value; break;
+        case kLen: state_ = State::Length; break;
+        case 1: skip_ = 8; state_ = State::Skip; break;
+        case 5: skip_ = 4; state_ = State::Skip; break;
+        default: fail("wire type " + std::to_string(wire_type));
+      }
+    }
+  }
+}
+
+}  // namespace ctxheap::analyzer::detail
