@@ -28,6 +28,7 @@ constexpr std::uint32_t kSkippableMagic = 0x184D2A50;  // ...to 0x184D2A5F
 constexpr std::uint32_t kSkippableMask = 0xFFFFFFF0;
 constexpr std::size_t kSkippableHeaderSize = 8;
 constexpr std::size_t kFrameHeaderMaxSize = 18;  // ZSTD_FRAMEHEADERSIZE_MAX
+constexpr std::uint64_t kDecodeSlack = 1 << 20;
 
 class RawSource final : public BodySource {
  public:
@@ -71,7 +72,9 @@ class ZstdSource final : public BodySource {
       data_bytes_ += in.pos - in_pos_;
       produced_ += out.pos;
       in_pos_ = in.pos;
-      if (produced_ > expansion_budget(data_bytes_)) {
+      // The slack lets the framer, whose per-record check names the record and never
+      // reads more than one buffer ahead, speak first where both apply.
+      if (produced_ > expansion_budget(data_bytes_) + kDecodeSlack) {
         throw DecodeError("corrupt zstd body: " + std::to_string(data_bytes_) +
                           " compressed bytes expand past " + std::to_string(expansion_budget(data_bytes_)) +
                           " bytes: refusing a possible zstd bomb");
