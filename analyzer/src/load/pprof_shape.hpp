@@ -9,6 +9,12 @@
 
 namespace ctxheap::analyzer::detail {
 
+inline constexpr int kWireVarint = 0;
+inline constexpr int kWireLen = 2;
+
+/// The wire type profile.proto gives each top-level field (1..15); -1 = no such field.
+int profile_field_wire_type(std::uint64_t field) noexcept;
+
 class PprofShapeCheck {
  public:
   explicit PprofShapeCheck(std::string name) : name_(std::move(name)) {}

@@ -6,10 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
 
-#include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/format/schema.hpp"
 #include "load/pprof_shape.hpp"
 
@@ -46,19 +44,8 @@ class ProtoPeek {
   std::size_t pos_ = 0;
 };
 
-constexpr int kVarint = 0;
-constexpr int kLen = 2;
 /// A ValueType is two small varint fields: at most 2 * (1 + 10) bytes.
 constexpr std::uint64_t kMaxValueTypeBytes = 22;
-
-/// Wire type profile.proto gives each top-level field (1..15); -1 = no such field.
-int profile_field_wire_type(std::uint64_t field) {
-  switch (field) {
-    case 1: case 2: case 3: case 4: case 5: case 6: case 11: case 13: return kLen;
-    case 7: case 8: case 9: case 10: case 12: case 14: case 15: return kVarint;
-    default: return -1;
-  }
-}
 
 /// Whether `bytes` (a prefix) is plausibly a ValueType {int64 type = 1; int64 unit = 2;}.
 bool looks_like_value_type(std::span<const std::byte> bytes) {
@@ -89,10 +76,10 @@ bool looks_like_raw_pprof(std::span<const std::byte> head) noexcept {
     const auto tag = peek.varint();
     if (!tag) return !first;
     const int wire_type = static_cast<int>(*tag & 7);
-    if (profile_field_wire_type(*tag >> 3) != wire_type) return false;
+    if (detail::profile_field_wire_type(*tag >> 3) != wire_type) return false;
     const auto value = peek.varint();
     if (!value) return !first;
-    if (wire_type == kLen) {
+    if (wire_type == detail::kWireLen) {
       if (first) {
         if (*value > kMaxValueTypeBytes) return false;
         const std::size_t start = head.size() - peek.left();
@@ -133,52 +120,3 @@ InputFormat sniff_format(std::span<const std::byte> head) noexcept {
 
 }  // namespace ctxheap::analyzer
 
-namespace ctxheap::analyzer::detail {
-
-void PprofShapeCheck::fail(const std::string& why) const {
-  throw LoadError(name_ + ": gzip data does not hold a pprof profile: " + why + " at inflated byte " +
-                  std::to_string(offset_));
-}
-
-void PprofShapeCheck::feed(std::string_view bytes) {
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    if (state_ == State::Skip) {
-      const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, bytes.size() - i));
-      i += take;
-      offset_ += take;
-      skip_ -= take;
-      if (skip_ == 0) state_ = State::Tag;
-      continue;
-    }
-    const auto byte = static_cast<std::uint8_t>(bytes[i++]);
-    ++offset_;
-    if (varint_bytes_ == 10) fail("a varint longer than 10 bytes");
-    varint_ |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * varint_bytes_++);
-    if ((byte & 0x80) != 0) continue;
-    const std::uint64_t value = varint_;
-    varint_ = 0;
-    varint_bytes_ = 0;
-    if (state_ == State::Value) {
-      state_ = State::Tag;
-    } else if (state_ == State::Length) {
-      skip_ = value;
-      state_ = value == 0 ? State::Tag : State::Skip;
-    } else {
-      const std::uint64_t field = value >> 3;
-      const int wire_type = static_cast<int>(value & 7);
-      if (field == 0) fail("field number 0");
-      const int expected = profile_field_wire_type(field);
-      if (expected >= 0 && expected != wire_type) fail("field " + std::to_string(field) + " with wire type " + std::to_string(wire_type));
-      switch (wire_type) {
-        case kVarint: state_ = State::Value; break;
-        case kLen: state_ = State::Length; break;
-        case 1: skip_ = 8; state_ = State::Skip; break;
-        case 5: skip_ = 4; state_ = State::Skip; break;
-        default: fail("wire type " + std::to_string(wire_type));
-      }
-    }
-  }
-}
-
-}  // namespace ctxheap::analyzer::detail
