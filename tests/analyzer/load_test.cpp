@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "ctxheap/analyzer/readers.hpp"
 #include "ctxheap/format/writer.hpp"
 #include "test_support.hpp"
 
@@ -211,6 +213,67 @@ TEST(Load, CancelFlagStopsLoading) {
   LoadOptions options;
   options.cancel = &cancel;
   EXPECT_THROW(load_profile(dir / "a.ctxheap", options), Cancelled);
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// "-" with a standard-input stream: the snapshot is streamed from it (no file), named
+// "<stdin>", with progress (the size unknown: total 0, consumed up to every byte) and
+// cancellation as for a file.
+TEST(Load, SnapshotStreamedFromStandardInputLoadsLikeTheFile) {
+  TempDir dir;
+  write_small_snapshot(dir / "a.ctxheap");
+  const std::string bytes = file_bytes(dir / "a.ctxheap");
+  std::istringstream in(bytes);
+  std::vector<std::uint64_t> seen;
+  LoadOptions options;
+  options.standard_input = &in;
+  options.progress = [&](Stage, std::uint64_t done, std::uint64_t all) {
+    EXPECT_EQ(all, 0u);
+    seen.push_back(done);
+  };
+  const Profile piped = load_profile("-", options);
+  const Profile file = load_profile(dir / "a.ctxheap");
+  EXPECT_EQ(piped.meta.source_path, "<stdin>");
+  ASSERT_EQ(piped.contexts.size(), file.contexts.size());
+  EXPECT_EQ(piped.contexts[2].counters, file.contexts[2].counters);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), bytes.size());
+
+  std::istringstream again(bytes);
+  std::atomic<bool> cancel{true};
+  LoadOptions cancelled;
+  cancelled.standard_input = &again;
+  cancelled.cancel = &cancel;
+  EXPECT_THROW(load_profile("-", cancelled), Cancelled);
+
+  std::istringstream cut(bytes.substr(0, bytes.size() / 2));
+  LoadOptions truncated;
+  truncated.standard_input = &cut;
+  try {
+    load_profile("-", truncated);
+    FAIL() << "half a snapshot loaded";
+  } catch (const LoadError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("<stdin>: truncated", 0), 0u) << e.what();
+  }
+}
+
+// Bytes in memory go through the same dispatch as files: a snapshot reads from bytes.
+TEST(Load, SnapshotReadFromBytesLikeTheFile) {
+  TempDir dir;
+  write_small_snapshot(dir / "a.ctxheap");
+  const std::string bytes = file_bytes(dir / "a.ctxheap");
+  ReadOptions options;
+  options.name = "mem";
+  const Profile p = read_profile_bytes(std::as_bytes(std::span<const char>(bytes)), options);
+  EXPECT_EQ(p.meta.source_path, "mem");
+  EXPECT_EQ(p.contexts.size(), load_profile(dir / "a.ctxheap").contexts.size());
 }
 
 void expect_one_line_naming(const std::string& message, const std::filesystem::path& path) {

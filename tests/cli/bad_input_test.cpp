@@ -106,7 +106,7 @@ TEST(BadInput, MessagesSayWhatIsWrong) {
   EXPECT_NE(run_ctxheap(dir, "report wrong_magic.ctxheap").err.find("wrong_magic.ctxheap"), std::string::npos);
 }
 
-TEST(BadInput, StandardInputIsNamedAndItsCopyRemoved) {
+TEST(BadInput, StandardInputIsNamedAndLeavesNothingBehind) {
   TempDir dir;
   make_bad_inputs(dir);
   const auto before = files_in(dir);

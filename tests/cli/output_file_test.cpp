@@ -106,7 +106,7 @@ TEST(OutputFile, ABaselineIsUpdatedInPlace) {
 }
 
 // SIGTERM or SIGINT while `report -o` waits for standard input: the process dies of the
-// signal and leaves no temporary output file (nor a standard-input copy) behind.
+// signal and leaves no temporary output file behind (standard input is never copied).
 TEST(OutputFile, SigtermOrSigintDuringReportLeavesNoTemporaryFile) {
   for (int signo : {SIGTERM, SIGINT}) {
     SCOPED_TRACE(strsignal(signo));

@@ -56,6 +56,29 @@ TEST(ReportCommand, ReadsStandardInputAndNamesIt) {
   EXPECT_EQ(files_in(dir).size(), 0u);
 }
 
+// Standard input is streamed, never copied: with no usable temporary directory a
+// snapshot, a gzipped pprof profile and a gperftools dump piped in are still read (a
+// temporary copy would fail to be created), and as a series member too.
+TEST(ReportCommand, ReadsStandardInputWithoutATemporaryCopy) {
+  TempDir dir;
+  const std::filesystem::path data = CTXHEAP_FORMAT_DATA;
+  const std::string env = "TMPDIR=" + sh_quote((dir / "no-such-dir").string()) + " ";
+  const std::string cli = env + sh_quote(CTXHEAP_CLI);
+  for (const std::string& input : {sample_snapshot("handler_leak", 2), (data / "go-heap.pb.gz").string(),
+                                  (data / "gperftools-heap-profiler.heap").string()}) {
+    const std::string cmd = cli + " report -f json -o " + sh_quote((dir / "out.json").string()) + " - < " + sh_quote(input);
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << input;
+    EXPECT_NE(read_text(dir / "out.json").find("\"<stdin>\""), std::string::npos) << input;
+    std::filesystem::remove(dir / "out.json");
+  }
+  const std::string series = cli + " report -o " + sh_quote((dir / "out.txt").string()) + " " +
+                             sh_quote(sample_snapshot("handler_leak", 1)) + " - < " + sh_quote(sample_snapshot("handler_leak", 2));
+  EXPECT_EQ(std::system(series.c_str()), 0);
+  EXPECT_NE(read_text(dir / "out.txt").find("<stdin>"), std::string::npos);
+  std::filesystem::remove(dir / "out.txt");
+  EXPECT_TRUE(files_in(dir).empty());
+}
+
 TEST(ReportCommand, SeriesShowsGrowth) {
   TempDir dir;
   const CliRun r = run_ctxheap(dir, "report " + snap("handler_leak", 2) + " " + snap("handler_leak", 1));

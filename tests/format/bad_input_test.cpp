@@ -359,12 +359,37 @@ TEST_F(BadInput, ZstdBombInOneRecordIsRefusedBeforeDecompressing) {
   // Below the record limit, but far more than a few kilobytes may expand to.
   const std::uint64_t claimed = 60ull << 20;
   const std::string body = frame({metadata_record()}) + varint_bytes(claimed) + std::string(claimed, '\0');
-  const std::string compressed = zstd_compress(body);
+  const std::string compressed = zstd_compress(body, /*declare_size=*/false);
   ASSERT_LT(compressed.size(), 64u * 1024);
   const std::size_t offset = frame({metadata_record()}).size();
   expect_format_error(file(header_bytes(1, 1) + compressed),
                       "record 1 at body offset " + std::to_string(offset) +
                           " claims 62914560 bytes, past the 16777216-byte limit");
+}
+
+// The same bomb in a frame that declares its content size is refused at the frame header:
+// the file's few kilobytes cannot justify 60 MiB.
+TEST_F(BadInput, ZstdFrameDeclaringMoreThanTheFileMayHoldIsRefusedAtItsHeader) {
+  const std::uint64_t claimed = 60ull << 20;
+  const std::string body = frame({metadata_record()}) + varint_bytes(claimed) + std::string(claimed, '\0');
+  expect_format_error(file(header_bytes(1, 1) + zstd_compress(body)),
+                      "a frame declares " + std::to_string(body.size()) + " bytes of content");
+}
+
+// A skippable frame (RFC 8878) anywhere in the body is skipped, and its bytes justify no
+// expansion: padding a small bomb with one does not raise the limit.
+TEST_F(BadInput, SkippableFramesAreSkippedAndJustifyNoExpansion) {
+  std::string skippable("\x50\x2a\x4d\x18", 4);
+  skippable += std::string("\x00\x00\x40\x00", 4) + std::string(4u << 20, 's');
+  auto valid = valid_records();
+  valid.push_back(valid_end_record());
+  const std::string data = zstd_compress(frame(valid), false);
+  const Snapshot read = read_snapshot(file(header_bytes(1, 1) + skippable + data + skippable));
+  EXPECT_EQ(read.contexts.size(), 1u);
+  std::vector<std::string> records = {metadata_record(), strings_record({""})};
+  const std::string small = strings_record({std::string(100, 'b')});
+  records.resize(2 + (kMinBodyAllowance / small.size()) * 2, small);
+  expect_format_error(file(header_bytes(1, 1) + skippable + zstd_compress(frame(records), false)), "zstd bomb");
 }
 
 TEST_F(BadInput, ZstdBombOfLargeValidRecords) {
@@ -381,7 +406,7 @@ TEST_F(BadInput, ZstdBombOfSmallValidRecordsStopsAtTheBodyLimit) {
   std::vector<std::string> records = {metadata_record(), strings_record({""})};
   const std::string small = strings_record({std::string(100, 'b')});
   records.resize(2 + (kMinBodyAllowance / small.size()) * 2, small);
-  const std::string compressed = zstd_compress(frame(records));
+  const std::string compressed = zstd_compress(frame(records), /*declare_size=*/false);
   ASSERT_LT(compressed.size() * kMaxExpansionRatio, kMinBodyAllowance);
   const std::string message = expect_format_error(file(header_bytes(1, 1) + compressed), "zstd bomb");
   // It stopped at the limit: the failing record is the one that would cross it.

@@ -417,9 +417,13 @@ std::string header_bytes(std::uint32_t version, std::uint32_t flags) {
   return out;
 }
 
-std::string zstd_compress(std::string_view body) {
+std::string zstd_compress(std::string_view body, bool declare_size) {
   std::string out(ZSTD_compressBound(body.size()), '\0');
-  const std::size_t size = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), 3);
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, declare_size ? 1 : 0);
+  const std::size_t size = ZSTD_compress2(cctx, out.data(), out.size(), body.data(), body.size());
+  ZSTD_freeCCtx(cctx);
   if (ZSTD_isError(size)) throw std::runtime_error(ZSTD_getErrorName(size));
   out.resize(size);
   return out;

@@ -86,7 +86,9 @@ std::string valid_end_record();
 /// Frames records: varint length + bytes each.
 std::string frame(const std::vector<std::string>& records);
 std::string header_bytes(std::uint32_t version, std::uint32_t flags);
-std::string zstd_compress(std::string_view body);
+/// One zstd frame; with declare_size it records the content size in its header (as
+/// ZSTD_compress does), without it the size is unknown (as a streaming writer leaves it).
+std::string zstd_compress(std::string_view body, bool declare_size = true);
 
 /// A complete file: header + framed records, compressed when `compress`.
 std::string snapshot_file(const std::vector<std::string>& records, bool compress = true);

@@ -1,4 +1,4 @@
-// Temporary files the CLI is writing (the -o temp file, the standard-input copy): removed
+// Temporary files the CLI is writing (the -o temp file): removed
 // when SIGTERM, SIGINT or SIGHUP ends the process, which then dies of that signal as it
 // would have. The handler only unlinks: async-signal-safe.
 #pragma once

@@ -1,25 +1,28 @@
-// The edge of the analyzer: detect the input's format by content and hand it to its
-// reader. A new input format is one new reader file and one case here.
+// The edge of the analyzer: every input — a file, standard input, bytes in memory —
+// is sniffed once by content (input_format.hpp) and handed to its reader here. A new
+// input format is one new reader file and one case in read_input.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <istream>
+#include <new>
 #include <span>
 #include <string>
 #include <system_error>
 
+#include "ctxheap/analyzer/input_format.hpp"
 #include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/analyzer/readers.hpp"
 #include "ctxheap/analyzer/run_identity.hpp"
-#include "ctxheap/format/detect.hpp"
 #include "ctxheap/format/error.hpp"
 #include "load/formats_tried.hpp"
+#include "load/input.hpp"
 #include "load/snapshot_loader.hpp"
 
 namespace ctxheap::analyzer {
 namespace {
 
 namespace fmt = ctxheap::format;
+
+constexpr std::string_view kStdinName = "<stdin>";
 
 /// One line: a multi-line message from below would break the CLI's contract.
 std::string one_line(std::string text) {
@@ -28,86 +31,95 @@ std::string one_line(std::string text) {
   return text;
 }
 
-/// The whole file, for the readers of other tools' formats (their files are small next
-/// to the limits; the inflated size of a gzipped one is bounded by ReaderLimits).
-std::string read_whole_file(const std::filesystem::path& path, const ReaderLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw LoadError(path.string() + ": cannot open: " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw LoadError(path.string() + ": cannot read its size");
-  if (static_cast<std::uint64_t>(size) > limits.max_inflated_bytes)
-    throw LoadError(path.string() + ": larger than the limit of " + std::to_string(limits.max_inflated_bytes) + " bytes");
-  in.seekg(0);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (!in.read(bytes.data(), size)) throw LoadError(path.string() + ": read error");
-  return bytes;
+std::string_view as_text(std::span<const std::byte> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-Profile load_foreign(const std::filesystem::path& path, const LoadOptions& options) {
-  ReadOptions read;
-  read.name = path.string();
-  read.load = options;
-  const std::string bytes = read_whole_file(path, read.limits);
-  return read_profile_bytes(std::as_bytes(std::span<const char>(bytes)), read);
+/// Go's debug=1 heap text shares gperftools' first line; its "#" frame lines (or the
+/// MemStats block that ends it) tell them apart.
+bool is_go_heap_text(std::string_view text) {
+  return text.find("\n#\t0x") != std::string_view::npos || text.find("\n# runtime.MemStats") != std::string_view::npos;
 }
 
-/// The first bytes of a file (fewer if it is shorter).
-std::string head_of(const std::filesystem::path& path, std::size_t n) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(n, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(n));
-  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  return head;
+bool says_bad_magic(const std::exception& e) {
+  return std::string_view(e.what()).find("bad magic") != std::string_view::npos;
 }
 
-/// Go's debug=1 goroutine text has no magic the format detector knows; anything else
-/// unknown goes to the snapshot reader, which says precisely what is wrong ("empty file",
-/// "truncated header"), and a wrong magic names every format tried.
-Profile load_unknown(const std::filesystem::path& path, const LoadOptions& options) {
-  if (head_of(path, 32).starts_with("goroutine profile:")) return load_foreign(path, options);
-  try {
-    return detail::load_ctxheap_snapshot(path, options);
-  } catch (const LoadError& e) {
-    if (std::string_view(e.what()).find("bad magic") == std::string_view::npos) throw;
-    throw LoadError(path.string() + ": " + std::string(detail::kFormatsTried));
-  } catch (const fmt::FormatError& e) {
-    if (std::string_view(e.what()).find("bad magic") == std::string_view::npos) throw;
-    throw LoadError(path.string() + ": " + std::string(detail::kFormatsTried));
-  }
+Profile read_snapshot_input(detail::Input& input, const LoadOptions& options) {
+  Profile profile = detail::load_ctxheap_snapshot(input, input.name(), options);
+  check_context_graph(profile);
+  return profile;
 }
 
-Profile load_by_format(const std::filesystem::path& path, const LoadOptions& options) {
-  switch (fmt::detect_file_format(path)) {
-    case fmt::InputFormat::GperftoolsHeapText:
-    case fmt::InputFormat::PprofGzip:
-    case fmt::InputFormat::PprofRaw: return load_foreign(path, options);
-    case fmt::InputFormat::Unknown: return load_unknown(path, options);
-    case fmt::InputFormat::CtxheapSnapshot: {
-      Profile profile = detail::load_ctxheap_snapshot(path, options);
-      check_context_graph(profile);
-      return profile;
+/// The one dispatch. A snapshot is streamed; the other formats are small next to the
+/// limits and read whole (a gzipped one is inflated within ReaderLimits). Anything
+/// unknown goes to the snapshot reader, which says precisely what is wrong ("empty
+/// file", "truncated header"), and a wrong magic names every format tried.
+Profile read_input(detail::Input& input, const ReadOptions& options) {
+  const std::uint64_t limit = options.limits.max_inflated_bytes;
+  switch (sniff_format(input.head(kSniffBytes))) {
+    case InputFormat::CtxheapSnapshot: return read_snapshot_input(input, options.load);
+    case InputFormat::HeapText: {
+      const std::string_view text = as_text(input.all(limit));
+      return is_go_heap_text(text) ? read_go_heap_text(text, options) : read_gperftools_heap(text, options);
     }
+    case InputFormat::GoroutineText: return read_go_goroutine_text(as_text(input.all(limit)), options);
+    case InputFormat::PprofGzip:
+    case InputFormat::PprofRaw: return read_pprof(input.all(limit), options);
+    case InputFormat::Unknown: break;
   }
-  return detail::load_ctxheap_snapshot(path, options);
+  try {
+    return read_snapshot_input(input, options.load);
+  } catch (const LoadError& e) {
+    if (!says_bad_magic(e)) throw;
+  } catch (const fmt::FormatError& e) {
+    if (!says_bad_magic(e)) throw;
+  }
+  throw LoadError(input.name() + ": " + std::string(detail::kFormatsTried));
 }
 
-}  // namespace
-
-Profile load_profile(const std::filesystem::path& path, const LoadOptions& options) {
+/// Every entry point's errors become one LoadError line naming the input.
+template <class OpenAndRead>
+Profile guarded(const std::string& name, OpenAndRead&& open_and_read) {
   try {
-    return load_by_format(path, options);
+    return open_and_read();
   } catch (const LoadError& e) {
     throw LoadError(one_line(e.what()));
   } catch (const std::bad_alloc&) {
-    throw LoadError(path.string() + ": out of memory while reading");
+    throw LoadError(name + ": out of memory while reading");
   } catch (const fmt::FormatError& e) {
     throw LoadError(one_line(e.what()));
   } catch (const fmt::ReadCancelled&) {
     throw Cancelled();
   } catch (const std::system_error& e) {
-    throw LoadError(one_line(path.string() + ": " + e.what()));
+    throw LoadError(one_line(name + ": " + e.what()));
   }
+}
+
+}  // namespace
+
+Profile load_profile(const std::filesystem::path& path, const LoadOptions& options) {
+  ReadOptions read;
+  read.load = options;
+  if (path == "-" && options.standard_input != nullptr) {
+    read.name = kStdinName;
+    return guarded(read.name, [&] {
+      detail::Input input(*options.standard_input, read.name);
+      return read_input(input, read);
+    });
+  }
+  read.name = path.string();
+  return guarded(read.name, [&] {
+    detail::Input input(path);
+    return read_input(input, read);
+  });
+}
+
+Profile read_profile_bytes(std::span<const std::byte> bytes, const ReadOptions& options) {
+  return guarded(options.name, [&] {
+    detail::Input input(bytes, options.name);
+    return read_input(input, options);
+  });
 }
 
 std::vector<Profile> load_series(const std::vector<std::filesystem::path>& paths, const LoadOptions& options) {

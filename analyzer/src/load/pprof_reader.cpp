@@ -10,6 +10,7 @@
 #include "ctxheap/analyzer/golang.hpp"
 #include "ctxheap/analyzer/profile_builder.hpp"
 #include "ctxheap/analyzer/readers.hpp"
+#include "load/pprof_shape.hpp"
 #include "pprof_profile.pb.h"
 
 namespace ctxheap::analyzer {
@@ -237,7 +238,8 @@ bool is_gzip(std::span<const std::byte> bytes) {
 Profile read_pprof(std::span<const std::byte> bytes, const ReadOptions& options) {
   std::string inflated;
   if (is_gzip(bytes)) {
-    inflated = gunzip(bytes, options.name, options.limits);
+    detail::PprofShapeCheck shape(options.name);
+    inflated = gunzip(bytes, options.name, options.limits, [&shape](std::string_view piece) { shape.feed(piece); });
     bytes = std::as_bytes(std::span<const char>(inflated));
   }
   if (bytes.size() > static_cast<std::size_t>(INT32_MAX)) throw LoadError(options.name + ": profile.proto larger than 2 GiB");

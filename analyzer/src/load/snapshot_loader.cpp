@@ -110,7 +110,7 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
 
 }  // namespace
 
-Profile load_ctxheap_snapshot(const std::filesystem::path& path, const LoadOptions& options) {
+Profile load_ctxheap_snapshot(format::ByteStream& in, const std::string& name, const LoadOptions& options) {
   fmt::ReadOptions read_options;
   read_options.cancel = options.cancel;
   if (options.progress) {
@@ -118,12 +118,12 @@ Profile load_ctxheap_snapshot(const std::filesystem::path& path, const LoadOptio
       options.progress(Stage::Reading, consumed, total);
     };
   }
-  fmt::SnapshotReader reader(path, read_options);
+  fmt::SnapshotReader reader(in, name, read_options);
   ProfileBuilder builder;
   ModelVisitor visitor(builder);
   reader.read(visitor);
   builder.meta().source_format = SourceFormat::CtxheapSnapshot;
-  builder.meta().source_path = path.string();
+  builder.meta().source_path = name;
   Profile profile = std::move(builder).finish();
   visitor.finish(profile, profile.totals);
   return profile;

@@ -6,21 +6,22 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "ctxheap/format/byte_stream.hpp"
+
 namespace ctxheap::format::detail {
 
 /// A file opened for sequential reading. Errors: FormatError from the
 /// constructor (cannot open), DecodeError from read() (I/O error).
-class InputFile {
+class InputFile final : public ByteStream {
  public:
   explicit InputFile(const std::filesystem::path& path);
-  ~InputFile();
+  ~InputFile() override;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
 
   /// Up to `size` bytes; 0 only at end of file.
-  std::size_t read(void* dst, std::size_t size);
-  std::uint64_t size() const noexcept { return size_; }
-  std::uint64_t position() const noexcept { return position_; }
+  std::size_t read(void* dst, std::size_t size) override;
+  std::uint64_t size() const noexcept override { return size_; }
 
  private:
   int fd_ = -1;

@@ -33,8 +33,11 @@ bool looks_like_zstd_frame(const std::string& payload) {
                     [](unsigned char m, char c) { return m == static_cast<unsigned char>(c); });
 }
 
-/// Most body bytes a file of this size may decode to (see schema.hpp).
-std::uint64_t body_limit(std::uint64_t body_size, bool compressed) {
+/// Most body bytes an input of this size may decode to (see schema.hpp). When the size
+/// is unknown (a pipe), kMaxBodyBytes; the zstd source bounds expansion as it decodes.
+std::uint64_t body_limit(std::uint64_t input_size, bool compressed) {
+  if (input_size == 0) return kMaxBodyBytes;
+  const std::uint64_t body_size = input_size > kHeaderSize ? input_size - kHeaderSize : 0;
   if (!compressed) return std::min(body_size, kMaxBodyBytes);
   const std::uint64_t ratio_limit =
       body_size > kMaxBodyBytes / kMaxExpansionRatio ? kMaxBodyBytes : body_size * kMaxExpansionRatio;
@@ -46,12 +49,22 @@ std::uint64_t body_limit(std::uint64_t body_size, bool compressed) {
 class SnapshotReader::Impl {
  public:
   Impl(const std::filesystem::path& path, ReadOptions options)
-      : name_(path.string()), options_(std::move(options)), file_(path) {
+      : name_(path.string()), options_(std::move(options)), file_(std::make_unique<detail::InputFile>(path)),
+        input_(*file_) {
+    read_header();
+  }
+
+  Impl(ByteStream& in, std::string name, ReadOptions options)
+      : name_(std::move(name)), options_(std::move(options)), input_(in) {
+    read_header();
+  }
+
+  void read_header() {
     guarded([&] {
       std::array<unsigned char, kHeaderSize> bytes{};
       std::size_t got = 0;
       while (got < bytes.size()) {
-        const std::size_t n = file_.read(bytes.data() + got, bytes.size() - got);
+        const std::size_t n = input_.read(bytes.data() + got, bytes.size() - got);
         if (n == 0) break;
         got += n;
       }
@@ -64,8 +77,8 @@ class SnapshotReader::Impl {
     used_ = true;
     const bool compressed = (header_.flags & kFlagZstd) != 0;
     const auto source = guarded(
-        [&] { return compressed ? detail::make_zstd_source(file_) : detail::make_raw_source(file_); });
-    detail::FramedReader framer(*source, body_limit(file_.size() - kHeaderSize, compressed), compressed);
+        [&] { return compressed ? detail::make_zstd_source(input_) : detail::make_raw_source(input_); });
+    detail::FramedReader framer(*source, body_limit(input_.size(), compressed), compressed);
     detail::SnapshotRules rules(header_.version);
     report_progress();
 
@@ -100,7 +113,7 @@ class SnapshotReader::Impl {
 
   std::uint32_t version() const noexcept { return header_.version; }
   bool compressed() const noexcept { return (header_.flags & kFlagZstd) != 0; }
-  std::uint64_t file_size() const noexcept { return file_.size(); }
+  std::uint64_t file_size() const noexcept { return input_.size(); }
 
  private:
   static detail::RecordCounts end_counts(const wire::End& end) {
@@ -155,11 +168,11 @@ class SnapshotReader::Impl {
 
   void report_progress() {
     if (!options_.progress) return;
-    const std::uint64_t now = file_.position();
+    const std::uint64_t now = input_.position();
     if (now == last_progress_ && reported_once_) return;
     reported_once_ = true;
     last_progress_ = now;
-    options_.progress(now, file_.size());
+    options_.progress(now, input_.size());
   }
 
   [[noreturn]] void fail(const std::string& message) const { throw FormatError(name_ + ": " + message); }
@@ -191,7 +204,8 @@ class SnapshotReader::Impl {
 
   std::string name_;
   ReadOptions options_;
-  detail::InputFile file_;
+  std::unique_ptr<detail::InputFile> file_;  // when the reader opened the file itself
+  detail::CountingInput input_;
   detail::Header header_;
   bool used_ = false;
   bool reported_once_ = false;
@@ -200,6 +214,8 @@ class SnapshotReader::Impl {
 
 SnapshotReader::SnapshotReader(const std::filesystem::path& path, ReadOptions options)
     : impl_(std::make_unique<Impl>(path, std::move(options))) {}
+SnapshotReader::SnapshotReader(ByteStream& in, std::string name, ReadOptions options)
+    : impl_(std::make_unique<Impl>(in, std::move(name), std::move(options))) {}
 SnapshotReader::~SnapshotReader() = default;
 SnapshotReader::SnapshotReader(SnapshotReader&&) noexcept = default;
 SnapshotReader& SnapshotReader::operator=(SnapshotReader&&) noexcept = default;

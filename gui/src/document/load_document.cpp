@@ -45,7 +45,9 @@ std::shared_ptr<const Document> load_document(const LoadRequest& request, const 
   for (std::size_t k = 0; k < all.size(); ++k) {
     const std::string step =
         "Reading " + name_of(all[k]) + (all.size() > 1 ? " (" + std::to_string(k + 1) + " of " + std::to_string(all.size()) + ")" : "");
-    an::LoadOptions options{[&](an::Stage, std::uint64_t done, std::uint64_t total) { report(step, done, total); }, cancel};
+    an::LoadOptions options{
+        .progress = [&](an::Stage, std::uint64_t done, std::uint64_t total) { report(step, done, total); },
+        .cancel = cancel};
     profiles.push_back(an::load_profile(all[k], options));
   }
 

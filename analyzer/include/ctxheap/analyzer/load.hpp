@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <iosfwd>
 #include <stdexcept>
 #include <vector>
 
@@ -12,10 +13,14 @@
 namespace ctxheap::analyzer {
 
 struct LoadOptions {
-  /// Stage::Reading with (file bytes consumed, file size).
+  /// Stage::Reading with (input bytes consumed, input size); the size is 0 when it is
+  /// unknown (standard input).
   ProgressFn progress{};
   /// Polled between records; when it becomes true loading throws Cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  /// When set, the path "-" reads this stream (the CLI's standard input) as it arrives,
+  /// named "<stdin>" in messages and meta.source_path. Nothing is copied to a file.
+  std::istream* standard_input = nullptr;
 };
 
 /// The input cannot be used: missing, unreadable, not a supported format, truncated,
@@ -34,9 +39,10 @@ class LoadError : public std::runtime_error {
 /// ..."). load_profile applies it to every ctxheap snapshot.
 void check_context_graph(const Profile& profile);
 
-/// Loads one profile. ctxheap snapshots are streamed through the format module
-/// (ctxheap::format::SnapshotReader), so progress and cancellation work on any size.
-/// Throws LoadError or Cancelled.
+/// Loads one profile: sniffs its format once by content (input_format.hpp) and hands it
+/// to its reader. ctxheap snapshots are streamed through the format module
+/// (ctxheap::format::SnapshotReader), from a file or standard input alike, so progress
+/// and cancellation work on any size. Throws LoadError or Cancelled.
 Profile load_profile(const std::filesystem::path& path, const LoadOptions& options = {});
 
 /// Loads two or more snapshots of one run and returns them in run order, whatever the

@@ -1,11 +1,12 @@
 // The readers of other tools' heap profiles, from bytes in memory: gperftools' text heap
-// profiles and pprof's profile.proto (gzipped or raw). load_profile() calls them for
-// files; fuzz targets and tests call them directly. Every reader is bounded by
+// profiles and pprof's profile.proto (gzipped or raw). load_profile() and
+// read_profile_bytes() dispatch to them; fuzz targets and tests call them directly. Every reader is bounded by
 // ReaderLimits and turns any bad input into one LoadError line "name: what is wrong".
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,11 +58,18 @@ Profile read_go_heap_text(std::string_view text, const ReadOptions& options = {}
 /// or Cancelled.
 Profile read_go_goroutine_text(std::string_view text, const ReadOptions& options = {});
 
-/// Detects the format of `bytes` by content and reads it with the reader above.
-/// ctxheap snapshots are read from files only (load_profile): LoadError here.
+/// Detects the format of `bytes` by content and reads it with its reader: the same one
+/// dispatch as load_profile, ctxheap snapshots included. Throws LoadError or Cancelled.
 Profile read_profile_bytes(std::span<const std::byte> bytes, const ReadOptions& options = {});
 
-/// Inflates gzip (or zlib) data within the limits. Throws LoadError naming `name`.
-std::string gunzip(std::span<const std::byte> compressed, std::string_view name, const ReaderLimits& limits);
+/// Sees each piece of inflated data as it is produced; throws LoadError to stop.
+using InflateCheck = std::function<void(std::string_view piece)>;
+
+/// Inflates gzip (or zlib) data within the limits, into a buffer of exactly the
+/// inflated size (a first pass counts; `check`, when given, sees the bytes then, so a
+/// reader can refuse what its format cannot hold before anything is kept). Throws
+/// LoadError naming `name`.
+std::string gunzip(std::span<const std::byte> compressed, std::string_view name, const ReaderLimits& limits,
+                   const InflateCheck& check = {});
 
 }  // namespace ctxheap::analyzer

@@ -1,7 +1,7 @@
 // Convenience header: the whole snapshot format module.
 #pragma once
 
-#include "ctxheap/format/detect.hpp"
+#include "ctxheap/format/byte_stream.hpp"
 #include "ctxheap/format/error.hpp"
 #include "ctxheap/format/reader.hpp"
 #include "ctxheap/format/schema.hpp"

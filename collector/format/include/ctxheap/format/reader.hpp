@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "ctxheap/format/byte_stream.hpp"
 #include "ctxheap/format/snapshot.hpp"
 
 namespace ctxheap::format {
@@ -16,8 +17,9 @@ namespace ctxheap::format {
 struct ReadOptions {
   /// Checked between records; when it becomes true, reading throws ReadCancelled.
   const std::atomic<bool>* cancel = nullptr;
-  /// Called with (file bytes consumed, file size) as the file is read:
-  /// non-decreasing, the last call has consumed == file size.
+  /// Called with (input bytes consumed, input size) as the input is read:
+  /// non-decreasing, the last call has consumed == input size. The size is 0 when
+  /// it is unknown (a pipe).
   std::function<void(std::uint64_t consumed, std::uint64_t total)> progress;
 };
 
@@ -37,14 +39,18 @@ class SnapshotVisitor {
   virtual void on_totals(const Totals& /*totals*/) {}
 };
 
-/// Streams one snapshot file: memory use is bounded by the largest record, not
-/// by the file. The constructor opens the file and checks the header; read()
+/// Streams one snapshot, from a file or any ByteStream (standard input is read as it
+/// arrives): memory use is bounded by the largest record, not by the input, and a
+/// compressed body may expand only as far as its compressed bytes justify (schema.hpp).
+/// The constructor opens the file (or reads from the stream) and checks the header; read()
 /// decodes and checks every record and throws FormatError at the first problem
 /// (after the visitor has seen the records before it). A visitor may throw; the
 /// exception propagates unchanged.
 class SnapshotReader {
  public:
   explicit SnapshotReader(const std::filesystem::path& path, ReadOptions options = {});
+  /// Reads from `in`, which must outlive the reader; `name` starts every message.
+  SnapshotReader(ByteStream& in, std::string name, ReadOptions options = {});
   ~SnapshotReader();
   SnapshotReader(SnapshotReader&&) noexcept;
   SnapshotReader& operator=(SnapshotReader&&) noexcept;
@@ -53,6 +59,7 @@ class SnapshotReader {
 
   std::uint32_t version() const noexcept;
   bool compressed() const noexcept;
+  /// The input's size; 0 when unknown.
   std::uint64_t file_size() const noexcept;
 
   /// Reads the whole body once, in order. A second call throws std::logic_error.

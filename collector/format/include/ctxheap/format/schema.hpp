@@ -3,9 +3,11 @@
 // places the format is defined; docs/snapshot-format.md describes both.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace ctxheap::format {
 
@@ -44,7 +46,12 @@ inline constexpr std::uint64_t kMaxBodyBytes = 16ull << 30;
 /// compression levels are clamped so that they stay within it.
 inline constexpr int kMaxZstdWindowLog = 24;
 
-/// How many leading bytes detect_format() wants to see to decide.
-inline constexpr std::size_t kDetectBytes = 64;
+/// Whether `head` (a file's first bytes) starts with kMagic. The analyzer's input edge
+/// sniffs every format; this is the format module's own word on its magic.
+inline bool has_snapshot_magic(std::span<const std::byte> head) noexcept {
+  return head.size() >= kMagic.size() &&
+         std::equal(kMagic.begin(), kMagic.end(), head.begin(),
+                    [](unsigned char m, std::byte b) { return m == std::to_integer<unsigned char>(b); });
+}
 
 }  // namespace ctxheap::format

@@ -1,6 +1,6 @@
 // Input format detection by content. Order matters: exact magics first, the
 // protobuf heuristic last.
-#include "ctxheap/format/detect.hpp"
+#include "ctxheap/analyzer/input_format.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,10 +9,9 @@
 #include <string_view>
 
 #include "ctxheap/format/schema.hpp"
-#include "ctxheap/format/error.hpp"
-#include "file_io.hpp"
+#include "load/pprof_shape.hpp"
 
-namespace ctxheap::format {
+namespace ctxheap::analyzer {
 namespace {
 
 bool starts_with(std::span<const std::byte> head, std::string_view prefix) {
@@ -45,19 +44,8 @@ class ProtoPeek {
   std::size_t pos_ = 0;
 };
 
-constexpr int kVarint = 0;
-constexpr int kLen = 2;
 /// A ValueType is two small varint fields: at most 2 * (1 + 10) bytes.
 constexpr std::uint64_t kMaxValueTypeBytes = 22;
-
-/// Wire type profile.proto gives each top-level field (1..15); -1 = no such field.
-int profile_field_wire_type(std::uint64_t field) {
-  switch (field) {
-    case 1: case 2: case 3: case 4: case 5: case 6: case 11: case 13: return kLen;
-    case 7: case 8: case 9: case 10: case 12: case 14: case 15: return kVarint;
-    default: return -1;
-  }
-}
 
 /// Whether `bytes` (a prefix) is plausibly a ValueType {int64 type = 1; int64 unit = 2;}.
 bool looks_like_value_type(std::span<const std::byte> bytes) {
@@ -70,12 +58,13 @@ bool looks_like_value_type(std::span<const std::byte> bytes) {
   return true;
 }
 
-/// Whether `head` plausibly starts a serialized perftools.profiles.Profile.
+}  // namespace
+
 /// Encoders open with a ValueType: google/pprof and prost with sample_type
 /// (field 1), Go's runtime/pprof with period_type (field 11). So the head must
 /// start with one of those holding a small ValueType, and every top-level
 /// field seen must carry the wire type profile.proto gives it.
-bool looks_like_raw_pprof(std::span<const std::byte> head) {
+bool looks_like_raw_pprof(std::span<const std::byte> head) noexcept {
   constexpr std::uint8_t kSampleTypeTag = 0x0a;  // field 1, LEN
   constexpr std::uint8_t kPeriodTypeTag = 0x5a;  // field 11, LEN
   if (head.empty()) return false;
@@ -87,10 +76,10 @@ bool looks_like_raw_pprof(std::span<const std::byte> head) {
     const auto tag = peek.varint();
     if (!tag) return !first;
     const int wire_type = static_cast<int>(*tag & 7);
-    if (profile_field_wire_type(*tag >> 3) != wire_type) return false;
+    if (detail::profile_field_wire_type(*tag >> 3) != wire_type) return false;
     const auto value = peek.varint();
     if (!value) return !first;
-    if (wire_type == kLen) {
+    if (wire_type == detail::kWireLen) {
       if (first) {
         if (*value > kMaxValueTypeBytes) return false;
         const std::size_t start = head.size() - peek.left();
@@ -105,12 +94,11 @@ bool looks_like_raw_pprof(std::span<const std::byte> head) {
   return !first;
 }
 
-}  // namespace
-
 std::string_view to_string(InputFormat format) noexcept {
   switch (format) {
     case InputFormat::CtxheapSnapshot: return "ctxheap snapshot";
-    case InputFormat::GperftoolsHeapText: return "gperftools heap profile";
+    case InputFormat::HeapText: return "heap profile text";
+    case InputFormat::GoroutineText: return "Go goroutine profile text";
     case InputFormat::PprofGzip: return "gzipped pprof profile";
     case InputFormat::PprofRaw: return "pprof profile";
     case InputFormat::Unknown: return "unknown";
@@ -118,37 +106,17 @@ std::string_view to_string(InputFormat format) noexcept {
   return "unknown";
 }
 
-InputFormat detect_format(std::span<const std::byte> head) noexcept {
-  if (head.size() >= kMagic.size() &&
-      std::equal(kMagic.begin(), kMagic.end(), head.begin(),
-                 [](unsigned char m, std::byte b) { return m == std::to_integer<unsigned char>(b); })) {
-    return InputFormat::CtxheapSnapshot;
-  }
+InputFormat sniff_format(std::span<const std::byte> head) noexcept {
+  if (format::has_snapshot_magic(head)) return InputFormat::CtxheapSnapshot;
   if (head.size() >= 2 && std::to_integer<unsigned char>(head[0]) == 0x1f &&
       std::to_integer<unsigned char>(head[1]) == 0x8b) {
     return InputFormat::PprofGzip;
   }
-  if (starts_with(head, "heap profile:") || starts_with(head, "heap_v2/")) {
-    return InputFormat::GperftoolsHeapText;
-  }
+  if (starts_with(head, "heap profile:") || starts_with(head, "heap_v2/")) return InputFormat::HeapText;
+  if (starts_with(head, "goroutine profile:")) return InputFormat::GoroutineText;
   if (looks_like_raw_pprof(head)) return InputFormat::PprofRaw;
   return InputFormat::Unknown;
 }
 
-InputFormat detect_file_format(const std::filesystem::path& path) {
-  detail::InputFile file(path);
-  std::array<std::byte, kDetectBytes> head{};
-  std::size_t got = 0;
-  try {
-    while (got < head.size()) {
-      const std::size_t n = file.read(head.data() + got, head.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
-  } catch (const std::exception& e) {
-    throw FormatError(path.string() + ": " + e.what());
-  }
-  return detect_format(std::span<const std::byte>(head.data(), got));
-}
+}  // namespace ctxheap::analyzer
 
-}  // namespace ctxheap::format
