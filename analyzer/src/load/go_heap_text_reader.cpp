@@ -25,15 +25,9 @@ using detail::LineCursor;
 
 /// "N: B [N: B]": in-use objects, bytes, allocated objects, bytes.
 std::optional<SampleCounts> parse_counts(FieldScanner& f) {
-  const auto n1 = f.number();
-  if (!n1 || !f.expect(':')) return std::nullopt;
-  const auto s1 = f.number();
-  if (!s1 || !f.expect('[')) return std::nullopt;
-  const auto n2 = f.number();
-  if (!n2 || !f.expect(':')) return std::nullopt;
-  const auto s2 = f.number();
-  if (!s2 || !f.expect(']')) return std::nullopt;
-  return SampleCounts{*n2, *s2, *n1, *s1};
+  const auto c = detail::parse_count_pairs(f);
+  if (!c) return std::nullopt;
+  return SampleCounts{c->second_objects, c->second_bytes, c->first_objects, c->first_bytes};
 }
 
 /// runtime/pprof's scaleHeapSample: a record of `count` samples of `size` bytes in all

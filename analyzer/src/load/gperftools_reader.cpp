@@ -46,15 +46,9 @@ struct Header {
 
 /// "N: B [ N: B]" (the part before '@').
 std::optional<Counts> parse_counts(FieldScanner& f) {
-  const auto n1 = f.number();
-  if (!n1 || !f.expect(':')) return std::nullopt;
-  const auto s1 = f.number();
-  if (!s1 || !f.expect('[')) return std::nullopt;
-  const auto n2 = f.number();
-  if (!n2 || !f.expect(':')) return std::nullopt;
-  const auto s2 = f.number();
-  if (!s2 || !f.expect(']')) return std::nullopt;
-  return Counts{*n1, *s1, *n2, *s2};
+  const auto c = detail::parse_count_pairs(f);
+  if (!c) return std::nullopt;
+  return Counts{c->first_objects, c->first_bytes, c->second_objects, c->second_bytes};
 }
 
 void set_sampling(Header& h) {

@@ -121,4 +121,21 @@ class FieldScanner {
   std::size_t i_ = 0;
 };
 
+/// The counts of a heap profile record or header, "N: B [N: B]" (gperftools' format and
+/// Go's legacy text heap profile, which took it over): the first pair, then the bracketed.
+struct CountPairs {
+  std::uint64_t first_objects = 0, first_bytes = 0, second_objects = 0, second_bytes = 0;
+};
+inline std::optional<CountPairs> parse_count_pairs(FieldScanner& f) {
+  const auto n1 = f.number();
+  if (!n1 || !f.expect(':')) return std::nullopt;
+  const auto s1 = f.number();
+  if (!s1 || !f.expect('[')) return std::nullopt;
+  const auto n2 = f.number();
+  if (!n2 || !f.expect(':')) return std::nullopt;
+  const auto s2 = f.number();
+  if (!s2 || !f.expect(']')) return std::nullopt;
+  return CountPairs{*n1, *s1, *n2, *s2};
+}
+
 }  // namespace ctxheap::analyzer::detail
