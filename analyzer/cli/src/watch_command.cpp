@@ -115,9 +115,9 @@ int run_watch(WatchArgs& args, bool count_given) {
     const WatchFolder::Round files = folder.keep(round, heap, goroutine);
     inputs.push_back(files.heap_path);
     inputs.push_back(files.goroutine_path);
-    TerminalProgress quiet;
+    TerminalProgress reading;
     Inputs loader;
-    const auto series = load_and_analyze(loader, inputs, gate.analysis_options(), quiet);
+    const auto series = load_and_analyze(loader, inputs, gate.analysis_options(), reading);
     std::cout << round_line(round, rounds, files, series, gate.evaluate(series)) << std::endl;
     if (stop.raised()) break;
   }
