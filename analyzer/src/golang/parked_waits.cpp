@@ -5,6 +5,7 @@
 // applies. Goroutine profiles are not sampled: the counts are exact.
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "ctxheap/analyzer/golang.hpp"
@@ -19,6 +20,21 @@ constexpr ContextId kInferredIdBase = 100'000'000;
 /// salted apart from the heap recognizer's ids for the same function.
 ContextId parked_id(const std::string& function, std::uint64_t salt) {
   return kInferredIdBase + detail::hash_combine(detail::hash_text(function), salt + 16) % kInferredIdBase;
+}
+
+/// The stack from the waiting function down (a suffix of the goroutines' stack), added
+/// unless the profile holds it already: stacks stay distinct.
+Index waiting_stack(Profile& p, const BlockedGoroutines& b) {
+  const Stack whole = p.stacks[b.stack];
+  const std::uint32_t skip = std::min(b.waiting_frame, whole.frame_count);
+  const Stack tail{whole.first_frame + skip, whole.frame_count - skip};
+  const auto frames = std::span<const Frame>(p.frames).subspan(tail.first_frame, tail.frame_count);
+  for (Index s = 0; s < p.stacks.size(); ++s) {
+    const auto other = p.stack_frames(s);
+    if (std::equal(other.begin(), other.end(), frames.begin(), frames.end())) return s;
+  }
+  p.stacks.push_back(tail);
+  return static_cast<Index>(p.stacks.size() - 1);
 }
 
 }  // namespace
@@ -41,10 +57,7 @@ std::size_t infer_parked_waits(Profile& p, const std::vector<BlockedGoroutines>&
     child.waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines, INT32_MAX));
     // Where they wait: the stack from the waiting function down, without the runtime's
     // parking frames above it, so the site the sentence names is that function.
-    const Stack whole = p.stacks[b.stack];
-    const std::uint32_t skip = std::min(b.waiting_frame, whole.frame_count);
-    child.creation_stack = static_cast<Index>(p.stacks.size());
-    p.stacks.push_back(Stack{whole.first_frame + skip, whole.frame_count - skip});
+    child.creation_stack = waiting_stack(p, b);
     child.parent_id = parent.id;
     child.registered_under_id = parent.id;
     p.contexts.push_back(child);
