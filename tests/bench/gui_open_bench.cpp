@@ -256,10 +256,18 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   if (alloc) {
-    std::vector<double> paint, astall, acpu, bottom_up, search, cc, doc;
+    std::vector<double> paint, astall, acpu, bottom_up, search, cc, doc, build;
     std::size_t stacks = 0;
     for (int r = 0; r < runs; ++r) {
       doc.push_back(load_document_alone(snapshot));
+      {
+        const ctxheap::analyzer::Profile p = ctxheap::analyzer::load_profile(snapshot);
+        const auto t = Clock::now();
+        const ctxheap::analyzer::AllocationStacks folded(p, ctxheap::analyzer::FrameDetail::Folded);
+        const ctxheap::analyzer::AllocationStacks all(p, ctxheap::analyzer::FrameDetail::All);
+        build.push_back(ms_since(t));
+        if (folded.stack_count() == 0 || all.stack_count() == 0) std::exit(1);
+      }
       const AllocRun a = open_allocations(snapshot);
       paint.push_back(a.paint_ms);
       astall.push_back(a.stall_ms);
@@ -275,6 +283,7 @@ int main(int argc, char** argv) {
                 *std::max_element(astall.begin(), astall.end()));
     std::printf("| the same stall, UI-thread CPU time | %.0f ms | |\n", median(acpu));
     std::printf("| the loading thread's work alone (load_document) | %.2f s | |\n", median(doc) / 1000);
+    std::printf("| of which: the allocation stacks, folded and all frames | %.2f s | |\n", median(build) / 1000);
     std::printf("| then: switch to bottom-up (UI thread) | %.0f ms | |\n", median(bottom_up));
     std::printf("| then: search \"fn_7\" (UI thread) | %.0f ms | |\n", median(search));
     std::printf("| then: switch to caller/callee (UI thread) | %.0f ms | |\n", median(cc));
