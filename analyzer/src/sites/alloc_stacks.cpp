@@ -175,12 +175,14 @@ AllocNode AllocationStacks::root(AllocView view) const noexcept {
 
 namespace {
 
-void sort_rows(std::vector<AllocNode>& rows, AllocMeasure order, const AllocationStacks& stacks) {
+/// Largest first; ties by function id (the order functions were first met), so equal rows
+/// keep one order without comparing names.
+void sort_rows(std::vector<AllocNode>& rows, AllocMeasure order) {
   std::sort(rows.begin(), rows.end(), [&](const AllocNode& a, const AllocNode& b) {
     if (bytes_of(a.total, order) != bytes_of(b.total, order)) return bytes_of(a.total, order) > bytes_of(b.total, order);
     if (objects_of(a.total, order) != objects_of(b.total, order))
       return objects_of(a.total, order) > objects_of(b.total, order);
-    return stacks.function_name(a.function) < stacks.function_name(b.function);
+    return a.function < b.function;
   });
 }
 
@@ -211,7 +213,7 @@ std::vector<AllocNode> AllocationStacks::children(AllocView view, const AllocNod
     child.sampled_objects = range_sampled(view, run_begin, i);
     out.push_back(child);
   }
-  sort_rows(out, order, *this);
+  sort_rows(out, order);
   return out;
 }
 
@@ -236,7 +238,7 @@ std::vector<AllocNode> AllocationStacks::functions(AllocMeasure order) const {
     rows[f].function = f;
     out.push_back(rows[f]);
   }
-  sort_rows(out, order, *this);
+  sort_rows(out, order);
   return out;
 }
 
@@ -274,8 +276,8 @@ CallerCallee AllocationStacks::caller_callee(FunctionId function, AllocMeasure o
     out.function.sampled_objects += sampled_[s];
     if (fr[len - 1] == function) out.function.self += counts_[s];
   }
-  sort_rows(out.callers, order, *this);
-  sort_rows(out.callees, order, *this);
+  sort_rows(out.callers, order);
+  sort_rows(out.callees, order);
   return out;
 }
 

@@ -88,7 +88,8 @@ class AllocationStacks {
   /// no frame at all.
   AllocNode root(AllocView view) const noexcept;
   /// The children of a node of `view` (root() or a row children() returned), largest
-  /// first by `order` (bytes, then objects, then name). Linear in the node's stacks.
+  /// first by `order` (bytes, then objects, then the order functions were first met).
+  /// Linear in the node's stacks.
   std::vector<AllocNode> children(AllocView view, const AllocNodeRef& node, AllocMeasure order) const;
 
   /// Every function with its inclusive total (stacks through it, counted once per stack
