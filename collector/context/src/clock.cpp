@@ -10,8 +10,15 @@ class SteadyClockImpl final : public Clock {
   TimePoint now() const noexcept override { return SteadyClock::now(); }
 };
 
-const SteadyClockImpl kSteady;
-std::atomic<const Clock*> g_clock{&kSteady};
+// Never destroyed: the collector's exit snapshot and late timers read the clock while
+// static objects are being destroyed, so the default clock must outlive them all.
+union NeverDestroyed {
+  SteadyClockImpl clock;
+  constexpr NeverDestroyed() : clock() {}
+  ~NeverDestroyed() {}  // leaves `clock` alone
+};
+constinit NeverDestroyed kSteady;
+constinit std::atomic<const Clock*> g_clock{&kSteady.clock};
 
 }  // namespace
 
@@ -19,7 +26,7 @@ const Clock& clock() noexcept { return *g_clock.load(std::memory_order_acquire);
 TimePoint now() noexcept { return clock().now(); }
 
 namespace detail {
-bool clock_is_steady() noexcept { return &clock() == &kSteady; }
+bool clock_is_steady() noexcept { return &clock() == &kSteady.clock; }
 }  // namespace detail
 
 ManualClock::ManualClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
