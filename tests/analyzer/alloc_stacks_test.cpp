@@ -1,6 +1,7 @@
 // Allocation-stack views (alloc_stacks.hpp) on hand-built profiles with known answers,
 // on a deep stack, and on a synthetic snapshot with sampled sites of many contexts.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
