@@ -16,6 +16,8 @@ pkg_check_modules(LIBDW REQUIRED IMPORTED_TARGET libdw)
 find_package(nlohmann_json 3 REQUIRED)
 if(CTXHEAP_BUILD_CLI)
   find_package(CLI11 CONFIG REQUIRED)
+  # `ctxheap watch` fetches a Go service's /debug/pprof profiles over HTTP.
+  find_package(CURL REQUIRED)
 endif()
 
 if(CTXHEAP_BUILD_GUI)

@@ -8,7 +8,7 @@ PACKAGES=(
   libgoogle-perftools-dev google-perftools
   libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler libzstd-dev zlib1g-dev
-  nlohmann-json3-dev libcli11-dev libdw-dev libelf-dev libunwind-dev libasio-dev
+  nlohmann-json3-dev libcli11-dev libdw-dev libelf-dev libunwind-dev libasio-dev libcurl4-openssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   xvfb xauth
   golang-go heaptrack

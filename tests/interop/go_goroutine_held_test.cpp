@@ -5,7 +5,9 @@
 #include <string>
 
 #include "ctxheap/analyzer/analysis.hpp"
+#include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/analyzer/golang.hpp"
+#include "ctxheap/analyzer/load.hpp"
 #include "ctxheap/analyzer/readers.hpp"
 #include "ctxheap/analyzer/series.hpp"
 #include "interop_support.hpp"
@@ -52,6 +54,59 @@ TEST(GoGoroutineHeld, CheckGivenHeapAndGoroutinesUsesBothAndFixedPasses) {
   const auto fixed = interop_test::ctxheap(dir, "check " + q("go1.23/full/workers_fixed/heap.pb.gz") + " " +
                                                     q("go1.23/full/workers_fixed/goroutine.pb.gz"));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+}
+
+TEST(GoGoroutineHeld, GoroutineProfileAloneFailsCheckWhenThousandsParkOnOneWait) {
+  interop_test::TempDir dir;
+  const auto q = [](const std::string& r) { return interop_test::sh_quote(field(r).string()); };
+  // 10,000 workers blocked in <-ctx.Done() under main.worker: exact counts, a failure alone.
+  for (const std::string file : {"go1.23/full/workers/goroutine.pb.gz", "go1.19/full/workers/goroutine.txt"}) {
+    const auto leak = interop_test::ctxheap(dir, "check " + q(file));
+    EXPECT_EQ(leak.exit_code, 1) << file << leak.out << leak.err;
+    EXPECT_NE(leak.out.find("10,000 goroutines are parked waiting at main.worker"), std::string::npos) << leak.out;
+    EXPECT_NE(leak.out.find("inferred from the goroutine profile"), std::string::npos) << leak.out;
+  }
+  // 10,000 of context's own watchers for a custom parent (the bridge).
+  const auto bridge = interop_test::ctxheap(dir, "check " + q("go1.23/full/bridge/goroutine.pb.gz"));
+  EXPECT_EQ(bridge.exit_code, 1) << bridge.out << bridge.err;
+  // Below the bound: a busy server's 1,000 requests in flight, and the fixes, pass.
+  for (const std::string file : {"go1.23/full/busy/goroutine.pb.gz", "go1.23/full/workers_fixed/goroutine.pb.gz",
+                                 "go1.23/full/bridge_fixed/goroutine.pb.gz"}) {
+    const auto pass = interop_test::ctxheap(dir, "check " + q(file));
+    EXPECT_EQ(pass.exit_code, 0) << file << pass.out << pass.err;
+  }
+  // Read alone, the groups are inferred children with the goroutines as waiters.
+  const auto alone = load_profile(field("go1.23/full/workers/goroutine.pb.gz"));
+  std::uint64_t inferred = 0;
+  for (const auto& c : alone.contexts)
+    if (c.inferred && c.registered_under_id != 0) inferred += c.count;
+  EXPECT_EQ(inferred, 10000u);
+}
+
+TEST(GoGoroutineHeld, DiffOfTwoGoroutineProfilesPrintsTheStacksWhoseCountChanged) {
+  // Goroutine profiles have no bytes: their stacks rank by the change of goroutines.
+  const auto before = load_profile(field("go1.23/full/workers_fixed/goroutine.pb.gz"));
+  const auto after = load_profile(field("go1.23/full/workers/goroutine.pb.gz"));
+  const auto deltas = diff_by_symbol_path(before, after, 1);
+  ASSERT_EQ(deltas.size(), 1u);
+  EXPECT_NE(deltas[0].path.find("main.worker"), std::string::npos) << deltas[0].path;
+  EXPECT_EQ(deltas[0].delta_inuse_objects(), 10000);
+
+  interop_test::TempDir dir;
+  const auto q = [](const std::string& r) { return interop_test::sh_quote(field(r).string()); };
+  const auto text = interop_test::ctxheap(dir, "diff " + q("go1.23/full/workers_fixed/goroutine.pb.gz") + " " +
+                                                   q("go1.23/full/workers/goroutine.pb.gz"));
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Goroutine stacks by change in count"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("+10,000"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("main.worker"), std::string::npos) << text.out;
+  // The way back: the fix removes them.
+  const auto back = interop_test::ctxheap(dir, "diff " + q("go1.23/full/workers/goroutine.pb.gz") + " " +
+                                                   q("go1.23/full/workers_fixed/goroutine.pb.gz"));
+  EXPECT_NE(back.out.find("-10,000"), std::string::npos) << back.out;
+  const auto md = interop_test::ctxheap(dir, "diff --format md " + q("go1.23/full/workers_fixed/goroutine.pb.gz") + " " +
+                                                 q("go1.23/full/workers/goroutine.pb.gz"));
+  EXPECT_NE(md.out.find("main.worker"), std::string::npos) << md.out;
 }
 
 }  // namespace

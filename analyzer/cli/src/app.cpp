@@ -49,15 +49,15 @@ int run(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.footer("Exit codes: 0 ok, 1 a `check` gate was exceeded, 2 bad input or usage. Reference: docs/cli.md");
   const Command commands[] = {add_report_command(app), add_diff_command(app), add_check_command(app),
-                              add_convert_command(app), add_record_command(app)};
+                              add_convert_command(app), add_record_command(app), add_watch_command(app)};
   // CLI11 calls an unknown word "a missing subcommand"; say what it is.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string word = argv[1];
     bool known = false;
     for (const Command& c : commands) known = known || c.app->get_name() == word;
-    if (!known) return fail("unknown command '" + word + "': use report, diff, check, convert or record (see ctxheap --help)");
+    if (!known) return fail("unknown command '" + word + "': use report, diff, check, convert, record or watch (see ctxheap --help)");
   }
-  if (argc == 1) return fail("a command is required: report, diff, check, convert or record (see ctxheap --help)");
+  if (argc == 1) return fail("a command is required: report, diff, check, convert, record or watch (see ctxheap --help)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "check_command.hpp"
 #include "commands.hpp"
 #include "ctxheap/analyzer/text.hpp"
 #include "ctxheap/report/outline.hpp"
@@ -17,19 +18,6 @@
 namespace ctxheap::cli {
 namespace {
 
-struct CheckArgs {
-  std::vector<std::string> snapshots;
-  std::uint64_t max_stale = 3;
-  std::uint64_t warn_stale = 1;
-  std::string max_retained;
-  std::string max_inuse;
-  std::string baseline;
-  std::string suppress;
-  std::string write_baseline;
-  std::string color = "auto";
-  std::string top = limit_text(report::ReportOptions{}.top);
-  AnalysisFlags analysis;
-};
 
 struct Painter {
   bool color = false;
@@ -135,38 +123,79 @@ std::string verdict_line(const GateResult& r, const GateOptions& o) {
   return "ctxheap check: passed";
 }
 
-int run_check(const CheckArgs& args) {
-  const std::size_t top = parse_limit(args.top, "--top");
-  GateOptions gate;
-  gate.max_stale = args.max_stale;
-  gate.warn_stale = args.warn_stale;
-  if (!args.max_retained.empty()) gate.max_retained = parse_retained_limit(args.max_retained, "--max-retained");
-  if (!args.max_inuse.empty()) gate.max_inuse = parse_bytes(args.max_inuse, "--max-inuse");
-  const auto options = analysis_options(args.analysis);
-  const Suppressions suppressions = args.suppress.empty() ? Suppressions() : Suppressions::read(args.suppress);
-  const Baseline baseline = args.baseline.empty() ? Baseline() : Baseline::read(args.baseline);
+}  // namespace
 
-  TerminalProgress progress;
-  Inputs inputs;
-  const auto series = load_and_analyze(inputs, args.snapshots, options, progress);
+CheckGate::CheckGate(const CheckArgs& args)
+    : top_(parse_limit(args.top, "--top")),
+      options_(cli::analysis_options(args.analysis)),
+      suppressions_(args.suppress.empty() ? Suppressions() : Suppressions::read(args.suppress)),
+      baseline_(args.baseline.empty() ? Baseline() : Baseline::read(args.baseline)),
+      color_(args.color),
+      write_baseline_(args.write_baseline) {
+  gate_.max_stale = args.max_stale;
+  gate_.warn_stale = args.warn_stale;
+  if (!args.max_retained.empty()) gate_.max_retained = parse_retained_limit(args.max_retained, "--max-retained");
+  if (!args.max_inuse.empty()) gate_.max_inuse = parse_bytes(args.max_inuse, "--max-inuse");
+}
+
+GateResult CheckGate::evaluate(const analyzer::SeriesAnalysis& series) const {
+  GateResult r = evaluate_gate(series.latest(), gate_, suppressions_, baseline_);
+  gate_allocations(r, series, gate_);
+  return r;
+}
+
+std::string CheckGate::verdict(const GateResult& result) const { return verdict_line(result, gate_); }
+
+int CheckGate::report(const analyzer::SeriesAnalysis& series, const std::vector<std::string>& inputs) const {
   const analyzer::Analysis& a = series.latest();
-  if (!args.write_baseline.empty()) write_file(args.write_baseline, Baseline::of(a).to_json(generator()), args.snapshots);
-
-  GateResult r = evaluate_gate(a, gate, suppressions, baseline);
-  gate_allocations(r, series, gate);
-  const Painter paint{stdout_color(args.color)};
+  if (!write_baseline_.empty()) write_file(write_baseline_, Baseline::of(a).to_json(generator()), inputs);
+  const GateResult r = evaluate(series);
+  const Painter paint{stdout_color(color_)};
   std::cout << "ctxheap check: " << report::visible_text(a.profile->meta.source_path);
   if (series.snapshots.size() > 1) std::cout << " (latest of " << series.snapshots.size() << " snapshots)";
   std::cout << '\n';
-  print_gates(std::cout, a, gate, r, paint);
-  print_groups(std::cout, a, r, top);
-  const std::string verdict = verdict_line(r, gate);
+  print_gates(std::cout, a, gate_, r, paint);
+  print_groups(std::cout, a, r, top_);
+  const std::string verdict = verdict_line(r, gate_);
   std::cout << paint(verdict, r.verdict() == Verdict::Fail ? kRed : r.verdict() == Verdict::Warn ? kYellow : kGreen) << '\n';
   std::cout.flush();
   return r.verdict() == Verdict::Fail ? kExitGate : kExitOk;
 }
 
-}  // namespace
+int run_check(const CheckArgs& args) {
+  const CheckGate gate(args);
+  TerminalProgress progress;
+  Inputs inputs;
+  const auto series = load_and_analyze(inputs, args.snapshots, gate.analysis_options(), progress);
+  return gate.report(series, args.snapshots);
+}
+
+void add_check_options(CLI::App& cmd, CheckArgs& args_ref) {
+  CheckArgs* args = &args_ref;
+  const std::string group = "Gate";
+  cmd.add_option("--max-stale", args->max_stale, "Fail when at least N stale child entries are counted (0 = off)")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--warn-stale", args->warn_stale, "Warn when at least N are counted (0 = off)")
+      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
+  cmd.add_option("--max-retained", args->max_retained,
+                 "Fail when the counted entries retain more than BYTES, or PCT% of the in-use heap")
+      ->type_name("BYTES|PCT%")->group(group);
+  cmd.add_option("--max-inuse", args->max_inuse,
+                 "Fail when the heap in use is above BYTES (any input, contexts or not)")
+      ->type_name("BYTES")->group(group);
+  cmd.add_option("--baseline", args->baseline,
+                 "A JSON report or baseline from a previous run: its stale groups are not counted")
+      ->type_name("FILE")->group(group);
+  cmd.add_option("--suppress", args->suppress, "Creation-site patterns, one a line: entries created there are not counted")
+      ->type_name("FILE")->group(group);
+  cmd.add_option("--write-baseline", args->write_baseline, "Also write this run's stale groups as a baseline file")
+      ->type_name("FILE")->group(group);
+  cmd.add_option("--color", args->color, "Colour in the verdict")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  cmd.add_option("--top", args->top, "Stale groups listed; all are counted, and --write-baseline writes all (all = no limit)")
+      ->type_name("N|all")->capture_default_str();
+  add_analysis_flags(cmd, args->analysis);
+}
 
 Command add_check_command(CLI::App& root) {
   auto args = std::make_shared<CheckArgs>();
@@ -174,29 +203,7 @@ Command add_check_command(CLI::App& root) {
       "check", "CI gate: exit 1 when stale child entries or what they retain exceed the thresholds, else 0.");
   cmd->add_option("snapshots", args->snapshots, "Snapshots, gperftools heap dumps or pprof profiles; several of one run are a series (the latest is gated)")
       ->required()->type_name("SNAPSHOT");
-  const std::string group = "Gate";
-  cmd->add_option("--max-stale", args->max_stale, "Fail when at least N stale child entries are counted (0 = off)")
-      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
-  cmd->add_option("--warn-stale", args->warn_stale, "Warn when at least N are counted (0 = off)")
-      ->type_name("N")->check(CLI::NonNegativeNumber)->capture_default_str()->group(group);
-  cmd->add_option("--max-retained", args->max_retained,
-                  "Fail when the counted entries retain more than BYTES, or PCT% of the in-use heap")
-      ->type_name("BYTES|PCT%")->group(group);
-  cmd->add_option("--max-inuse", args->max_inuse,
-                  "Fail when the heap in use is above BYTES (any input, contexts or not)")
-      ->type_name("BYTES")->group(group);
-  cmd->add_option("--baseline", args->baseline,
-                  "A JSON report or baseline from a previous run: its stale groups are not counted")
-      ->type_name("FILE")->group(group);
-  cmd->add_option("--suppress", args->suppress, "Creation-site patterns, one a line: entries created there are not counted")
-      ->type_name("FILE")->group(group);
-  cmd->add_option("--write-baseline", args->write_baseline, "Also write this run's stale groups as a baseline file")
-      ->type_name("FILE")->group(group);
-  cmd->add_option("--color", args->color, "Colour in the verdict")
-      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
-  cmd->add_option("--top", args->top, "Stale groups listed; all are counted, and --write-baseline writes all (all = no limit)")
-      ->type_name("N|all")->capture_default_str();
-  add_analysis_flags(*cmd, args->analysis);
+  add_check_options(*cmd, *args);
   return {cmd, [args] { return run_check(*args); }};
 }
 

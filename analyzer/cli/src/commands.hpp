@@ -20,6 +20,7 @@ Command add_diff_command(CLI::App& root);
 Command add_check_command(CLI::App& root);
 Command add_convert_command(CLI::App& root);
 Command add_record_command(CLI::App& root);
+Command add_watch_command(CLI::App& root);
 
 /// Parses argv and runs the command: the whole CLI, for main().
 int run(int argc, char** argv);

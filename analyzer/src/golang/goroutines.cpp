@@ -39,6 +39,7 @@ std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& p) {
     b.stack = site.stack;
     b.goroutines = site.estimated.inuse_objects;
     b.waiting_in = std::string(p.str(frames[i].function));
+    b.waiting_frame = static_cast<std::uint32_t>(i);
     b.in_context_package = b.waiting_in.starts_with("context.");
     out.push_back(std::move(b));
   }

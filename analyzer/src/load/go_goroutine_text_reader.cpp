@@ -85,7 +85,8 @@ Profile read_go_goroutine_text(std::string_view text, const ReadOptions& o) {
     b.add_site(site);
   }
   Profile profile = std::move(b).finish();
-  golang::report_blocked_goroutines(profile);
+  const auto blocked = golang::report_blocked_goroutines(profile);
+  if (o.recognize_go_contexts) golang::infer_parked_waits(profile, blocked);
   if (o.load.progress) o.load.progress(Stage::Reading, text.size(), text.size());
   return profile;
 }

@@ -59,7 +59,8 @@ class PprofModel {
     if (kind == Kind::Heap) {
       if (o_.recognize_go_contexts) golang::recognize_context_leaks(profile);
     } else {
-      golang::report_blocked_goroutines(profile);
+      const auto blocked = golang::report_blocked_goroutines(profile);
+      if (o_.recognize_go_contexts) golang::infer_parked_waits(profile, blocked);
     }
     return profile;
   }

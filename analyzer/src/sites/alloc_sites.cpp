@@ -171,7 +171,9 @@ std::vector<StackDelta> diff_by_symbol_path(const Profile& before, const Profile
     out.push_back(std::move(d));
   }
   std::stable_sort(out.begin(), out.end(), [](const StackDelta& a, const StackDelta& b) {
-    return std::llabs(a.delta_inuse_bytes()) > std::llabs(b.delta_inuse_bytes());
+    const auto bytes_a = std::llabs(a.delta_inuse_bytes()), bytes_b = std::llabs(b.delta_inuse_bytes());
+    if (bytes_a != bytes_b) return bytes_a > bytes_b;
+    return std::llabs(a.delta_inuse_objects()) > std::llabs(b.delta_inuse_objects());
   });
   if (top != 0 && out.size() > top) out.resize(top);
   return out;

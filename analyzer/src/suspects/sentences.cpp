@@ -81,6 +81,20 @@ std::string describe_context(const Analysis& a, Index context) {
 
 std::string describe(const Analysis& a, const StaleGroup& g) {
   const bool one = g.entries == 1;
+  if (a.profile->meta.source_kind == "goroutine" && g.never_cancelled == g.entries) {
+    // Inferred from a goroutine profile alone (golang::infer_parked_waits): parked goroutines, no heap.
+    const std::string site = describe_site(*a.profile, a.sites[g.site]);
+    std::string out = plural(g.entries, "goroutine is", "goroutines are") + " parked waiting at " + site +
+                      (site.starts_with("context.")
+                           ? " (the context package's own watcher for a parent of a type it cannot see into)"
+                           : " (a receive or select: how a wait on ctx.Done() shows)") +
+                      ", more than work in flight explains: counted as " + plural(g.entries, "uncancelled child", "uncancelled children") + " of " +
+                      context_with_site(a, g.registrar, g.registrar_id) +
+                      " that nobody cancels (inferred from the goroutine profile, whose counts are exact; it holds no "
+                      "heap, so what they retain is not known)";
+    if (g.growth) out += growth_clause(figures_of(a, g));
+    return out + ".";
+  }
   const std::string children = plural(g.entries, "uncancelled child", "uncancelled children") + " created at " +
                                describe_site(*a.profile, a.sites[g.site]);
   std::string out;
@@ -121,12 +135,21 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
 
 std::string describe(const Analysis& a, const StaleChild& s) {
   std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ")";
-  if (s.entries > 1) out += ", standing for " + format_count(s.entries) + " contexts inferred from the heap profile,";
+  if (s.entries > 1)
+    out += ", standing for " + format_count(s.entries) + " contexts inferred from the " +
+           (a.profile->meta.source_kind == "goroutine" ? "goroutine" : "heap") + " profile,";
   if (s.reasons.timer_held) {
     out += std::string(" is registered in no children set; only ") + (s.entries > 1 ? "their pending timers keep them" : "its pending timer keeps it") +
            " alive until the deadline, and " + (s.reasons.never_cancelled ? "the cancel was never called" : "its cancel was dropped");
     return out + "; " + (s.entries > 1 ? "they retain " : "it retains ") + format_bytes(s.retained.bytes) + " in " +
            plural(s.retained.objects, "object", "objects") + ".";
+  }
+  if (s.reasons.never_cancelled && a.profile->meta.source_kind == "goroutine") {
+    out += " is registered under ";
+    out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) : describe_context(a, s.registrar);
+    out += " and waited on by " + plural(static_cast<std::uint64_t>(std::max(s.waiters, 0)), "parked goroutine", "parked goroutines") +
+           " that nobody cancels (inferred from the goroutine profile).";
+    return out;
   }
   if (s.reasons.never_cancelled) {
     out += " is still in the children set of ";

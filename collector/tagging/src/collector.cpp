@@ -285,7 +285,7 @@ void install() noexcept {
 bool installed() noexcept { return g_state != nullptr; }
 
 std::string_view dispatch() noexcept {
-  switch (g_dispatch) {
+  switch (dispatch_now()) {
     case Dispatch::Interposed: return "interposed";
     case Dispatch::Hooks: return "hooks";
     case Dispatch::None: break;

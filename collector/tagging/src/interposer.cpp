@@ -29,7 +29,7 @@
 
 namespace ctxheap::collector {
 
-Dispatch g_dispatch = Dispatch::None;
+constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
 
 namespace {
 
@@ -37,7 +37,7 @@ namespace {
 // not inlined; all of them are in the entry-point section, which the sampler drops.
 constexpr int kEntryFrames = 0;
 
-inline bool tagging_on() noexcept { return g_dispatch == Dispatch::Interposed; }
+inline bool tagging_on() noexcept { return dispatch_now() == Dispatch::Interposed; }
 
 // Install asks whether calls to malloc and operator new reach these entry points (see
 // interposer_owns_malloc): while it probes, an entry point that forwards notes it ran.

@@ -4,7 +4,7 @@
 
 namespace ctxheap::collector {
 
-Dispatch g_dispatch = Dispatch::None;
+constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
 
 bool interposer_linked() noexcept { return false; }
 bool interposer_owns_malloc() noexcept { return false; }

@@ -76,9 +76,14 @@ struct StackDelta {
   std::int64_t delta_inuse_bytes() const noexcept {
     return static_cast<std::int64_t>(after.inuse_bytes) - static_cast<std::int64_t>(before.inuse_bytes);
   }
+  /// For goroutine profiles (0 bytes, one object per goroutine): the change of goroutines.
+  std::int64_t delta_inuse_objects() const noexcept {
+    return static_cast<std::int64_t>(after.inuse_objects) - static_cast<std::int64_t>(before.inuse_objects);
+  }
 };
 /// Sites of two profiles matched by symbol_path (addresses ignored), ranked by the
-/// absolute change of in-use bytes. At most `top` (0 = all).
+/// absolute change of in-use bytes, then of in-use objects (goroutine profiles have no
+/// bytes: their stacks rank by the change of goroutines). At most `top` (0 = all).
 std::vector<StackDelta> diff_by_symbol_path(const Profile& before, const Profile& after, std::size_t top = 0);
 
 }  // namespace ctxheap::analyzer

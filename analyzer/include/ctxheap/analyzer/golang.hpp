@@ -57,12 +57,24 @@ struct BlockedGoroutines {
   Index stack = kNoIndex;
   std::uint64_t goroutines = 0;
   std::string waiting_in{};  ///< the user (or context) function that waits
+  std::uint32_t waiting_frame = 0;  ///< its index in the stack's frames (the runtime's above it)
   bool in_context_package = false;  ///< context's own goroutine (propagateCancel, AfterFunc)
 };
 
 /// Finds them and adds one note per stack (largest first) to the profile.
 std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& profile);
 
+/// Goroutines parked on one wait that a goroutine profile read alone names as a leak:
+/// groups smaller than this are taken as work in flight (a busy server's ~1,000 requests
+/// parked in a select) and stay notes.
+inline constexpr std::uint64_t kParkedGoroutinesBound = 2000;
+/// A goroutine profile read alone: each group of at least kParkedGoroutinesBound
+/// goroutines parked under one user function (or in context's own watcher) becomes an
+/// inferred parent and an inferred child standing for them (Context::count and waiters =
+/// the goroutines, creation stack = their stack), so `check` can fail on a goroutine
+/// profile. Returns how many sets were inferred. A goroutine profile paired with a heap
+/// profile (use_goroutine_profile) gives its groups to the heap profile's children instead.
+std::size_t infer_parked_waits(Profile& goroutines, const std::vector<BlockedGoroutines>& blocked);
 /// Uses a goroutine profile of the same process with a heap profile that went through
 /// recognize_context_leaks: each group of goroutines parked under a user function (or in
 /// context's own watchers) whose count matches an inferred child set (within a factor of

@@ -33,6 +33,10 @@ std::string path_tail(const std::string& path, std::size_t frames) {
 
 }  // namespace
 
+bool goroutine_diff(const analyzer::Analysis& before, const analyzer::Analysis& after) noexcept {
+  return before.profile->meta.source_kind == "goroutine" && after.profile->meta.source_kind == "goroutine";
+}
+
 std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTreeNode>& nodes, std::size_t max_rows) {
   std::vector<analyzer::Index> rows;
   if (nodes.size() <= 1) return rows;
@@ -101,6 +105,19 @@ Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top
 }
 
 Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top) {
+  if (goroutine_diff(before, after)) {
+    // Goroutine profiles count goroutines (no bytes): the stacks whose count changed.
+    Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"goroutine stack (leaf end, by symbols)"}});
+    for (const auto& d : analyzer::diff_by_symbol_path(*before.profile, *after.profile, top)) {
+      const std::int64_t delta = d.delta_inuse_objects();
+      if (delta == 0) continue;
+      t.add_row({format_count(d.before.inuse_objects), format_count(d.after.inuse_objects),
+                 (delta > 0 ? "+" : "-") + format_count(static_cast<std::uint64_t>(std::llabs(delta))),
+                 single_line(path_tail(d.path, 4))},
+                delta > 0 ? kRed : kGreen);
+    }
+    return t;
+  }
   Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"stack (leaf end, by symbols)"}});
   for (const auto& d : analyzer::diff_by_symbol_path(*before.profile, *after.profile, top)) {
     if (d.delta_inuse_bytes() == 0) continue;

@@ -48,7 +48,7 @@ std::string_view heading_of(const std::vector<Section>& outline, Part part) noex
   return {};
 }
 
-std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d, std::size_t group_limit) {
+std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d, std::size_t group_limit, bool goroutines) {
   using analyzer::GroupChange;
   const std::size_t listed = group_limit == 0 ? d.groups.size() : std::min(d.groups.size(), group_limit);
   return {{DiffPart::Groups,
@@ -59,7 +59,10 @@ std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d, std::size_
           {DiffPart::Totals, "Totals", 0, ""},
           {DiffPart::CreationSites, "Creation sites by change in use", 0, ""},
           {DiffPart::Parents, "Parents by change in subtree in use", 0, ""},
-          {DiffPart::AllocationStacks, "Allocation stacks by change in use (matched by symbols)", 0, ""}};
+          {DiffPart::AllocationStacks,
+           goroutines ? "Goroutine stacks by change in count (matched by symbols)"
+                      : "Allocation stacks by change in use (matched by symbols)",
+           0, ""}};
 }
 
 std::vector<FindingSection> findings_outline(const analyzer::Analysis& a, std::size_t limit) {

@@ -44,6 +44,9 @@ Table alloc_sites_table(const analyzer::Analysis& analysis, std::size_t top);
 std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTreeNode>& nodes, std::size_t max_rows);
 Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top, analyzer::FrameDetail frames);
 Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top);
+/// In-use bytes per stack; for two goroutine profiles, goroutines per stack.
 Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
+/// Both sides are goroutine profiles (ProfileMeta::source_kind "goroutine").
+bool goroutine_diff(const analyzer::Analysis& before, const analyzer::Analysis& after) noexcept;
 
 }  // namespace ctxheap::report::detail

@@ -76,7 +76,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
       << html_escape(snapshot_title(*before.profile)) << "<br>after: <code>" << html_escape(after.profile->meta.source_path)
       << "</code> " << html_escape(snapshot_title(*after.profile)) << "<br>" << html_escape(detail::match_mode_text(d.mode))
       << "</p>\n";
-  for (const DiffSection& part : diff_outline(d, o.findings)) {
+  for (const DiffSection& part : diff_outline(d, o.findings, detail::goroutine_diff(*s.before, *s.analysis))) {
     if (part.part == DiffPart::Groups) {
       out << "<h3>" << html_escape(part.heading) << "</h3>\n<ul>\n";
       for (std::size_t k = 0; k < part.listed; ++k) {

@@ -40,7 +40,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
   out << "- before: " << source_path(*s.before) << " — " << markdown_text(snapshot_title(*s.before->profile)) << '\n';
   out << "- after: " << source_path(*s.analysis) << " — " << markdown_text(snapshot_title(*s.analysis->profile)) << '\n';
   out << "- " << markdown_text(detail::match_mode_text(d.mode)) << '\n';
-  for (const DiffSection& part : diff_outline(d, o.findings)) {
+  for (const DiffSection& part : diff_outline(d, o.findings, detail::goroutine_diff(*s.before, *s.analysis))) {
     if (part.part == DiffPart::Groups) {
       section(out, "###", part.heading);
       if (d.groups.empty()) out << markdown_text(kNoDiffGroupsText) << ".\n";

@@ -57,8 +57,10 @@ struct DiffSection {
   std::size_t listed = 0;  ///< Groups: the first `listed` of diff.groups are shown
   std::string not_shown;   ///< Groups: the not_shown_text() line when some are not shown, else ""
 };
-/// `group_limit` stale groups listed (ReportOptions::findings; 0 = all).
-std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& diff, std::size_t group_limit = 0);
+/// `group_limit` stale groups listed (ReportOptions::findings; 0 = all). `goroutines`: both
+/// sides are goroutine profiles, so the stacks section is headed by goroutine counts.
+std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& diff, std::size_t group_limit = 0,
+                                      bool goroutines = false);
 
 /// The kinds of finding under Findings, each with its count and how many are listed.
 enum class FindingPart : std::uint8_t { StaleChildEntries, RetainedAfterCancel, BlockedWaiters, GrowingChildrenSets };
