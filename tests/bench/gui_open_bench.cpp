@@ -27,6 +27,7 @@
 #include "loading/load_controller.hpp"
 #include "models/context_tree_model.hpp"
 #include "synthetic_snapshot.hpp"
+#include "views/allocations_page.hpp"
 #include "views/context_page.hpp"
 #include "views/main_window.hpp"
 
@@ -161,6 +162,54 @@ GuiRun open_in_gui(const std::filesystem::path& snapshot) {
   return run;
 }
 
+/// The Allocations tab on a profile of many distinct allocation stacks: open to its first
+/// paint, the longest UI stall meanwhile, then what a user does there (UI thread).
+struct AllocRun {
+  double paint_ms = 0, stall_ms = 0, stall_cpu_ms = 0, bottom_up_ms = 0, search_ms = 0, caller_callee_ms = 0;
+  std::size_t stacks = 0;
+};
+
+AllocRun open_allocations(const std::filesystem::path& snapshot) {
+  AllocRun run;
+  gui::MainWindow window(nullptr, /*persistent=*/false);
+  window.resize(1440, 900);
+  window.show_tab(gui::MainWindow::Tab::Allocations);
+  window.show();
+  QApplication::processEvents();
+  QEventLoop loop;
+  PaintWatch watch(loop);
+  gui::AllocationsPage* page = window.allocations_page();
+  page->tree_view()->viewport()->installEventFilter(&watch);
+  QObject::connect(&window, &gui::MainWindow::documentChanged, &watch, [&watch] { watch.armed = true; });
+  StallMeter meter;
+  meter.start();
+  const auto t0 = Clock::now();
+  window.open({{snapshot}, {}});
+  loop.exec();
+  run.paint_ms = ms_since(t0);
+  meter.stop();
+  run.stall_ms = meter.worst_ms();
+  run.stall_cpu_ms = meter.worst_cpu_ms();
+  run.stacks = page->tree_model()->stacks()->stack_count();
+  if (page->tree_model()->rowCount() == 0) {
+    std::fprintf(stderr, "gui_open_bench: the allocations tree is empty\n");
+    std::exit(1);
+  }
+  auto t = Clock::now();
+  page->set_view(gui::AllocationsPage::View::BottomUp);
+  QApplication::processEvents();
+  run.bottom_up_ms = ms_since(t);
+  t = Clock::now();
+  page->set_search(QStringLiteral("fn_7"));
+  QApplication::processEvents();
+  run.search_ms = ms_since(t);
+  t = Clock::now();
+  page->set_view(gui::AllocationsPage::View::CallerCallee);
+  QApplication::processEvents();
+  run.caller_callee_ms = ms_since(t);
+  return run;
+}
+
 double analyze_headless(const std::filesystem::path& snapshot) {
   const auto t0 = Clock::now();
   const ctxheap::analyzer::Analysis a = ctxheap::analyzer::analyze(ctxheap::analyzer::load_profile(snapshot));
@@ -188,6 +237,10 @@ int main(int argc, char** argv) {
   ctxheap_bench::SyntheticShape shape;
   shape.contexts = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1'000'000;
   shape.shape = argc > 3 && std::string(argv[3]) == "deep" ? ctxheap_bench::TreeShape::Deep : ctxheap_bench::TreeShape::Wide;
+  // "alloc": one distinct allocation stack per request context (about a million stacks
+  // at 1M contexts), measured on the Allocations tab.
+  const bool alloc = argc > 3 && std::string(argv[3]) == "alloc";
+  if (alloc) shape.alloc_stacks = static_cast<std::uint32_t>(shape.contexts);
 
   const auto dir = std::filesystem::temp_directory_path() / ("ctxheap-gui-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -201,6 +254,42 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(stats.stale), static_cast<unsigned long long>(stats.sites),
               static_cast<double>(stats.file_bytes) / (1 << 20), runs);
   std::fflush(stdout);
+
+  if (alloc) {
+    std::vector<double> paint, astall, acpu, bottom_up, search, cc, doc, build;
+    std::size_t stacks = 0;
+    for (int r = 0; r < runs; ++r) {
+      doc.push_back(load_document_alone(snapshot));
+      {
+        const ctxheap::analyzer::Profile p = ctxheap::analyzer::load_profile(snapshot);
+        const auto t = Clock::now();
+        const ctxheap::analyzer::AllocationStacks folded(p, ctxheap::analyzer::FrameDetail::Folded);
+        const ctxheap::analyzer::AllocationStacks all(p, ctxheap::analyzer::FrameDetail::All);
+        build.push_back(ms_since(t));
+        if (folded.stack_count() == 0 || all.stack_count() == 0) std::exit(1);
+      }
+      const AllocRun a = open_allocations(snapshot);
+      paint.push_back(a.paint_ms);
+      astall.push_back(a.stall_ms);
+      acpu.push_back(a.stall_cpu_ms);
+      bottom_up.push_back(a.bottom_up_ms);
+      search.push_back(a.search_ms);
+      cc.push_back(a.caller_callee_ms);
+      stacks = a.stacks;
+    }
+    std::printf("| measure (Allocations tab, %zu folded stacks) | value | target |\n| --- | ---: | ---: |\n", stacks);
+    std::printf("| open to first paint of the top-down tree | %.2f s | |\n", median(paint) / 1000);
+    std::printf("| longest UI-thread stall while loading, wall | %.0f ms (worst run %.0f ms) | ≤ 100 ms |\n", median(astall),
+                *std::max_element(astall.begin(), astall.end()));
+    std::printf("| the same stall, UI-thread CPU time | %.0f ms | |\n", median(acpu));
+    std::printf("| the loading thread's work alone (load_document) | %.2f s | |\n", median(doc) / 1000);
+    std::printf("| of which: the allocation stacks, folded and all frames | %.2f s | |\n", median(build) / 1000);
+    std::printf("| then: switch to bottom-up (UI thread) | %.0f ms | |\n", median(bottom_up));
+    std::printf("| then: search \"fn_7\" (UI thread) | %.0f ms | |\n", median(search));
+    std::printf("| then: switch to caller/callee (UI thread) | %.0f ms | |\n", median(cc));
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
 
   std::vector<double> usable, stall, stall_cpu, sort, filter, headless, document;
   for (int r = 0; r < runs; ++r) {  // interleaved, so all see the same machine

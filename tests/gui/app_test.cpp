@@ -84,6 +84,18 @@ class AppTest : public QObject {
     QVERIFY(plain.has_value());
     QVERIFY(plain->request.files.empty());
     QCOMPARE(plain->tab, gui::MainWindow::Tab::Contexts);
+    QCOMPARE(plain->view, gui::AllocationsPage::View::TopDown);
+  }
+
+  void commandLineChoosesTheAllocationsViewAndSearch() {
+    QString error;
+    const auto cl = parse({QStringLiteral("app.0001.heap"), QStringLiteral("--tab"), QStringLiteral("allocations"),
+                           QStringLiteral("--view"), QStringLiteral("caller-callee"), QStringLiteral("--search"), QStringLiteral("grow")},
+                          error);
+    QVERIFY2(cl.has_value(), qPrintable(error));
+    QCOMPARE(cl->tab, gui::MainWindow::Tab::Allocations);
+    QCOMPARE(cl->view, gui::AllocationsPage::View::CallerCallee);
+    QCOMPARE(cl->search, QStringLiteral("grow"));
   }
 
   void badCommandLinesSayWhy() {
@@ -95,6 +107,7 @@ class AppTest : public QObject {
         {QStringLiteral("--screenshot"), QStringLiteral("out.png")},
         {QStringLiteral("--compare"), QStringLiteral("c.ctxheap")},
         {QStringLiteral("--no-such-option")},
+        {QStringLiteral("a.ctxheap"), QStringLiteral("--view"), QStringLiteral("flame")},
     };
     for (const QStringList& args : cases) {
       QString error;

@@ -26,11 +26,7 @@ std::string hex(std::uint64_t v) {
 }
 
 std::string frame_name(const Profile& p, const Frame& f, FrameDetail detail = FrameDetail::All) {
-  const std::string_view function = p.str(f.function);
-  if (!function.empty()) return shown_function(function, detail);
-  const std::string_view module = file_basename(p.str(f.module));
-  if (!module.empty()) return std::string(module) + "+" + hex(f.module_offset);
-  return hex(f.address);
+  return shown_frame_name(p, f, detail);
 }
 
 SampleCounts& operator+=(SampleCounts& a, const SampleCounts& b) {

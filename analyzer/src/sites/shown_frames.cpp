@@ -14,7 +14,25 @@ bool operator_less(std::string_view f, std::size_t at) {
   return f.substr(0, start).ends_with("operator") && at - start < 2;
 }
 
+std::string hex(std::uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[v & 15]);
+    v >>= 4;
+  } while (v != 0);
+  return "0x" + out;
+}
+
 }  // namespace
+
+std::string shown_frame_name(const Profile& p, const Frame& f, FrameDetail detail) {
+  const std::string_view function = p.str(f.function);
+  if (!function.empty()) return shown_function(function, detail);
+  const std::string_view module = file_basename(p.str(f.module));
+  if (!module.empty()) return std::string(module) + "+" + hex(f.module_offset);
+  return hex(f.address);
+}
 
 std::vector<std::uint32_t> shown_frames(const Profile& profile, std::span<const Frame> frames, FrameDetail detail) {
   std::vector<std::uint32_t> out;

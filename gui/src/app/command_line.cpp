@@ -19,14 +19,20 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                       QObject::tr("Load the files, save a picture of the window as PNG and exit (2 if loading fails)."),
                                       QStringLiteral("OUT.png"));
-  const QCommandLineOption tab(QStringLiteral("tab"), QObject::tr("Tab shown: summary, contexts (default), charts or diff."),
+  const QCommandLineOption tab(QStringLiteral("tab"), QObject::tr("Tab shown: summary, contexts (default), allocations, charts or diff."),
                                QStringLiteral("NAME"), QStringLiteral("contexts"));
   const QCommandLineOption size(QStringLiteral("size"), QObject::tr("Window size for --screenshot (default 1440x900)."),
                                 QStringLiteral("WxH"), QStringLiteral("1440x900"));
   const QCommandLineOption select(QStringLiteral("select"), QObject::tr("Select the context with this id."), QStringLiteral("ID"));
   const QCommandLineOption sort(QStringLiteral("sort"), QObject::tr("Rank leak suspects by retained bytes (default) or entry count."),
                                 QStringLiteral("bytes|count"), QStringLiteral("bytes"));
-  parser.addOptions({compare, screenshot, tab, size, select, sort});
+  const QCommandLineOption view(QStringLiteral("view"),
+                                QObject::tr("View of the Allocations tab: top-down (default), bottom-up or caller-callee."),
+                                QStringLiteral("NAME"), QStringLiteral("top-down"));
+  const QCommandLineOption search(QStringLiteral("search"),
+                                  QObject::tr("Search of the Allocations tab: stacks through a function containing TEXT."),
+                                  QStringLiteral("TEXT"));
+  parser.addOptions({compare, screenshot, tab, size, select, sort, view, search});
   if (!parser.parse(arguments)) {
     error = parser.errorText();
     return std::nullopt;
@@ -51,12 +57,22 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   const QString t = parser.value(tab).toLower();
   if (t == QLatin1String("summary")) cl.tab = MainWindow::Tab::Summary;
   else if (t == QLatin1String("contexts")) cl.tab = MainWindow::Tab::Contexts;
+  else if (t == QLatin1String("allocations")) cl.tab = MainWindow::Tab::Allocations;
   else if (t == QLatin1String("charts")) cl.tab = MainWindow::Tab::Charts;
   else if (t == QLatin1String("diff")) cl.tab = MainWindow::Tab::Diff;
   else {
-    error = QObject::tr("--tab: unknown tab '%1' (summary, contexts, charts or diff)").arg(t);
+    error = QObject::tr("--tab: unknown tab '%1' (summary, contexts, allocations, charts or diff)").arg(t);
     return std::nullopt;
   }
+  const QString v = parser.value(view).toLower();
+  if (v == QLatin1String("top-down")) cl.view = AllocationsPage::View::TopDown;
+  else if (v == QLatin1String("bottom-up")) cl.view = AllocationsPage::View::BottomUp;
+  else if (v == QLatin1String("caller-callee")) cl.view = AllocationsPage::View::CallerCallee;
+  else {
+    error = QObject::tr("--view: unknown view '%1' (top-down, bottom-up or caller-callee)").arg(v);
+    return std::nullopt;
+  }
+  cl.search = parser.value(search);
   const QStringList wh = parser.value(size).toLower().split(QLatin1Char('x'));
   bool ok_w = false, ok_h = false;
   if (wh.size() == 2) cl.size = QSize(wh[0].toInt(&ok_w), wh[1].toInt(&ok_h));

@@ -1,5 +1,6 @@
 // ctxheap-gui's command line:
 //   ctxheap-gui [FILE...] [--compare AFTER] [--screenshot OUT.png [--tab NAME] [--size WxH] [--select ID]]
+//               [--view top-down|bottom-up|caller-callee] [--search TEXT]
 #pragma once
 
 #include <QSize>
@@ -9,6 +10,7 @@
 
 #include "ctxheap/analyzer/model.hpp"
 #include "document/document.hpp"
+#include "views/allocations_page.hpp"
 #include "views/main_window.hpp"
 
 namespace ctxheap::gui {
@@ -19,6 +21,8 @@ struct CommandLine {
   MainWindow::Tab tab = MainWindow::Tab::Contexts;
   QSize size{1440, 900};
   std::optional<analyzer::ContextId> select;
+  AllocationsPage::View view = AllocationsPage::View::TopDown;  ///< of the Allocations tab
+  QString search;  ///< of the Allocations tab
 };
 
 /// Parses arguments (argv[0] first). Prints --help/--version and exits 0 itself; returns

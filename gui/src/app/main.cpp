@@ -6,6 +6,7 @@
 
 #include "app/command_line.hpp"
 #include "app/screenshot.hpp"
+#include "views/allocations_page.hpp"
 #include "views/main_window.hpp"
 
 namespace {
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   ctxheap::gui::MainWindow window;
   window.show();
   window.show_tab(command_line->tab);
+  window.allocations_page()->set_view(command_line->view);
+  if (!command_line->search.isEmpty()) window.allocations_page()->set_search(command_line->search);
   if (!command_line->request.files.empty()) window.open(command_line->request);
   return QCoreApplication::exec();
 }

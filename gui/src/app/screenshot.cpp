@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "loading/load_controller.hpp"
+#include "views/allocations_page.hpp"
 #include "views/context_page.hpp"
 
 namespace ctxheap::gui {
@@ -32,6 +33,8 @@ int take_screenshot(const CommandLine& cl) {
     return 2;
   }
   window.show_tab(cl.tab);
+  window.allocations_page()->set_view(cl.view);
+  if (!cl.search.isEmpty()) window.allocations_page()->set_search(cl.search);
   if (cl.select) {
     const analyzer::Index n = window.document()->latest().forest.find(*cl.select);
     if (n == analyzer::kNoIndex) {

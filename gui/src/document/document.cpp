@@ -35,6 +35,10 @@ void Document::prepare(const analyzer::RunControl& control) {
 
   sites_ = analyzer::SitesByContext(a);
   kept_alive_ = analyzer::kept_alive_by_stale(a);
+  if (control.cancel != nullptr && control.cancel->load()) throw analyzer::Cancelled();
+  stacks_folded_ = std::make_shared<const analyzer::AllocationStacks>(*a.profile, analyzer::FrameDetail::Folded);
+  if (control.cancel != nullptr && control.cancel->load()) throw analyzer::Cancelled();
+  stacks_all_ = std::make_shared<const analyzer::AllocationStacks>(*a.profile, analyzer::FrameDetail::All);
 }
 
 }  // namespace ctxheap::gui

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "ctxheap/analyzer/alloc_stacks.hpp"
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
 #include "ctxheap/analyzer/kept_alive.hpp"
@@ -65,6 +66,12 @@ class Document {
   /// Sites made with no current context.
   std::span<const analyzer::Index> sites_without_context() const noexcept { return sites_.without_context(); }
 
+  /// The allocation stacks of latest() for the Allocations tab, folded or with every
+  /// frame (analyzer::AllocationStacks, built once here, shared by the tab's models).
+  const std::shared_ptr<const analyzer::AllocationStacks>& allocation_stacks(analyzer::FrameDetail detail) const noexcept {
+    return detail == analyzer::FrameDetail::All ? stacks_all_ : stacks_folded_;
+  }
+
   /// Computes the diff, the orders and the indexes. Separate from the constructor so the
   /// loader can report progress and cancel between steps.
   void prepare(const analyzer::RunControl& control);
@@ -78,6 +85,8 @@ class Document {
   std::vector<analyzer::Index> top_parents_;
   analyzer::SitesByContext sites_;
   std::vector<analyzer::Index> kept_alive_;
+  std::shared_ptr<const analyzer::AllocationStacks> stacks_folded_ = std::make_shared<analyzer::AllocationStacks>();
+  std::shared_ptr<const analyzer::AllocationStacks> stacks_all_ = std::make_shared<analyzer::AllocationStacks>();
 };
 
 }  // namespace ctxheap::gui

@@ -15,6 +15,7 @@
 #include "loading/load_controller.hpp"
 #include "models/text.hpp"
 #include "settings/app_settings.hpp"
+#include "views/allocations_page.hpp"
 #include "views/charts_page.hpp"
 #include "views/context_page.hpp"
 #include "views/diff_page.hpp"
@@ -31,10 +32,12 @@ MainWindow::MainWindow(QWidget* parent, bool persistent) : QMainWindow(parent), 
   tabs_->setDocumentMode(true);
   summary_ = new SummaryPage(tabs_);
   contexts_ = new ContextPage(tabs_);
+  allocations_ = new AllocationsPage(tabs_);
   charts_ = new ChartsPage(tabs_);
   diff_ = new DiffPage(tabs_);
   tabs_->addTab(summary_, tr("&Summary"));
   tabs_->addTab(contexts_, tr("&Contexts"));
+  tabs_->addTab(allocations_, tr("&Allocations"));
   tabs_->addTab(charts_, tr("C&harts"));
   tabs_->addTab(diff_, tr("&Diff"));
   setCentralWidget(tabs_);
@@ -92,10 +95,14 @@ void MainWindow::set_document(std::shared_ptr<const Document> document) {
   document_ = std::move(document);
   summary_->set_document(document_);
   contexts_->set_document(document_);
+  allocations_->set_document(document_);
   charts_->set_document(document_);
   diff_->set_document(document_);
   if (document_) {
     const analyzer::Analysis& a = document_->latest();
+    // A gperftools dump or a Go heap profile has no contexts: where its heap was
+    // allocated is what there is to see, so it opens on the Allocations tab.
+    if (a.profile->contexts.empty() && current_tab() == Tab::Contexts) show_tab(Tab::Allocations);
     const QString name = QFileInfo(qstr(a.profile->meta.source_path)).fileName();
     setWindowTitle(tr("%1 — ctxheap").arg(AppSettings::describe(document_->request())));
     status_->setText(tr("%1: %2 contexts, %3 in use, %4 stale entries, %5")

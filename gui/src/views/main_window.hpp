@@ -1,4 +1,4 @@
-// The main window: Summary, Contexts (tree + stacks), Charts and Diff tabs over one
+// The main window: Summary, Contexts (tree + stacks), Allocations, Charts and Diff tabs over one
 // Document; opening (menu, drag and drop, command line, recent files) through the
 // LoadController with a progress bar and Cancel in the status bar; export; a layout that
 // remembers itself.
@@ -21,6 +21,7 @@ class QTabWidget;
 
 namespace ctxheap::gui {
 
+class AllocationsPage;
 class ChartsPage;
 class ContextPage;
 class DiffPage;
@@ -30,7 +31,7 @@ class SummaryPage;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum class Tab : int { Summary, Contexts, Charts, Diff };
+  enum class Tab : int { Summary, Contexts, Allocations, Charts, Diff };
 
   /// `persistent`: restore and save the layout and remember recent files (off for
   /// --screenshot, so a picture never depends on, or changes, the user's settings).
@@ -45,6 +46,7 @@ class MainWindow : public QMainWindow {
   LoadController* loader() const noexcept { return loader_; }
   SummaryPage* summary_page() const noexcept { return summary_; }
   ContextPage* context_page() const noexcept { return contexts_; }
+  AllocationsPage* allocations_page() const noexcept { return allocations_; }
   ChartsPage* charts_page() const noexcept { return charts_; }
   DiffPage* diff_page() const noexcept { return diff_; }
   /// The dialog showing the last load error, while it is open.
@@ -84,6 +86,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   SummaryPage* summary_ = nullptr;
   ContextPage* contexts_ = nullptr;
+  AllocationsPage* allocations_ = nullptr;
   ChartsPage* charts_ = nullptr;
   DiffPage* diff_ = nullptr;
   QLabel* status_ = nullptr;

@@ -63,8 +63,8 @@ void MainWindow::create_actions() {
   });
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  const QString names[] = {tr("&Summary"), tr("&Contexts"), tr("C&harts"), tr("&Diff")};
-  for (int t = 0; t < 4; ++t)
+  const QString names[] = {tr("&Summary"), tr("&Contexts"), tr("&Allocations"), tr("C&harts"), tr("&Diff")};
+  for (int t = 0; t < 5; ++t)
     add(view, names[t], QKeySequence(QStringLiteral("Ctrl+%1").arg(t + 1)), this, [this, t] { show_tab(static_cast<Tab>(t)); });
   view->addSeparator();
   rank_by_count_action_ = add(view, tr("Rank Suspects by &Count"), {}, this, [this] {

@@ -40,4 +40,8 @@ std::string shorten_template_arguments(std::string_view function);
 /// A function's name as shown at `detail` (shortened when Folded).
 std::string shown_function(std::string_view function, FrameDetail detail);
 
+/// What every output prints for a frame: its function as shown at `detail`, else
+/// `module+0xoffset` for an unsymbolized frame, else its address.
+std::string shown_frame_name(const Profile& profile, const Frame& frame, FrameDetail detail);
+
 }  // namespace ctxheap::analyzer

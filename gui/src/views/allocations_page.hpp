@@ -1,0 +1,82 @@
+// The Allocations tab: where the heap was allocated, for every input kind (a gperftools
+// dump or a Go profile as much as a ctxheap snapshot). Three views of the analyzer's
+// allocation stacks (analyzer::AllocationStacks): Top-down (callers above callees, from
+// main), Bottom-up (the allocating function first, its callers below) and Caller/Callee
+// (every function; the selected one's callers and callees). A search box keeps the stacks
+// through a function whose name contains the text, In use / Allocated chooses the figure
+// that ranks, All frames shows the frames folded away by default. The page only wires
+// widgets: every number and every filter is the analyzer's.
+#pragma once
+
+#include <QWidget>
+#include <memory>
+
+#include "document/document.hpp"
+#include "models/alloc_tree_model.hpp"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTimer;
+class QTreeView;
+
+namespace ctxheap::gui {
+
+class AllocationsPage : public QWidget {
+  Q_OBJECT
+ public:
+  enum class View : int { TopDown, BottomUp, CallerCallee };
+
+  explicit AllocationsPage(QWidget* parent = nullptr);
+
+  void set_document(const std::shared_ptr<const Document>& document);
+  void set_view(View view);
+  View view() const noexcept { return view_; }
+  /// Applies a search at once (the box waits for typing to pause).
+  void set_search(const QString& text);
+  void set_measure(analyzer::AllocMeasure measure);
+  void set_all_frames(bool all);
+
+  AllocTreeModel* tree_model() const noexcept { return tree_model_; }
+  AllocTreeModel* functions_model() const noexcept { return functions_model_; }
+  AllocTreeModel* callers_model() const noexcept { return callers_model_; }
+  AllocTreeModel* callees_model() const noexcept { return callees_model_; }
+  QTreeView* tree_view() const noexcept { return tree_; }
+  QTreeView* functions_view() const noexcept { return functions_; }
+  QLineEdit* search_box() const noexcept { return search_; }
+  QLabel* summary_label() const noexcept { return summary_; }
+
+ private:
+  void rebuild();           ///< stacks for the document, frames and search; then every model
+  void refresh_models();    ///< the models for the current stacks, view and measure
+  void show_function(const QModelIndex& index);  ///< caller/callee of the selected function
+  void update_summary();
+
+  std::shared_ptr<const Document> document_;
+  std::shared_ptr<const analyzer::AllocationStacks> stacks_;  ///< after the search
+  View view_ = View::TopDown;
+  analyzer::AllocMeasure measure_ = analyzer::AllocMeasure::InUse;
+  analyzer::FrameDetail detail_ = analyzer::FrameDetail::Folded;
+  QString search_text_;
+
+  QComboBox* view_box_ = nullptr;
+  QLineEdit* search_ = nullptr;
+  QTimer* search_timer_ = nullptr;
+  QComboBox* measure_box_ = nullptr;
+  QCheckBox* all_frames_ = nullptr;
+  QLabel* summary_ = nullptr;
+  QStackedWidget* stack_ = nullptr;
+  QTreeView* tree_ = nullptr;
+  QTreeView* functions_ = nullptr;
+  QTreeView* callers_ = nullptr;
+  QTreeView* callees_ = nullptr;
+  QLabel* focus_label_ = nullptr;
+  AllocTreeModel* tree_model_ = nullptr;
+  AllocTreeModel* functions_model_ = nullptr;
+  AllocTreeModel* callers_model_ = nullptr;
+  AllocTreeModel* callees_model_ = nullptr;
+};
+
+}  // namespace ctxheap::gui
