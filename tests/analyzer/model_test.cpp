@@ -64,6 +64,23 @@ TEST(ProfileBuilder, ExactCountersAreKeptWhenPresent) {
   EXPECT_EQ(p.contexts[0].counters.inuse_bytes(), 64u);
 }
 
+TEST(ProfileBuilder, NoContextSitesNeverClaimMoreThanTheExactNoContextTotals) {
+  // A program that uses no contexts (`ctxheap record`): only Background exists, with no
+  // counters; the no-context bucket is counted exactly and its sampled sites, scaled up,
+  // claim more than it holds. They are reconciled down to the exact totals.
+  ProfileMaker m;
+  m.add(Ctx(1, ContextKind::Background));
+  const FrameText f[] = {{"arena_map_get", "obmalloc.c", 1471, "python3", 1, 1, false}};
+  const Index stack = m.builder().add_stack(std::span<const FrameText>(f));
+  m.builder().add_site({0, stack, {5, 600000, 5, 600000}, {5, 592600, 5, 592600}});
+  m.builder().totals().no_context = {104 + 50, 440320 + 10000, 50, 10000};
+  const Profile p = std::move(m).profile();
+  ASSERT_EQ(p.sites.size(), 1u);
+  EXPECT_LE(p.sites[0].estimated.inuse_bytes, p.totals.no_context.inuse_bytes());
+  EXPECT_LE(p.sites[0].estimated.alloc_bytes, p.totals.no_context.alloc_bytes);
+  EXPECT_EQ(p.totals.no_context.inuse_bytes(), 440320u);
+}
+
 TEST(Counters, RatioIsInUseOverAllocatedBytes) {
   EXPECT_DOUBLE_EQ(inuse_ratio({4, 1000, 2, 750}), 0.25);
   EXPECT_DOUBLE_EQ(inuse_ratio({}), 0.0);

@@ -156,7 +156,7 @@ Profile ProfileBuilder::finish() && {
   bool context_sites = false;
   for (const Site& s : p.sites)
     if (s.context_id != 0 && s.estimated.alloc_objects != 0) context_sites = true;
-  if (has_exact_counters(p)) reconcile_sites_with_counters(p);
+  if (has_exact_counters(p) || p.totals.no_context != Counters{}) reconcile_sites_with_counters(p);
   if (!has_exact_counters(p) && context_sites) {
     p.meta.counters = CounterSource::SampledEstimate;
     std::unordered_map<ContextId, Index> by_id;
