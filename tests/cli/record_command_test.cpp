@@ -104,6 +104,53 @@ TEST(Record, AProgramWithoutContextsGetsAWholeProcessProfileMatchingHeapprofile)
   EXPECT_EQ(report.exit_code, 0) << report.err;
 }
 
+// Two named threads of a program with no contexts: one keeps its 2,000 blocks, the other
+// drops them; the program asks for a snapshot (--signal) while the kept ones are live.
+constexpr const char* kThreadsWorkload = R"(
+import ctypes, os, threading, time
+libc = ctypes.CDLL(None)
+keep = []
+def work(name, hold):
+    libc.prctl(15, name.encode(), 0, 0, 0)  # PR_SET_NAME
+    blocks = [bytearray(4096) for _ in range(2000)]
+    if hold:
+        keep.append(blocks)
+threads = [threading.Thread(target=work, args=("holder", True)), threading.Thread(target=work, args=("dropper", False))]
+for t in threads: t.start()
+for t in threads: t.join()
+os.kill(os.getpid(), 12)
+for _ in range(600):
+    if os.path.exists("th.0001.ctxheap"): break
+    time.sleep(0.05)
+)";
+
+TEST(Record, AProgramWithoutContextsHasItsHeapSplitByTheThreadThatAllocated) {
+  TempDir dir;
+  { std::ofstream(dir / "threads.py") << kThreadsWorkload; }
+  const CliRun r = run_ctxheap(dir, "record -o th --signal 12 -- env PYTHONMALLOC=malloc " + sh_quote(CTXHEAP_PYTHON3) +
+                                        " -S threads.py");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto snap = ctxheap::format::read_snapshot(dir / "th.0001.ctxheap");
+  const ctxheap::format::ThreadTotals* holder = nullptr;
+  const ctxheap::format::ThreadTotals* dropper = nullptr;
+  for (const auto& t : snap.totals.no_context_threads) {
+    if (snap.strings.at(t.name) == "holder") holder = &t;
+    if (snap.strings.at(t.name) == "dropper") dropper = &t;
+  }
+  ASSERT_NE(holder, nullptr);
+  ASSERT_NE(dropper, nullptr);
+  EXPECT_TRUE(holder->exited);
+  EXPECT_GE(holder->alloc_bytes - holder->freed_bytes, 2000u * 4096);
+  EXPECT_GE(dropper->alloc_bytes, 2000u * 4096);
+  EXPECT_LT(dropper->alloc_bytes - dropper->freed_bytes, 2000u * 4096 / 4);
+
+  const CliRun report = run_ctxheap(dir, "report th.0001.ctxheap");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto section = report.out.find("Heap with no context, by thread");
+  ASSERT_NE(section, std::string::npos) << report.out;
+  EXPECT_LT(report.out.find("holder (tid ", section), report.out.find("dropper (tid ", section)) << report.out;
+}
+
 TEST(Record, AProgramThatCannotStartIsOneLineAndExitTwo) {
   TempDir dir;
   for (const std::string& args : {std::string("record -- ./no-such-program"), std::string("record"),

@@ -31,7 +31,8 @@ std::vector<std::string> written_headings(const report::ReportSubject& subject, 
   for (const report::Section& s : report::report_outline(subject)) {
     if (s.drawn && !with_drawn) continue;
     if (s.part == report::Part::Growth && a.growth.empty()) continue;
-    if (s.part == report::Part::CallTree || s.part == report::Part::AllocationSites || s.part == report::Part::AllocationGrowth)
+    if (s.part == report::Part::CallTree || s.part == report::Part::AllocationSites || s.part == report::Part::AllocationGrowth ||
+        s.part == report::Part::Threads)
       continue;  // tables left out when they have no rows (checked by the writers' own tests)
     out.push_back(s.heading);
     if (s.part == report::Part::Diff)

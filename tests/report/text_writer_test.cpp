@@ -26,6 +26,27 @@ TEST(TextWriter, NamesTheSuspectInOneSentenceBeforeTheNumbers) {
   EXPECT_NE(text.find("Stale child entries: 150, the 5 largest"), std::string::npos) << text;
 }
 
+TEST(TextWriter, TheNoContextHeapIsListedByThreadLargestInUseFirst) {
+  Profile p = leak_profile();
+  p.totals.no_context_threads = {{101, "io-1", false, {10, 1000, 10, 1000}},
+                                 {102, "cache-loader", true, {500, 900000, 100, 100000}},
+                                 {0, "", false, {40, 4000, 0, 0}}};
+  const Analysis a = analyze(std::move(p));
+  const std::string text = write(report::Format::Text, report::ReportSubject::of(a));
+  const auto section = text.find("Heap with no context, by thread");
+  ASSERT_NE(section, std::string::npos) << text;
+  const auto loader = text.find("cache-loader (tid 102, exited)", section);
+  const auto others = text.find("threads after the first 64", section);
+  const auto io = text.find("io-1 (tid 101)", section);
+  ASSERT_NE(loader, std::string::npos) << text;
+  EXPECT_LT(loader, others);
+  EXPECT_LT(others, io);
+  EXPECT_NE(text.find("781.2 KiB", section), std::string::npos) << text;  // 800,000 B in use
+  // Without thread figures (other inputs) the section is left out.
+  const std::string plain = write(report::Format::Text, report::ReportSubject::of(analyze(leak_profile())));
+  EXPECT_EQ(plain.find("Heap with no context, by thread"), std::string::npos);
+}
+
 TEST(TextWriter, TableColumnsLineUp) {
   const Analysis a = analyze(leak_profile());
   const auto lines = lines_of(write(report::Format::Text, report::ReportSubject::of(a)));

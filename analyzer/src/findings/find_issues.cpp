@@ -149,6 +149,11 @@ void summarize(Analysis& a) {
   s = Summary{};
   s.contexts = p.contexts.size();
   s.no_context = p.totals.no_context;
+  s.no_context_threads = p.totals.no_context_threads;
+  std::stable_sort(s.no_context_threads.begin(), s.no_context_threads.end(), [](const auto& x, const auto& y) {
+    return x.counters.inuse_bytes() != y.counters.inuse_bytes() ? x.counters.inuse_bytes() > y.counters.inuse_bytes()
+                                                                : x.counters.alloc_bytes > y.counters.alloc_bytes;
+  });
   for (Index i = 0; i < p.contexts.size(); ++i) {
     const Context& c = p.contexts[i];
     const RetentionNode& node = a.forest.node(i);

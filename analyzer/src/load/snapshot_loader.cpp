@@ -89,11 +89,18 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
     totals.contexts_tracked = t.contexts_tracked;
     totals.contexts_created = t.contexts_created;
     for (const fmt::AllocatorProperty& p : t.allocator) names_.push_back({p.name, p.value});
+    for (const fmt::ThreadTotals& thread : t.no_context_threads) {
+      totals.no_context_threads.push_back({thread.tid, {}, thread.exited,
+                                           {thread.alloc_objects, thread.alloc_bytes, thread.freed_objects, thread.freed_bytes}});
+      thread_names_.push_back(thread.name);
+    }
   }
 
   /// Allocator property names are string ids; resolved once the table is complete.
   void finish(const Profile& profile, Totals& totals) const {
     for (const auto& [name, value] : names_) totals.allocator.push_back({std::string(profile.str(name)), value});
+    for (std::size_t k = 0; k < thread_names_.size() && k < totals.no_context_threads.size(); ++k)
+      totals.no_context_threads[k].name = std::string(profile.str(thread_names_[k]));
   }
 
  private:
@@ -106,6 +113,7 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
   std::vector<Frame> frames_;
   std::vector<Index> stack_map_;
   std::vector<std::pair<fmt::StringId, std::uint64_t>> names_;
+  std::vector<fmt::StringId> thread_names_;  ///< parallel to Totals::no_context_threads
 };
 
 }  // namespace

@@ -54,4 +54,13 @@ std::uint64_t snapshot_number(const ProfileMeta& meta) noexcept {
   return 0;
 }
 
+std::string describe_thread(const ThreadCounters& thread) {
+  if (thread.tid == 0) return "threads after the first 64";
+  std::string out = thread.name.empty() ? "" : thread.name + " (";
+  out += "tid " + std::to_string(thread.tid);
+  if (thread.exited) out += ", exited";
+  if (!thread.name.empty()) out += ")";
+  return out;
+}
+
 }  // namespace ctxheap::analyzer

@@ -15,15 +15,6 @@
 namespace ctxheap::analyzer {
 namespace {
 
-std::string hex(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[v & 15]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + out;
-}
 
 std::string frame_name(const Profile& p, const Frame& f, FrameDetail detail = FrameDetail::All) {
   return shown_frame_name(p, f, detail);
@@ -87,7 +78,7 @@ std::vector<AllocSite> allocation_sites(const Profile& p) {
 std::string describe_alloc_site(const Profile& p, const AllocSite& s) {
   if (s.function == 0) {
     const std::string_view module = file_basename(p.str(s.module));
-    return module.empty() ? std::string("an unknown site") : std::string(module) + "+" + hex(s.module_offset);
+    return module.empty() ? std::string("an unknown site") : module_offset_name(module, s.module_offset);
   }
   std::string out(p.str(s.function));
   const std::string_view file = file_basename(p.str(s.file));

@@ -14,15 +14,6 @@ bool operator_less(std::string_view f, std::size_t at) {
   return f.substr(0, start).ends_with("operator") && at - start < 2;
 }
 
-std::string hex(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[v & 15]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + out;
-}
 
 }  // namespace
 
@@ -30,8 +21,22 @@ std::string shown_frame_name(const Profile& p, const Frame& f, FrameDetail detai
   const std::string_view function = p.str(f.function);
   if (!function.empty()) return shown_function(function, detail);
   const std::string_view module = file_basename(p.str(f.module));
-  if (!module.empty()) return std::string(module) + "+" + hex(f.module_offset);
-  return hex(f.address);
+  if (!module.empty()) return module_offset_name(module, f.module_offset);
+  return hex_address(f.address);
+}
+
+std::string hex_address(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value & 15]);
+    value >>= 4;
+  } while (value != 0);
+  return "0x" + out;
+}
+
+std::string module_offset_name(std::string_view module, std::uint64_t offset) {
+  return std::string(file_basename(module)) + "+" + hex_address(offset);
 }
 
 std::vector<std::uint32_t> shown_frames(const Profile& profile, std::span<const Frame> frames, FrameDetail detail) {

@@ -1,21 +1,13 @@
 #include <string>
 #include <unordered_map>
 
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "model/hash.hpp"
 
 namespace ctxheap::analyzer {
 namespace {
 
-std::string hex(std::uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[value & 15]);
-    value >>= 4;
-  } while (value != 0);
-  return "0x" + out;
-}
 
 /// Cross-run keys: no addresses, no line numbers, no directories. An unsymbolized frame
 /// is keyed by module name and offset (stable for one build).
@@ -50,7 +42,7 @@ std::string describe_site(const Profile& profile, const CreationSite& site) {
   if (out.empty()) {
     const std::string_view module = file_basename(profile.str(site.module));
     if (file.empty() && module.empty()) return "an unknown site";
-    out = std::string(module.empty() ? "?" : module) + "+" + hex(site.module_offset);
+    out = module_offset_name(module.empty() ? std::string_view("?") : module, site.module_offset);
   }
   if (!file.empty()) {
     out += ' ';

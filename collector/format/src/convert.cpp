@@ -131,6 +131,16 @@ void to_wire(const Totals& in, wire::Totals& out) {
   out.set_no_context_alloc_bytes(in.no_context_alloc_bytes);
   out.set_no_context_freed_objects(in.no_context_freed_objects);
   out.set_no_context_freed_bytes(in.no_context_freed_bytes);
+  for (const ThreadTotals& thread : in.no_context_threads) {
+    wire::ThreadTotals& t = *out.add_no_context_threads();
+    t.set_tid(thread.tid);
+    t.set_name(thread.name);
+    t.set_exited(thread.exited);
+    t.set_alloc_objects(thread.alloc_objects);
+    t.set_alloc_bytes(thread.alloc_bytes);
+    t.set_freed_objects(thread.freed_objects);
+    t.set_freed_bytes(thread.freed_bytes);
+  }
 }
 
 Metadata from_wire(const wire::Metadata& in) {
@@ -225,6 +235,16 @@ Totals from_wire(const wire::Totals& in) {
   out.no_context_alloc_bytes = in.no_context_alloc_bytes();
   out.no_context_freed_objects = in.no_context_freed_objects();
   out.no_context_freed_bytes = in.no_context_freed_bytes();
+  out.no_context_threads.reserve(static_cast<std::size_t>(in.no_context_threads_size()));
+  for (const wire::ThreadTotals& t : in.no_context_threads()) {
+    out.no_context_threads.push_back(ThreadTotals{.tid = t.tid(),
+                                                  .name = t.name(),
+                                                  .exited = t.exited(),
+                                                  .alloc_objects = t.alloc_objects(),
+                                                  .alloc_bytes = t.alloc_bytes(),
+                                                  .freed_objects = t.freed_objects(),
+                                                  .freed_bytes = t.freed_bytes()});
+  }
   return out;
 }
 

@@ -129,6 +129,7 @@ void SnapshotRules::totals(const Totals& totals) {
   for (const AllocatorProperty& property : totals.allocator) {
     check_string_id(property.name, "allocator property name");
   }
+  for (const ThreadTotals& thread : totals.no_context_threads) check_string_id(thread.name, "thread name");
   seen_totals_ = true;
   ++counts_.records;
 }

@@ -51,10 +51,10 @@ struct CounterValues {
 class SlotTable {
  public:
   /// Slot 0 collects contexts that found the table full (more than kMaxSlot at once).
-  /// The side table's two largest slot values are kept free (no-context samples, and
-  /// the collector's own blocks).
+  /// The side table's largest slot values are kept free (no-context blocks by thread,
+  /// and the collector's own blocks: state.hpp).
   static constexpr std::uint32_t kOverflowSlot = 0;
-  static constexpr std::uint32_t kMaxSlot = (1u << 20) - 3;
+  static constexpr std::uint32_t kMaxSlot = (1u << 20) - 128;
 
   SlotTable() noexcept;
   ~SlotTable();

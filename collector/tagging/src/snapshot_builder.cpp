@@ -14,6 +14,7 @@
 #include "ctxheap/format/string_interner.hpp"
 #include "ctxheap/format/writer.hpp"
 #include "ctxheap/symbolize/symbolizer.hpp"
+#include "thread_totals.hpp"
 
 namespace ctxheap::collector {
 namespace {
@@ -201,6 +202,7 @@ void write_snapshot_file(State& state, ContextTable& table, const SnapshotReques
     snap.totals.no_context_freed_objects += n.free_objects.load(std::memory_order_relaxed);
     snap.totals.no_context_freed_bytes += n.free_bytes.load(std::memory_order_relaxed);
   }
+  if (state.exact) snap.totals.no_context_threads = thread_totals(state, strings);
   snap.totals.contexts_tracked = infos.size();
   snap.totals.contexts_created = table.contexts_created();
 

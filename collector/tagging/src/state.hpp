@@ -12,24 +12,34 @@
 
 namespace ctxheap::collector {
 
-/// Marks side-table entries of sampled blocks made with no current context.
-inline constexpr std::uint32_t kNoContextSlot = SideTable::kMaxSlot;
 /// Marks side-table entries of the collector's own blocks (made under InternalScope), so
 /// that the profiler's bookkeeping is counted apart from the program's heap.
-inline constexpr std::uint32_t kInternalSlot = SideTable::kMaxSlot - 1;
-static_assert(SlotTable::kMaxSlot < kInternalSlot);
+inline constexpr std::uint32_t kInternalSlot = SideTable::kMaxSlot;
 
-/// No-context counters, striped across cache lines so threads don't share one.
+/// No-context counters of one thread (or of a group of threads beyond the first
+/// kNamedStripes), each on its own cache line so threads don't share one. A block made
+/// with no current context is recorded under its stripe's slot value (kFirstNoContextSlot
+/// + stripe), so its free, on any thread, is charged back to the thread that allocated it.
 struct alignas(64) NoContextStripe {
   std::atomic<std::uint64_t> alloc_objects{0}, alloc_bytes{0}, free_objects{0}, free_bytes{0};
+  std::atomic<std::int32_t> tid{0};  ///< the owning thread (named stripes), set once; 0 = unowned
+  char name[16];                     ///< its name when it took the stripe (written before tid)
 };
+
+struct State;
+inline constexpr int kNamedStripes = 64;   ///< the first 64 threads that allocate with no context
+inline constexpr int kSharedStripes = 16;  ///< later threads, spread over these
+inline constexpr int kStripeCount = kNamedStripes + kSharedStripes;
+inline constexpr std::uint32_t kFirstNoContextSlot = kInternalSlot - kStripeCount;
+/// The slot value of sampled-only mode's no-context samples (their counters are not kept).
+inline constexpr std::uint32_t kNoContextSlot = kFirstNoContextSlot;
+static_assert(SlotTable::kMaxSlot < kFirstNoContextSlot);
 
 struct State {
   SideTable side;
   SlotTable slots;
   Sampler sampler;
-  static constexpr int kStripes = 32;
-  NoContextStripe no_context[kStripes];
+  NoContextStripe no_context[kStripeCount];
   NoContextStripe internal;                      ///< the collector's own blocks (exact bytes)
   std::atomic<std::int64_t> coarse_now_ns{0};   ///< refreshed by the collector thread
   std::atomic<std::uint64_t> hook_reentries{0};

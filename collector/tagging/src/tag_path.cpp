@@ -3,6 +3,9 @@
 #include "tag_path.hpp"
 
 #include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -20,9 +23,15 @@ namespace {
 
 pthread_key_t g_thread_exit_key;
 
-// Thread exit: hand the thread's pending counts to their slot and free its block.
+// Thread exit: hand the thread's pending counts to their slot and free its block, and keep
+// the name the thread ends with for its no-context figures.
 void on_thread_exit(void*) {
   ThreadState& t = t_state;
+  if (t.stripe_set && t.stripe < kNamedStripes && g_state != nullptr) {
+    NoContextStripe& n = g_state->no_context[t.stripe];
+    prctl(PR_GET_NAME, n.name);
+    n.name[sizeof n.name - 1] = '\0';
+  }
   if (t.pending != nullptr && g_state != nullptr) g_state->slots.release_pending(*t.pending);
   t.pending = nullptr;
   t.pending_done = true;
@@ -75,8 +84,23 @@ void after_fork_in_child() {
   return true;
 }
 
+// A thread's first allocation with no context: the first kNamedStripes threads get a
+// stripe of their own, named after the thread; later ones share the others round-robin.
 [[gnu::noinline]] NoContextStripe& stripe_slow(State& s, ThreadState& t) noexcept {
-  t.stripe = static_cast<std::uint8_t>(s.next_stripe.fetch_add(1, std::memory_order_relaxed) % State::kStripes);
+  const std::uint32_t k = s.next_stripe.fetch_add(1, std::memory_order_relaxed);
+  if (k < kNamedStripes) {
+    NoContextStripe& n = s.no_context[k];
+    n.name[0] = '\0';
+    prctl(PR_GET_NAME, n.name);  // a system call: no allocation, no lock
+    n.name[sizeof n.name - 1] = '\0';
+    n.tid.store(static_cast<std::int32_t>(syscall(SYS_gettid)), std::memory_order_release);
+    t.stripe = static_cast<std::uint8_t>(k);
+    // So that on_thread_exit runs for this thread and records the name it ends with
+    // (the value only has to be non-null; refresh_slot may replace it with its block).
+    if (pthread_getspecific(g_thread_exit_key) == nullptr) pthread_setspecific(g_thread_exit_key, &n);
+  } else {
+    t.stripe = static_cast<std::uint8_t>(kNamedStripes + k % kSharedStripes);
+  }
   t.stripe_set = true;
   return s.no_context[t.stripe];
 }

@@ -71,7 +71,7 @@ inline NoContextStripe& stripe(State& s, ThreadState& t) noexcept {
     NoContextStripe& n = stripe(*s, t);
     n.alloc_objects.fetch_add(1, std::memory_order_relaxed);
     n.alloc_bytes.fetch_add(nallocx(size, 0), std::memory_order_relaxed);
-    s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kNoContextSlot, size, sampled});
+    s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kFirstNoContextSlot + t.stripe, size, sampled});
   } else {
     const std::uint32_t slot = t.cached_id == id ? t.cached_slot : refresh_slot(*s, t, id);
     SlotCounters& c = s->slots.at(slot);
@@ -97,8 +97,8 @@ inline void charge_free(State& s, ThreadState& t, const void* ptr, const Owner& 
   if (o.slot == kInternalSlot) [[unlikely]] {
     s.internal.free_objects.fetch_add(1, std::memory_order_relaxed);
     s.internal.free_bytes.fetch_add(o.size, std::memory_order_relaxed);
-  } else if (o.slot == kNoContextSlot) {
-    NoContextStripe& n = stripe(s, t);
+  } else if (o.slot >= kFirstNoContextSlot) {
+    NoContextStripe& n = s.no_context[o.slot - kFirstNoContextSlot];  // the allocating thread's
     n.free_objects.fetch_add(1, std::memory_order_relaxed);
     n.free_bytes.fetch_add(nallocx(o.size, 0), std::memory_order_relaxed);
   } else {

@@ -32,6 +32,8 @@ struct Summary {
   std::uint64_t registered = 0;        ///< contexts held in some children set
   Counters contexts_total{};           ///< summed over every context's own counters
   Counters no_context{};
+  /// The no-context figures by thread (own snapshots), largest in use first.
+  std::vector<ThreadCounters> no_context_threads{};
   std::uint64_t heap_inuse_objects = 0;  ///< contexts + no context
   std::uint64_t heap_inuse_bytes = 0;    ///< the denominator of every "share of in-use heap"
   std::uint64_t heap_alloc_bytes = 0;

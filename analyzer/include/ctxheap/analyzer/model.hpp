@@ -181,8 +181,22 @@ struct AllocatorProperty {
   bool operator==(const AllocatorProperty&) const = default;
 };
 
+/// Allocations made with no current context by one thread, charged to it even when another
+/// thread freed them (own snapshots with exact counters; empty for other inputs).
+struct ThreadCounters {
+  std::uint64_t tid = 0;  ///< kernel thread id; 0 = the threads after the first 64, together
+  std::string name;       ///< its name at the snapshot, or when it last allocated if it exited
+  bool exited = false;
+  Counters counters{};
+};
+
+/// How every output names a thread: "worker-3 (tid 4242)", "tid 4242, exited",
+/// "threads after the first 64".
+std::string describe_thread(const ThreadCounters& thread);
+
 struct Totals {
   Counters no_context{};                   ///< allocations made with no current context
+  std::vector<ThreadCounters> no_context_threads{};  ///< the same, by thread
   std::uint64_t contexts_tracked = 0;      ///< contexts the collector tracked (0 = unknown)
   std::uint64_t contexts_created = 0;      ///< contexts created since the collector started
   std::vector<AllocatorProperty> allocator{};

@@ -44,4 +44,9 @@ std::string shown_function(std::string_view function, FrameDetail detail);
 /// `module+0xoffset` for an unsymbolized frame, else its address.
 std::string shown_frame_name(const Profile& profile, const Frame& frame, FrameDetail detail);
 
+/// "libfoo.so+0x1a2b": an unsymbolized frame or site by its module's file name and offset.
+std::string module_offset_name(std::string_view module, std::uint64_t offset);
+/// 6699 -> "0x1a2b".
+std::string hex_address(std::uint64_t value);
+
 }  // namespace ctxheap::analyzer

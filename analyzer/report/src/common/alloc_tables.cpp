@@ -75,6 +75,21 @@ Table alloc_sites_table(const analyzer::Analysis& a, std::size_t top) {
   return t;
 }
 
+Table threads_table(const analyzer::Analysis& a, std::size_t top) {
+  Table t({{"in use", Align::Right}, {"objects", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
+           {"thread"}});
+  const auto& threads = a.summary.no_context_threads;
+  if (top != 0 && threads.size() > top) t.set_not_shown(not_shown_text(threads.size() - top, "threads", kTopOption));
+  for (std::size_t k = 0; k < threads.size() && (top == 0 || k < top); ++k) {
+    const analyzer::ThreadCounters& th = threads[k];
+    t.add_row({format_bytes(th.counters.inuse_bytes()), format_count(th.counters.inuse_objects()),
+               format_bytes(th.counters.alloc_bytes),
+               th.counters.alloc_bytes == 0 ? std::string("-") : analyzer::format_share(analyzer::inuse_ratio(th.counters)),
+               single_line(analyzer::describe_thread(th))});
+  }
+  return t;
+}
+
 Table call_tree_table(const analyzer::Analysis& a, std::size_t top, analyzer::FrameDetail frames) {
   Table t({{"in use", Align::Right}, {"self", Align::Right}, {"allocated", Align::Right}, {"ratio", Align::Right},
            {"call tree (callers above callees, ≥ 1 % of in use)"}});

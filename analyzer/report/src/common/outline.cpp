@@ -31,6 +31,7 @@ std::vector<Section> report_outline(const ReportSubject& subject) {
   out.push_back({Part::Parents, "parents", "Top parents by subtree in use"});
   out.push_back({Part::CreationSites, "sites", "Top creation sites by in use"});
   out.push_back({Part::Growth, "growth", "Growth over " + std::to_string(a.series_length) + " snapshots"});
+  out.push_back({Part::Threads, "threads", "Heap with no context, by thread"});
   out.push_back({Part::AllocationSites, "alloc-sites", "Top allocation sites by in use"});
   out.push_back({Part::CallTree, "call-tree", "Call tree by in use"});
   if (subject.series != nullptr) {

@@ -45,6 +45,7 @@ Table section_table(Part part, const ReportSubject& subject, std::size_t top, an
     case Part::Parents: return parents_table(a, top);
     case Part::CreationSites: return sites_table(a, top);
     case Part::Growth: return growth_table(a, top);
+    case Part::Threads: return threads_table(a, top);
     case Part::AllocationSites: return alloc_sites_table(a, top);
     case Part::CallTree: return call_tree_table(a, top, frames);
     case Part::AllocationGrowth:

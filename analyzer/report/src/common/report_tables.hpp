@@ -37,6 +37,8 @@ Table diff_sites_table(const analyzer::Analysis& before, const analyzer::Analysi
                        std::size_t top);
 Table diff_parents_table(const analyzer::Analysis& before, const analyzer::Analysis& after,
                          const analyzer::ProfileDiff& diff, std::size_t top);
+/// The no-context heap by thread, largest in use first (own snapshots with exact counters).
+Table threads_table(const analyzer::Analysis& analysis, std::size_t top);
 // Allocation sites (alloc_tables.cpp): for every input with allocation stacks.
 Table alloc_sites_table(const analyzer::Analysis& analysis, std::size_t top);
 /// The call tree's nodes with at least 1 % of the in-use heap, depth first, largest

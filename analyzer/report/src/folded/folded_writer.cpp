@@ -1,12 +1,12 @@
 // Folded stacks for flame graphs: one line per distinct (context, allocation stack),
 // "context;outermost;...;leaf value", sorted, values summed. The root frame is the
 // context's name ("<kind>" when unnamed, "<no context>" for allocations made with none).
-#include <cstdio>
 #include <map>
 #include <ostream>
 
 #include "common/escape.hpp"
 #include "common/site_values.hpp"
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/report/writers.hpp"
 
 namespace ctxheap::report {
@@ -23,13 +23,9 @@ std::string frame_text(std::string_view text) {
 
 std::string frame_name(const analyzer::Profile& p, const analyzer::Frame& f) {
   if (const auto function = p.str(f.function); !function.empty()) return frame_text(function);
-  char text[48];
-  if (const auto module = p.str(f.module); !module.empty()) {
-    std::snprintf(text, sizeof text, "+0x%llx", static_cast<unsigned long long>(f.module_offset));
-    return frame_text(analyzer::file_basename(module)) + text;
-  }
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(f.address));
-  return text;
+  if (const auto module = p.str(f.module); !module.empty())
+    return frame_text(analyzer::module_offset_name(module, f.module_offset));
+  return analyzer::hex_address(f.address);
 }
 
 std::string root_frame(const analyzer::Analysis& a, analyzer::ContextId id) {

@@ -24,6 +24,13 @@ Json options_json(const analyzer::AnalysisOptions& o) {
               {"ranked_by", std::string(analyzer::to_string(o.suspects.rank_by))}};
 }
 
+Json threads_json(const std::vector<analyzer::ThreadCounters>& threads) {
+  Json out = Json::array();
+  for (const analyzer::ThreadCounters& t : threads)
+    out.push_back({{"tid", t.tid}, {"name", t.name}, {"exited", t.exited}, {"counters", detail::counters_json(t.counters)}});
+  return out;
+}
+
 Json summary_json(const analyzer::Summary& s) {
   return Json{{"contexts", s.contexts},
               {"live", s.live},
@@ -32,6 +39,7 @@ Json summary_json(const analyzer::Summary& s) {
               {"registered", s.registered},
               {"contexts_total", detail::counters_json(s.contexts_total)},
               {"no_context", detail::counters_json(s.no_context)},
+              {"no_context_threads", threads_json(s.no_context_threads)},
               {"heap_inuse_objects", s.heap_inuse_objects},
               {"heap_inuse_bytes", s.heap_inuse_bytes},
               {"heap_alloc_bytes", s.heap_alloc_bytes},

@@ -1,6 +1,5 @@
 // Creation-site keys that survive a rebuild: no addresses, no line numbers, no directories.
-#include <cstdio>
-
+#include "ctxheap/analyzer/shown_frames.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "ctxheap/report/selection.hpp"
 
@@ -10,10 +9,8 @@ std::string site_key(const analyzer::Profile& profile, const analyzer::CreationS
   if (site.synthetic) return analyzer::describe_site(profile, site);
   const std::string_view function = profile.str(site.function);
   if (function.empty()) {
-    char offset[32];
-    std::snprintf(offset, sizeof offset, "+0x%llx", static_cast<unsigned long long>(site.module_offset));
-    const std::string_view module = analyzer::file_basename(profile.str(site.module));
-    return std::string(module.empty() ? "?" : module) + offset;
+    const std::string_view module = profile.str(site.module);
+    return analyzer::module_offset_name(module.empty() ? std::string_view("?") : module, site.module_offset);
   }
   return std::string(function) + "@" + std::string(analyzer::file_basename(profile.str(site.file)));
 }

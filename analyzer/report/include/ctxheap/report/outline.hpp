@@ -27,6 +27,7 @@ enum class Part : std::uint8_t {
   Parents,           ///< top parents by subtree in use
   CreationSites,     ///< top creation sites by in use
   Growth,            ///< growth verdicts over the series
+  Threads,           ///< the no-context heap by thread (own snapshots)
   AllocationSites,   ///< top allocation sites by in use
   CallTree,          ///< call tree by in use
   AllocationGrowth,  ///< with a series: allocation sites over the snapshots

@@ -117,6 +117,20 @@ struct AllocatorProperty {
   bool operator==(const AllocatorProperty&) const = default;
 };
 
+/// Allocations made with no current context by one thread, charged to that thread even
+/// when another frees them (exact-tagging snapshots only).
+struct ThreadTotals {
+  std::uint64_t tid = 0;  ///< kernel thread id; 0 = the threads after the first 64, together
+  StringId name = 0;      ///< 0 = unnamed
+  bool exited = false;    ///< the thread had ended by the snapshot
+  std::uint64_t alloc_objects = 0;
+  std::uint64_t alloc_bytes = 0;
+  std::uint64_t freed_objects = 0;
+  std::uint64_t freed_bytes = 0;
+
+  bool operator==(const ThreadTotals&) const = default;
+};
+
 struct Totals {
   std::vector<AllocatorProperty> allocator{};
   std::uint64_t contexts_tracked = 0;  ///< contexts the collector tracked at the snapshot
@@ -125,6 +139,7 @@ struct Totals {
   std::uint64_t no_context_alloc_bytes = 0;
   std::uint64_t no_context_freed_objects = 0;
   std::uint64_t no_context_freed_bytes = 0;
+  std::vector<ThreadTotals> no_context_threads{};  ///< the no-context figures by thread
 
   bool operator==(const Totals&) const = default;
 };
