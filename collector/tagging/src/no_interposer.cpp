@@ -5,6 +5,7 @@
 namespace ctxheap::collector {
 
 constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
+constinit std::atomic<EntryMode> g_entry_mode{EntryMode::Forward};
 
 bool interposer_linked() noexcept { return false; }
 bool interposer_owns_malloc() noexcept { return false; }
