@@ -37,6 +37,7 @@ namespace ctxheap::collector {
 
 constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
 constinit std::atomic<EntryMode> g_entry_mode{EntryMode::Forward};
+constinit std::atomic<std::uintptr_t> g_free_window{UINTPTR_MAX};
 
 namespace {
 
@@ -97,6 +98,7 @@ constexpr bool may_throw(Call c) noexcept {
 // registers. Not templates, which would leave the entry-point section; a noexcept twin for
 // the entry points that cannot throw, so that they reach these by a tail call.
 [[gnu::always_inline]] inline void* other_body(EntryMode m, Call c, std::size_t a, std::size_t b, std::size_t counted) {
+  t_state.fast_countdown = kNeverFast;
   void* p = call(c, a, b);
   return m == EntryMode::Exact ? tag(p, counted) : forwarded(p);
 }
@@ -128,20 +130,21 @@ CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* allocate_sampled_nothrow(Call c, st
 // after it returned).
 template <Call C>
 [[gnu::noinline]] void* allocate_exact(std::size_t a, std::size_t b, std::size_t counted) noexcept(!may_throw(C)) {
+  t_state.fast_countdown = kNeverFast;
   return tag(call(C, a, b), counted);
 }
 
 // Every allocating entry point: `counted` is the bytes the block counts for, `alignment` 0
-// for malloc's own. Every path ends in a tail call, so the entry point has no frame.
+// for malloc's own. The fast path (sampled-only mode, countdown not run out) is a
+// thread-local subtraction and the tcmalloc call; every path ends in a tail call, so the
+// entry point has no frame.
 template <Call c>
 [[gnu::always_inline]] inline void* allocate(std::size_t a, std::size_t b, std::size_t counted, std::size_t alignment) {
+  if ((t_state.fast_countdown -= static_cast<std::int64_t>(counted)) >= 0) [[likely]] return call(c, a, b);
   const EntryMode m = entry_mode();
-  if (m >= EntryMode::Sampled) [[likely]] {
-    if ((t_state.bytes_until_sample -= static_cast<std::int64_t>(counted)) < 0) [[unlikely]] {
-      if (may_throw(c)) return allocate_sampled(c, a, b, counted, alignment);
-      return allocate_sampled_nothrow(c, a, b, counted, alignment);
-    }
-    return call(c, a, b);
+  if (m >= EntryMode::Sampled) {
+    if (may_throw(c)) return allocate_sampled(c, a, b, counted, alignment);
+    return allocate_sampled_nothrow(c, a, b, counted, alignment);
   }
   if (m == EntryMode::Exact) return allocate_exact<c>(a, b, counted);
   if (may_throw(c)) return allocate_other(m, c, a, b, counted);
@@ -202,8 +205,9 @@ template <Release R>
 // Every freeing entry point: in sampled-only mode an address test and the tcmalloc call.
 template <Release r>
 [[gnu::always_inline]] inline void release(void* p, std::size_t size = 0, std::size_t alignment = 0) noexcept {
+  const std::uintptr_t offset = (reinterpret_cast<std::uintptr_t>(p) & (sampled::kMarkModulus - 1)) - sampled::kHeader;
+  if (offset > g_free_window.load(std::memory_order_relaxed)) [[likely]] return release_call(r, p, size, alignment);
   const EntryMode m = entry_mode();
-  if (m == EntryMode::Sampled && !sampled::may_be_marked(p)) [[likely]] return release_call(r, p, size, alignment);
   if (m == EntryMode::Exact) return release_exact<r>(p, size, alignment);
   return release_other(m, r, p, size, alignment);
 }
@@ -306,7 +310,7 @@ CTXHEAP_ENTRY int posix_memalign(void** out, std::size_t alignment, std::size_t 
     return tc_posix_memalign(out, alignment, size);
   const EntryMode m = ctxheap::collector::entry_mode();
   if (m >= EntryMode::Sampled &&
-      (ctxheap::collector::t_state.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) {
+      (ctxheap::collector::t_state.fast_countdown -= static_cast<std::int64_t>(size)) < 0) {
     if (void* p = sampled::allocate(size, alignment, false)) {
       *out = p;
       return 0;

@@ -81,14 +81,14 @@ CTXHEAP_SAMPLED_PATH void* allocate(std::size_t size, std::size_t alignment, boo
   State* s = g_state;
   if (s == nullptr || t.in_hook || t.internal) {
     // The collector's own and re-entrant allocations neither count down nor get sampled.
-    t.bytes_until_sample += static_cast<std::int64_t>(size);
+    t.fast_countdown += static_cast<std::int64_t>(size);
     return nullptr;
   }
   t.in_hook = true;
   // A thread's first call only draws its first gap, so new threads do not all sample
   // their first allocation.
   const bool first = t.rng == 0;
-  t.bytes_until_sample = s->sampler.next_gap(t.rng);
+  t.fast_countdown = s->sampler.next_gap(t.rng);
   void* p = nullptr;
   if (!(first && s->sampler.interval() > 1) && (alignment & (alignment - 1)) == 0)
     p = serve(*s, size, alignment, zero);
@@ -156,7 +156,7 @@ CTXHEAP_SAMPLED_PATH void* reallocate(void* old, std::size_t size) noexcept {
   if (entry_mode() == EntryMode::SampledFiltered) release_filtered(old);
   void* p = tc_realloc(old, size);
   if (p == nullptr || size == 0) return p;
-  if ((t_state.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) {
+  if ((t_state.fast_countdown -= static_cast<std::int64_t>(size)) < 0) {
     if (void* moved = allocate(size, 0, false)) {
       std::memcpy(moved, p, size);
       tc_free(p);

@@ -62,7 +62,7 @@ void* marked_base(void* p) noexcept;
 
 /// Counts down and allocates, sampled-only mode.
 [[gnu::always_inline]] inline void* malloc_counted(std::size_t size) noexcept {
-  if ((t_state.bytes_until_sample -= static_cast<std::int64_t>(size)) < 0) [[unlikely]]
+  if ((t_state.fast_countdown -= static_cast<std::int64_t>(size)) < 0) [[unlikely]]
     if (void* p = allocate(size, 0, false)) return p;
   return tc_malloc(size);
 }

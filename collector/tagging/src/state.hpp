@@ -55,6 +55,8 @@ inline std::size_t filter_cell(const void* p) noexcept {
 /// Null until install(); the hooks check it.
 [[gnu::visibility("hidden")]] extern State* g_state;
 
+inline constexpr std::int64_t kNeverFast = INT64_MIN / 2;
+
 /// Per-thread hook state: plain data, so access is one TLS offset.
 struct ThreadState {
   bool in_hook;         ///< re-entry guard
@@ -67,6 +69,11 @@ struct ThreadState {
   ThreadPending* pending;     ///< this thread's counts for cached_slot (nullptr: none)
   std::int64_t bytes_until_sample;
   std::uint64_t rng;
+  /// The entry points' countdown: in sampled-only mode (interposed) the bytes until the
+  /// next sample; in every other mode, and in a new thread, far below zero, so that each
+  /// allocation leaves the fast path (interposer.cpp). (A non-zero initial value still
+  /// needs no dynamic initialisation: it is in the TLS image.)
+  std::int64_t fast_countdown = kNeverFast;
 };
 /// constinit here too, so that every use is one %fs-relative access, with no call to a
 /// TLS init wrapper.
