@@ -52,7 +52,9 @@ inline bool tagging_on() noexcept { return entry_mode() == EntryMode::Exact; }
 std::atomic<bool> g_probing{false};
 std::atomic<bool> g_probe_reached{false};
 
-CTXHEAP_ENTRY_HELPER inline void* tag(void* p, std::size_t size) noexcept {
+// Never inlined: exact mode reaches it by a tail call from allocate_exact (outside the
+// section), so that a stack sampled inside it starts at the user's call.
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* tag(void* p, std::size_t size) noexcept {
   tagging::on_alloc(p, size, kEntryFrames);
   return p;
 }

@@ -67,10 +67,4 @@ void* marked_base(void* p) noexcept;
   return tc_malloc(size);
 }
 
-/// The free side of every entry point in the sampled modes: true if the block is gone.
-[[gnu::always_inline]] inline bool released(EntryMode m, void* p) noexcept {
-  if (m == EntryMode::Sampled) return may_be_marked(p) && release_marked(p);
-  return release_filtered(p);
-}
-
 }  // namespace ctxheap::collector::sampled
