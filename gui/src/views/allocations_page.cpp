@@ -215,7 +215,8 @@ void AllocationsPage::refresh_models() {
   });
   watcher->setFuture(future_);
   update_busy();
-  update_summary();
+  // The summary tells what the rows show: it changes with them, when the answer arrives.
+  if (!stacks_) update_summary();
 }
 
 void AllocationsPage::settle() {
