@@ -6,12 +6,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "charts/flame_view.hpp"
 #include "models/text.hpp"
 
 namespace ctxheap::gui {
@@ -38,9 +40,10 @@ QTreeView* make_view(QWidget* parent, AllocTreeModel* model, const QString& name
 AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   view_box_ = new QComboBox(this);
   view_box_->setObjectName(QStringLiteral("allocationsView"));
-  view_box_->addItems({tr("Top-down"), tr("Bottom-up"), tr("Caller/Callee")});
+  view_box_->addItems({tr("Top-down"), tr("Bottom-up"), tr("Caller/Callee"), tr("Flame graph")});
   view_box_->setToolTip(tr("Top-down: callers above callees, from main. Bottom-up: the allocating function first, "
-                           "its callers below. Caller/Callee: one function's callers and callees."));
+                           "its callers below. Caller/Callee: one function's callers and callees. Flame graph: "
+                           "the top-down tree as boxes as wide as their bytes; a search highlights."));
   search_ = new QLineEdit(this);
   search_->setObjectName(QStringLiteral("allocationsSearch"));
   search_->setPlaceholderText(tr("Search functions…"));
@@ -87,9 +90,25 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   caller_callee->setStretchFactor(0, 1);
   caller_callee->setStretchFactor(1, 1);
 
+  flame_ = new FlameView(this);
+  flame_reset_ = new QPushButton(tr("Reset zoom"), this);
+  flame_reset_->setObjectName(QStringLiteral("allocationsFlameReset"));
+  flame_reset_->setToolTip(tr("Show every stack again (as does a double-click or Escape)"));
+  flame_reset_->setEnabled(false);
+  auto* flame_page = new QWidget(this);
+  auto* flame_layout = new QVBoxLayout(flame_page);
+  flame_layout->setContentsMargins(0, 0, 0, 0);
+  auto* flame_bar = new QHBoxLayout();
+  flame_bar->setContentsMargins(4, 0, 4, 0);
+  flame_bar->addStretch(1);
+  flame_bar->addWidget(flame_reset_);
+  flame_layout->addLayout(flame_bar);
+  flame_layout->addWidget(flame_, 1);
+
   stack_ = new QStackedWidget(this);
   stack_->addWidget(tree_);
   stack_->addWidget(caller_callee);
+  stack_->addWidget(flame_page);
 
   auto* bar = new QHBoxLayout();
   bar->setContentsMargins(4, 4, 4, 0);
@@ -114,6 +133,8 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   connect(search_timer_, &QTimer::timeout, this, [this] {
     if (search_->text() != search_text_) set_search(search_->text());
   });
+  connect(flame_reset_, &QPushButton::clicked, flame_, &FlameView::reset_zoom);
+  connect(flame_, &FlameView::zoomChanged, this, [this] { flame_reset_->setEnabled(!flame_->zoom_path().empty()); });
   connect(functions_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& index) { show_function(index); });
   rebuild();
@@ -164,22 +185,27 @@ void AllocationsPage::set_all_frames(bool all) {
 
 void AllocationsPage::rebuild() {
   stacks_.reset();
+  source_.reset();
   if (document_) {
     const auto& source = document_->allocation_stacks(detail_);
+    source_ = source;
     const QByteArray needle = search_text_.trimmed().toUtf8();
     stacks_ = needle.isEmpty() ? source
                                : std::make_shared<const an::AllocationStacks>(
                                      source->filtered(std::string_view(needle.constData(), static_cast<std::size_t>(needle.size()))));
   }
+  flame_->set_search(search_text_);
+  flame_->set_stacks(source_);
   refresh_models();
 }
 
 void AllocationsPage::refresh_models() {
-  const bool tree = view_ != View::CallerCallee;
-  stack_->setCurrentIndex(tree ? 0 : 1);
+  const bool tree = view_ == View::TopDown || view_ == View::BottomUp;
+  stack_->setCurrentIndex(tree ? 0 : view_ == View::CallerCallee ? 1 : 2);
+  flame_->set_measure(measure_);
   tree_model_->set_source(tree ? stacks_ : nullptr,
                           view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown, measure_);
-  functions_model_->set_source(tree ? nullptr : stacks_, AllocTreeModel::Mode::Functions, measure_);
+  functions_model_->set_source(view_ == View::CallerCallee ? stacks_ : nullptr, AllocTreeModel::Mode::Functions, measure_);
   callers_model_->set_source(nullptr, AllocTreeModel::Mode::Callers, measure_);
   callees_model_->set_source(nullptr, AllocTreeModel::Mode::Callees, measure_);
   focus_label_->setText(tr("Select a function to see its callers and callees"));
@@ -193,7 +219,7 @@ void AllocationsPage::refresh_models() {
       at = tree_model_->index(0, 0, at);
       if (tree_model_->rowCount(at.parent()) > 1 && depth > 0) break;
     }
-  } else {
+  } else if (view_ == View::CallerCallee) {
     if (functions_model_->canFetchMore({})) functions_model_->fetchMore({});
     if (functions_model_->rowCount() > 0) functions_->setCurrentIndex(functions_model_->index(0, 0));
   }

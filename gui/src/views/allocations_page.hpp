@@ -2,8 +2,9 @@
 // dump or a Go profile as much as a ctxheap snapshot). Three views of the analyzer's
 // allocation stacks (analyzer::AllocationStacks): Top-down (callers above callees, from
 // main), Bottom-up (the allocating function first, its callers below) and Caller/Callee
-// (every function; the selected one's callers and callees). A search box keeps the stacks
-// through a function whose name contains the text, In use / Allocated chooses the figure
+// (every function; the selected one's callers and callees) and a Flame graph (the top-down
+// tree as boxes as wide as their bytes, charts/flame_view.hpp). A search box keeps the stacks
+// through a function whose name contains the text (the flame graph highlights them instead), In use / Allocated chooses the figure
 // that ranks, All frames shows the frames folded away by default. The page only wires
 // widgets: every number and every filter is the analyzer's.
 #pragma once
@@ -18,16 +19,19 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QStackedWidget;
 class QTimer;
 class QTreeView;
 
 namespace ctxheap::gui {
 
+class FlameView;
+
 class AllocationsPage : public QWidget {
   Q_OBJECT
  public:
-  enum class View : int { TopDown, BottomUp, CallerCallee };
+  enum class View : int { TopDown, BottomUp, CallerCallee, FlameGraph };
 
   explicit AllocationsPage(QWidget* parent = nullptr);
 
@@ -47,6 +51,8 @@ class AllocationsPage : public QWidget {
   QTreeView* functions_view() const noexcept { return functions_; }
   QLineEdit* search_box() const noexcept { return search_; }
   QLabel* summary_label() const noexcept { return summary_; }
+  FlameView* flame_view() const noexcept { return flame_; }
+  QPushButton* flame_reset_button() const noexcept { return flame_reset_; }
 
  private:
   void rebuild();           ///< stacks for the document, frames and search; then every model
@@ -56,6 +62,7 @@ class AllocationsPage : public QWidget {
 
   std::shared_ptr<const Document> document_;
   std::shared_ptr<const analyzer::AllocationStacks> stacks_;  ///< after the search
+  std::shared_ptr<const analyzer::AllocationStacks> source_;  ///< before it (the flame graph's)
   View view_ = View::TopDown;
   analyzer::AllocMeasure measure_ = analyzer::AllocMeasure::InUse;
   analyzer::FrameDetail detail_ = analyzer::FrameDetail::Folded;
@@ -73,6 +80,8 @@ class AllocationsPage : public QWidget {
   QTreeView* callers_ = nullptr;
   QTreeView* callees_ = nullptr;
   QLabel* focus_label_ = nullptr;
+  FlameView* flame_ = nullptr;
+  QPushButton* flame_reset_ = nullptr;
   AllocTreeModel* tree_model_ = nullptr;
   AllocTreeModel* functions_model_ = nullptr;
   AllocTreeModel* callers_model_ = nullptr;
