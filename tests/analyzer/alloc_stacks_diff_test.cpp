@@ -44,10 +44,11 @@ const std::vector<std::string> kBodyNew = {"operator new(unsigned long)", "std::
                                            "std::vector<char, std::allocator<char> >::reserve(unsigned long)",
                                            "make_body(int)", "handle_request(int)", "main"};
 
-const AllocStackDelta* find_stack(const AllocationDiff& d, const std::vector<std::string>& root_first) {
-  for (const auto& s : d.stacks)
-    if (s.frames == root_first) return &s;
-  return nullptr;
+/// The row of function `name`; an empty row (no name) when it did not change.
+AllocFunctionDelta function_row(const AllocationDiff& d, std::string_view name) {
+  for (const auto& f : d.functions)
+    if (f.name == name) return f;
+  return {};
 }
 
 TEST(AllocStacksDiff, StacksMatchByShownFramesAcrossBuildsAndAllocatorInternals) {
@@ -103,19 +104,16 @@ TEST(AllocStacksDiff, FunctionDeltasAreTheAnalyzersInclusiveAndSelf) {
   const Profile after = profile_of({{{"malloc", "parse", "serve", "main"}, 64000, 64000}, {{"serve", "main"}, 1280, 1280}});
   const AllocationStacks b(before), a(after);
   const AllocationDiff d = diff_allocation_stacks(b, a);
-  const auto row = [&](std::string_view name) -> const AllocFunctionDelta* {
-    for (const auto& f : d.functions)
-      if (f.name == name) return &f;
-    return nullptr;
-  };
-  ASSERT_NE(row("serve"), nullptr);
-  EXPECT_EQ(row("serve")->total_before.inuse_bytes, 6400u + 640);
-  EXPECT_EQ(row("serve")->total_after.inuse_bytes, 64000u + 1280);
-  EXPECT_EQ(row("serve")->self_before.inuse_bytes, 640u);
-  EXPECT_EQ(row("serve")->self_after.inuse_bytes, 1280u);
-  ASSERT_NE(row("parse"), nullptr);
-  EXPECT_EQ(row("parse")->delta_inuse_bytes(), 64000 - 6400);
-  EXPECT_EQ(row("malloc"), nullptr);  // folded
+  const AllocFunctionDelta serve = function_row(d, "serve");
+  ASSERT_EQ(serve.name, "serve");
+  EXPECT_EQ(serve.total_before.inuse_bytes, 6400u + 640);
+  EXPECT_EQ(serve.total_after.inuse_bytes, 64000u + 1280);
+  EXPECT_EQ(serve.self_before.inuse_bytes, 640u);
+  EXPECT_EQ(serve.self_after.inuse_bytes, 1280u);
+  const AllocFunctionDelta parse = function_row(d, "parse");
+  ASSERT_EQ(parse.name, "parse");
+  EXPECT_EQ(parse.delta_inuse_bytes(), 64000 - 6400);
+  EXPECT_TRUE(function_row(d, "malloc").name.empty());  // folded
   // Largest change first: main and serve (all of it), then parse.
   EXPECT_EQ(d.functions.back().name, "parse");
 }
