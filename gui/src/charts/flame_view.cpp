@@ -126,7 +126,9 @@ void FlameView::paintEvent(QPaintEvent*) {
   QString crumb = path_.empty() ? tr("Allocation stacks by bytes %1, callers above callees — click a box to zoom").arg(what)
                                 : tr("Zoomed into %1 — click a box above to zoom out, double-click to reset")
                                       .arg(qstr(stacks_->function_name(path_.back().function)));
-  if (!needle_.isEmpty()) crumb += tr("  ·  %1 functions match “%2”").arg(count_text(match_count_), needle_);
+  if (!needle_.isEmpty())
+    crumb += (match_count_ == 1 ? tr("  ·  1 function matches “%1”").arg(needle_)
+                                : tr("  ·  %1 functions match “%2”").arg(count_text(match_count_), needle_));
   p.drawText(QRect(4, 0, width() - 8, kHeader), Qt::AlignLeft | Qt::AlignVCenter, crumb);
   const QFontMetrics fm = p.fontMetrics();
   const QColor border = palette().color(QPalette::Base);

@@ -141,8 +141,10 @@ void AllocDiffPanel::refresh() {
   };
   const std::int64_t change = diff->objects_only ? an::signed_change(diff->total_before.inuse_objects, diff->total_after.inuse_objects)
                                                  : an::signed_change(diff->total_before.inuse_bytes, diff->total_after.inuse_bytes);
-  QString text = tr("%1 allocation stacks and %2 functions changed; in use %3 → %4 (%5)")
-                     .arg(count_text(diff->stacks.size()), count_text(diff->functions.size()),
+  const QString stacks = diff->stacks.size() == 1 ? tr("1 allocation stack") : tr("%1 allocation stacks").arg(count_text(diff->stacks.size()));
+  const QString functions = diff->functions.size() == 1 ? tr("1 function") : tr("%1 functions").arg(count_text(diff->functions.size()));
+  QString text = tr("%1 and %2 changed; in use %3 → %4 (%5)")
+                     .arg(stacks, functions,
                           shown(diff->total_before.inuse_bytes, diff->total_before.inuse_objects),
                           shown(diff->total_after.inuse_bytes, diff->total_after.inuse_objects),
                           diff->objects_only ? delta_count_text(change) : delta_bytes_text(change));
