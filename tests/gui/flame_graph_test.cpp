@@ -133,6 +133,18 @@ class FlameGraphTest : public QObject {
     QVERIFY(gui::flame_layout(stacks, an::AllocMeasure::InUse, {}, 0.0, 0).empty());
   }
 
+  void theLayoutIsBoundedByTheViewNotByTheStacks() {
+    // 50,000 distinct stacks: a 1,000-pixel view draws at most 1,000 boxes a row.
+    const Profile p = server_allocations(50'000);
+    const an::AllocationStacks stacks(p);
+    QVERIFY(stacks.stack_count() > 25'000);
+    const auto boxes = gui::flame_layout(stacks, an::AllocMeasure::Allocated, {}, 1.0 / 1000, gui::FlameView::kMaxDepth);
+    std::vector<int> per_row(gui::FlameView::kMaxDepth, 0);
+    for (const auto& b : boxes) ++per_row[b.depth];
+    for (const int n : per_row) QVERIFY(n <= 1000);
+    QVERIFY(boxes.size() < stacks.stack_count() / 10);
+  }
+
   void aZoomedNodeFillsTheWidthUnderItsAncestors() {
     const Profile p = server_allocations(50);
     const an::AllocationStacks stacks(p);

@@ -2,7 +2,7 @@
 #include "ctxheap/analyzer/alloc_stacks_diff.hpp"
 
 #include <algorithm>
-#include <cstdlib>
+#include <compare>
 #include <unordered_map>
 
 namespace ctxheap::analyzer {
