@@ -24,6 +24,8 @@ TEST(InferredFindings, InferredChildrenInALiveParentsSetAreStaleAndCountedEach) 
   EXPECT_FALSE(s.reasons.cancel_dropped);
   EXPECT_EQ(s.entries, 1000u);
   EXPECT_EQ(a.summary.stale, 1000u);
+  // The creation site counts entries too, as the summary (and a diff's headline) does.
+  EXPECT_EQ(a.sites[a.context_site[a.findings.stale[0].context]].stale, 1000u);
   ASSERT_EQ(a.stale_groups.size(), 1u);
   EXPECT_EQ(a.stale_groups[0].entries, 1000u);
   EXPECT_EQ(a.stale_groups[0].never_cancelled, 1000u);

@@ -167,7 +167,8 @@ void summarize(Analysis& a) {
       ++site.registered;
     }
     if (node.stale) {
-      ++site.stale;
+      // Entries, as the summary counts them: an inferred context stands for `count`.
+      site.stale += std::max<std::uint64_t>(1, c.count);
       site.stale_retained += node.retained;
     }
     s.contexts_total += c.counters;
