@@ -27,13 +27,19 @@ FlameView::FlameView(QWidget* parent) : QWidget(parent) {
 QSize FlameView::sizeHint() const { return {800, 400}; }
 
 void FlameView::set_stacks(std::shared_ptr<const an::AllocationStacks> stacks) {
+  if (stacks == stacks_) return;  // the same stacks keep their zoom
   stacks_ = std::move(stacks);
   path_.clear();
-  set_search(needle_);  // the matches are per function of these stacks
+  const QString needle = needle_;  // the matches are per function of these stacks: find them again
+  needle_.clear();
+  matched_.clear();
+  set_search(needle);
+  relayout();
   Q_EMIT zoomChanged();
 }
 
 void FlameView::set_measure(an::AllocMeasure measure) {
+  if (measure == measure_) return;
   measure_ = measure;
   path_.clear();  // a node's children are ordered by the measure: refs stay, widths change
   relayout();
@@ -41,6 +47,7 @@ void FlameView::set_measure(an::AllocMeasure measure) {
 }
 
 void FlameView::set_search(const QString& needle) {
+  if (needle.trimmed() == needle_ && (needle_.isEmpty() || !matched_.empty())) return;
   needle_ = needle.trimmed();
   matched_.clear();
   match_count_ = 0;
