@@ -84,6 +84,7 @@ struct Group {
   bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
+  std::vector<bool> statement_site{};  ///< per profile site: one of its context statements
   std::unordered_map<std::uint64_t, std::uint64_t> cancel_by_statement{};  ///< leaf pc -> objects
   std::unordered_map<std::uint64_t, std::uint64_t> timer_by_statement{};
   std::unordered_map<std::uint64_t, StatementSamples> cancel_samples{};  ///< leaf pc -> raw samples
@@ -119,6 +120,34 @@ Estimate calls_of(const std::unordered_map<std::uint64_t, StatementSamples>& sta
 }
 
 std::uint64_t rounded(double v) { return v <= 0 ? 0 : static_cast<std::uint64_t>(std::llround(v)); }
+
+/// A sampled group's live children from its context statements and, pooled with them,
+/// the other in-use sites under the creation function that look like one object per
+/// child: their own estimate's range meets the statements' range (a request's body, a
+/// pod's status buffer). Larger objects are sampled far more often than the contexts, so
+/// they narrow the range; a one-off allocation (a cache, a table) falls outside it.
+Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, std::uint64_t rate,
+                         std::uint64_t& samples) {
+  std::vector<StatementSamples> all;
+  for (const auto* m : {&g.cancel_samples, &g.timer_samples})
+    for (const auto& [pc, st] : *m) all.push_back(st);
+  std::unordered_map<std::uint64_t, StatementSamples> others;
+  for (const Index s : g.sites) {
+    if (g.statement_site[s]) continue;
+    const Site& site = p.sites[s];
+    if (site.sampled.inuse_objects == 0) continue;
+    add_samples(others[p.stack_frames(site.stack)[0].address], site);
+  }
+  for (const auto& [pc, st] : others) {
+    const double q = sample_probability(st.object_bytes, rate);
+    const Estimate r = poisson_range(st.samples);
+    if (q <= 0 || r.high / q < statements.low || r.low / q > statements.high) continue;
+    all.push_back(st);
+  }
+  samples = 0;
+  for (const StatementSamples& st : all) samples += st.samples;
+  return estimate_calls(all, rate);
+}
 
 std::uint64_t largest(const std::unordered_map<std::uint64_t, std::uint64_t>& counts) {
   std::uint64_t m = 0;
@@ -246,6 +275,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
   if (groups.empty()) return {};
 
   // 2. Each site goes to the innermost creation function on its stack.
+  for (Group& g : groups) g.statement_site.assign(p.sites.size(), false);
   std::vector<Index> unowned;  ///< in-use sites under no creation function
   for (Index s = 0; s < p.sites.size(); ++s) {
     const Site& site = p.sites[s];
@@ -281,6 +311,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       case Role::ChildrenMap: est.map_bytes += e.inuse_bytes; break;
       default: break;
     }
+    g.statement_site[s] = direct && (info[s].role == Role::CancelCtx || info[s].role == Role::TimerCtx);
     if (direct && info[s].role == Role::ChildrenMap) g.map_sites.push_back(s);
     else g.sites.push_back(s);
   }
@@ -308,11 +339,15 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     // Sampled: every statement's samples pooled, with a range; unsampled: exact counts.
     const bool sampled = rate > 1;
     const Estimate cancels = calls_of(g.cancel_samples, rate), timers = calls_of(g.timer_samples, rate);
-    est.cancel_contexts = sampled ? rounded(cancels.value) : largest(g.cancel_by_statement);
-    est.timer_contexts = sampled ? rounded(timers.value) : largest(g.timer_by_statement);
+    Estimate total = {cancels.value + timers.value, cancels.low + timers.low, cancels.high + timers.high, !sampled};
+    if (sampled && total.value > 0) total = pooled_children(p, g, total, rate, est.child_samples);
+    // The split by kind follows the statements' own estimates.
+    const double cancel_share = cancels.value + timers.value > 0 ? cancels.value / (cancels.value + timers.value) : 0;
+    est.cancel_contexts = sampled ? rounded(total.value * cancel_share) : largest(g.cancel_by_statement);
+    est.timer_contexts = sampled ? rounded(total.value) - est.cancel_contexts : largest(g.timer_by_statement);
     const std::uint64_t children = est.cancel_contexts + est.timer_contexts;
-    est.children_low = sampled ? rounded(std::floor(cancels.low + timers.low)) : children;
-    est.children_high = sampled ? rounded(std::ceil(cancels.high + timers.high)) : children;
+    est.children_low = sampled ? rounded(std::floor(total.low)) : children;
+    est.children_high = sampled ? rounded(std::ceil(total.high)) : children;
     est.map_slots = est.map_bytes * 100 / (g.swiss_map ? kSwissMapBytesPerEntryX100 : kBucketMapBytesPerEntryX100);
     const bool registered = g.map_alloc_objects > 0;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
@@ -372,8 +407,8 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         child.registered_under_id = parent.id;
       } else {
         child.count = est.timer_contexts;
-        child.count_low = sampled ? rounded(std::floor(timers.low)) : child.count;
-        child.count_high = sampled ? rounded(std::ceil(timers.high)) : child.count;
+        child.count_low = sampled ? std::min(est.children_low, child.count) : child.count;
+        child.count_high = sampled ? std::max(est.children_high, child.count) : child.count;
         child.timer_held = true;
         child.parent_id = 1;
         if (!background_added) {
