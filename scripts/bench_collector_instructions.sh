@@ -53,6 +53,7 @@ for workload in alloc request; do
   row "ctxheap exact (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_SAMPLE=524288
   row "ctxheap exact, sampling off (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_SAMPLE=0
   row "ctxheap sampled-only (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled
+  row "ctxheap sampled-only, no samples (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=0
   row "ctxheap exact (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks
   row "ctxheap sampled-only (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks CTXHEAP_MODE=sampled
   echo

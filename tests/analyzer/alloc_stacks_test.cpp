@@ -144,6 +144,32 @@ TEST(AllocStacks, RecursionCountsAStackOncePerFunction) {
   expect_consistent(p, a);
 }
 
+TEST(AllocStacks, InstantiationsFoldedToOneNameAreOneCallNotACallToItself) {
+  // Pool<int>::grow calls Pool<long>::grow: folded, both read "Pool<…>::grow".
+  const Profile p = stacks_profile({{{"malloc", "Pool<long>::grow", "Pool<int>::grow", "serve", "main"}, 300, 300},
+                                    {{"malloc", "Pool<int>::grow", "serve", "main"}, 100, 100}});
+  const AllocationStacks a(p);
+  const auto grow = a.find("Pool<");
+  ASSERT_EQ(grow.size(), 1u);
+  const CallerCallee cc = a.caller_callee(grow[0], AllocMeasure::InUse);
+  ASSERT_EQ(cc.callers.size(), 1u);  // serve only, not Pool<…>::grow itself
+  EXPECT_EQ(a.function_name(cc.callers[0].function), "serve");
+  EXPECT_EQ(cc.callers[0].total.inuse_bytes, 400u);
+  EXPECT_TRUE(cc.callees.empty());
+  EXPECT_EQ(cc.function.self.inuse_bytes, 400u);
+  // The trees agree: one Pool<…>::grow node under serve, allocating all 400 itself.
+  const auto main = a.children(AllocView::TopDown, a.root(AllocView::TopDown).ref, AllocMeasure::InUse);
+  const auto serve = a.children(AllocView::TopDown, main[0].ref, AllocMeasure::InUse);
+  const auto under_serve = a.children(AllocView::TopDown, serve[0].ref, AllocMeasure::InUse);
+  ASSERT_EQ(under_serve.size(), 1u);
+  EXPECT_EQ(under_serve[0].self.inuse_bytes, 400u);
+  EXPECT_FALSE(under_serve[0].has_children);
+  // With every frame the two instantiations are two functions again.
+  const AllocationStacks all(p, FrameDetail::All);
+  EXPECT_EQ(all.find("Pool<").size(), 2u);
+  expect_consistent(p, a);
+}
+
 TEST(AllocStacks, SearchKeepsOnlyStacksThroughAMatchingFunction) {
   const Profile p = server();
   const AllocationStacks a(p);

@@ -6,7 +6,9 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QSignalSpy>
+#include <QThreadPool>
 #include <QTreeView>
 #include <QtTest>
 #include <fstream>
@@ -153,6 +155,8 @@ class AllocViewsTest : public QObject {
         page.set_search(search);
         for (const auto& doc : {small, big, contexts, std::shared_ptr<const Document>{}, big}) {
           page.set_document(doc);
+          all_rows(*page.tree_model());  // while its answer is computed: empty, valid
+          page.settle();
           all_rows(*page.tree_model());
           all_rows(*page.functions_model());
           all_rows(*page.callers_model());
@@ -176,15 +180,62 @@ class AllocViewsTest : public QObject {
     QCOMPARE(page.tree_model()->stacks()->total(), big->allocation_stacks(an::FrameDetail::Folded)->filtered("leaf_1").total());
   }
 
+  void theViewsAreAnsweredOffTheUiThreadAndOnlyTheNewestAnswerShows() {
+    gui::AllocationsPage page;
+    QAbstractItemModelTester tester(page.tree_model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy answered(&page, &gui::AllocationsPage::answered);
+    const auto doc = make_document(sites_profile(300));
+    page.set_document(doc);
+    // Asked, not answered: the UI thread went back to its event loop with the busy bar up.
+    QVERIFY(page.busy());
+    QVERIFY(!page.busy_bar()->isHidden());
+    QCOMPARE(page.tree_model()->rowCount(), 0);
+    QVERIFY(answered.wait(30000));
+    QVERIFY(!page.busy());
+    QVERIFY(page.busy_bar()->isHidden());
+    QVERIFY(page.tree_model()->rowCount() > 0);
+    // Three changes in a row: the answers to the first two are dropped on arrival.
+    page.set_view(gui::AllocationsPage::View::BottomUp);
+    page.set_search(QStringLiteral("leaf_2"));
+    page.set_view(gui::AllocationsPage::View::TopDown);
+    QVERIFY(page.busy());
+    answered.clear();
+    QVERIFY(answered.wait(30000));
+    QVERIFY(!page.busy());
+    QThreadPool::globalInstance()->waitForDone();  // the older answers arrive too...
+    QCoreApplication::processEvents();
+    QCOMPARE(answered.count(), 1);  // ...and are dropped
+    QCOMPARE(page.tree_model()->mode(), gui::AllocTreeModel::Mode::TopDown);
+    const auto expected = doc->allocation_stacks(an::FrameDetail::Folded)->filtered("leaf_2");
+    QCOMPARE(page.tree_model()->stacks()->total(), expected.total());
+    // Caller/callee comes with the first function's callers and callees; another
+    // function's are asked for on selection.
+    page.set_view(gui::AllocationsPage::View::CallerCallee);
+    page.settle();
+    QVERIFY(page.functions_model()->rowCount() > 1);
+    QCOMPARE(page.callers_model()->focus(), *page.functions_model()->function_at(page.functions_model()->index(0, 0)));
+    const QModelIndex second = page.functions_model()->index(1, 0);
+    page.functions_view()->setCurrentIndex(second);
+    QVERIFY(page.busy());
+    page.settle();
+    QCOMPARE(page.callers_model()->focus(), *page.functions_model()->function_at(second));
+    const an::CallerCallee cc = expected.caller_callee(*page.functions_model()->function_at(second), an::AllocMeasure::InUse);
+    QCOMPARE(top_names(*page.callers_model()).size(), static_cast<qsizetype>(cc.callers.size()));
+    QCOMPARE(top_names(*page.callees_model()).size(), static_cast<qsizetype>(cc.callees.size()));
+  }
+
   void allFramesAndMeasureSwitchTheRows() {
     gui::AllocationsPage page;
     QAbstractItemModelTester tester(page.tree_model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     page.set_document(make_document(sites_profile()));
     page.set_view(gui::AllocationsPage::View::BottomUp);
+    page.settle();
     QCOMPARE(top_names(*page.tree_model()).front(), QStringLiteral("cache_put"));
     page.set_measure(an::AllocMeasure::Allocated);
+    page.settle();
     QCOMPARE(top_names(*page.tree_model()).front(), QStringLiteral("parse"));  // 8000 allocated
     page.set_all_frames(true);
+    page.settle();
     QCOMPARE(top_names(*page.tree_model()).front(), QStringLiteral("malloc"));
   }
 
@@ -209,6 +260,7 @@ class AllocViewsTest : public QObject {
     QVERIFY(window.document()->latest().profile->contexts.empty());
     QCOMPARE(window.current_tab(), gui::MainWindow::Tab::Allocations);
     gui::AllocationsPage* page = window.allocations_page();
+    page->settle();
     QCOMPARE(page->tree_model()->stacks()->total().inuse_bytes, std::uint64_t{13312});
     QVERIFY(page->tree_model()->rowCount() > 0);  // opened with its largest path shown
     QVERIFY(page->summary_label()->text().contains(gui::bytes_text(13312)));

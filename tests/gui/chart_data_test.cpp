@@ -4,6 +4,9 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QHorizontalBarSeries>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
 #include <QSignalSpy>
 #include <QValueAxis>
 #include <QtTest>
@@ -160,6 +163,62 @@ class ChartDataTest : public QObject {
     const auto* series = qobject_cast<QHorizontalBarSeries*>(bars.chart()->series().front());
     QVERIFY(series != nullptr);
     for (QBarSet* set : series->barSets()) QVERIFY(set->color() != gui::stale_color());
+  }
+
+  void coincidingLinesStayDistinguishableAndTheLegendTogglesThem() {
+    // A leak that is the whole heap: the heap, the stale line and the parent's line coincide.
+    std::vector<Profile> run;
+    for (int k = 0; k < 3; ++k) {
+      run.push_back(server_profile(5 * (k + 1), 0, kNow + static_cast<std::uint64_t>(k) * 10 * kSecond));
+      run.back().meta.sequence = static_cast<std::uint64_t>(k);
+    }
+    gui::SeriesChart chart;
+    chart.set_document(make_document(std::move(run)));
+    std::vector<QLineSeries*> lines;
+    for (QAbstractSeries* s : chart.chart()->series()) lines.push_back(qobject_cast<QLineSeries*>(s));
+    QVERIFY(lines.size() >= 3);
+    for (std::size_t a = 0; a < lines.size(); ++a) {
+      QVERIFY(lines[a] != nullptr);
+      QVERIFY(lines[a]->pointsVisible());  // a single point still shows
+      for (std::size_t b = a + 1; b < lines.size(); ++b) {
+        const QPen x = lines[a]->pen(), y = lines[b]->pen();
+        QVERIFY2(x.color() != y.color() && (x.widthF() != y.widthF() || x.style() != y.style()),
+                 qPrintable(lines[a]->name() + QStringLiteral(" / ") + lines[b]->name()));
+      }
+      if (lines[a]->name() != QStringLiteral("Retained by stale entries")) QVERIFY(lines[a]->pen().color() != gui::stale_color());
+    }
+    const auto markers = chart.chart()->legend()->markers(lines[0]);
+    QCOMPARE(markers.size(), 1);
+    Q_EMIT markers[0]->clicked();
+    QVERIFY(!lines[0]->isVisible());
+    QVERIFY(markers[0]->isVisible());  // its entry stays, to show it again
+    Q_EMIT markers[0]->clicked();
+    QVERIFY(lines[0]->isVisible());
+  }
+
+  void chartsSayLoadingWhileTheFirstDocumentLoads() {
+    gui::SeriesChart series;
+    gui::TopParentsChart bars;
+    series.set_loading(true);
+    bars.set_loading(true);
+    QCOMPARE(series.chart()->title(), QStringLiteral("Loading…"));
+    QCOMPARE(bars.chart()->title(), QStringLiteral("Loading…"));
+    for (QChartView* v : {static_cast<QChartView*>(&series), static_cast<QChartView*>(&bars)})
+      for (QAbstractAxis* axis : v->chart()->axes()) QVERIFY(!axis->labelsVisible());  // no "0 0 1 1 1 B"
+    const auto doc = make_document(server_profile(5));
+    series.set_document(doc);
+    bars.set_document(doc);
+    QVERIFY(series.chart()->title() != QStringLiteral("Loading…"));
+    QVERIFY(bars.chart()->title() != QStringLiteral("Loading…"));
+    // Loading another document keeps the shown one's charts until it arrives.
+    series.set_loading(false);
+    series.set_loading(true);
+    QVERIFY(series.chart()->title() != QStringLiteral("Loading…"));
+    // Loading ended with nothing (failed, cancelled): the empty chart's own title again.
+    gui::SeriesChart failed;
+    failed.set_loading(true);
+    failed.set_loading(false);
+    QVERIFY(failed.chart()->title() != QStringLiteral("Loading…"));
   }
 
   void narrowBoxesAndDeepRowsAreLeftOut() {

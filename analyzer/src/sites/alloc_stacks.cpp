@@ -73,6 +73,8 @@ AllocationStacks::AllocationStacks(const Profile& p, FrameDetail detail)
     if (k < p.stacks.size()) {
       const auto frames = p.stack_frames(static_cast<Index>(k));
       const auto shown = shown_frames(p, frames, detail);
+      const std::size_t stack_begin = folded.size();
+      std::uint64_t last_key = 0;
       for (std::size_t j = shown.size(); j-- > 0;) {
         const Frame& f = frames[shown[j]];
         if (f.function == 0 && f.module == 0 && f.address == 0) continue;
@@ -85,6 +87,12 @@ AllocationStacks::AllocationStacks(const Profile& p, FrameDetail detail)
           id = it->second;
           by_frame.emplace(key, id);
         }
+        // Two different frames that read as one function once shown (instantiations of
+        // one template, shortened alike) are one call, not a call of the function to
+        // itself; a frame calling the same frame again is recursion and stays.
+        const bool merged = folded.size() > stack_begin && folded.back() == id && key != last_key;
+        last_key = key;
+        if (merged) continue;
         folded.push_back(id);
       }
     }
@@ -191,27 +199,51 @@ void sort_rows(std::vector<AllocNode>& rows, AllocMeasure order) {
 std::vector<AllocNode> AllocationStacks::children(AllocView view, const AllocNodeRef& node, AllocMeasure order) const {
   std::vector<AllocNode> out;
   const std::uint32_t d = node.depth;
-  std::uint32_t i = std::min<std::uint32_t>(node.begin, static_cast<std::uint32_t>(counts_.size()));
-  const std::uint32_t end = std::min<std::uint32_t>(node.end, static_cast<std::uint32_t>(counts_.size()));
+  const auto n = static_cast<std::uint32_t>(counts_.size());
+  const std::uint32_t end = std::min(node.end, n);
+  // The first position in [from, limit) where `before` stops holding; `before` holds on a
+  // prefix of the range (the stacks are sorted), so a galloping search finds it in
+  // O(log) of the distance: a node's children cost their number, not its stacks.
+  const auto first_not = [&](std::uint32_t from, std::uint32_t limit, auto before) {
+    std::uint32_t lo = from, step = 1;
+    while (lo < limit && before(lo)) {  // [from, lo] all hold; gallop
+      const std::uint32_t probe = lo + step < limit ? lo + step : limit;
+      if (probe == limit || !before(probe)) {
+        std::uint32_t hi = probe;  // before(lo) holds, before(hi) does not (or hi == limit)
+        while (hi - lo > 1) {
+          const std::uint32_t mid = lo + (hi - lo) / 2;
+          (before(mid) ? lo : hi) = mid;
+        }
+        return hi;
+      }
+      lo = probe;
+      step *= 2;
+    }
+    return lo;
+  };
   // Stacks ending at this node sort first in its range: they are its self.
-  while (i < end && length(at(view, i)) <= d) ++i;
+  std::uint32_t i = first_not(std::min(node.begin, end), end, [&](std::uint32_t k) { return length(at(view, k)) <= d; });
   while (i < end) {
     const FunctionId f = frame(view, at(view, i), d);
+    const std::uint32_t run_end = first_not(i, end, [&](std::uint32_t k) { return frame(view, at(view, k), d) == f; });
     AllocNode child;
     child.function = f;
-    const std::uint32_t run_begin = i;
-    while (i < end && frame(view, at(view, i), d) == f) {
-      const std::uint32_t s = at(view, i);
-      // Self is what this function allocated itself: it is the leaf of the stack.
-      const bool leaf = view == AllocView::TopDown ? length(s) == d + 1 : d == 0;
-      if (leaf) child.self += counts_[s];
-      child.has_children = child.has_children || length(s) > d + 1;
-      ++i;
+    child.ref = {i, run_end, d + 1};
+    child.total = range_sum(view, i, run_end);
+    child.sampled_objects = range_sampled(view, i, run_end);
+    // Self is what this function allocated itself: it is the leaf of the stack. Bottom-up
+    // at depth 0 every stack's leaf is the child; top-down, the stacks ending at the child
+    // sort first in its run.
+    if (view == AllocView::BottomUp) {
+      if (d == 0) child.self = child.total;
+    } else {
+      const std::uint32_t leaves_end = first_not(i, run_end, [&](std::uint32_t k) { return length(at(view, k)) == d + 1; });
+      child.self = range_sum(view, i, leaves_end);
     }
-    child.ref = {run_begin, i, d + 1};
-    child.total = range_sum(view, run_begin, i);
-    child.sampled_objects = range_sampled(view, run_begin, i);
+    // Longer stacks sort after the ones ending here: the last one tells.
+    child.has_children = length(at(view, run_end - 1)) > d + 1;
     out.push_back(child);
+    i = run_end;
   }
   sort_rows(out, order);
   return out;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 
 namespace ctxheap::collector {
 
@@ -14,6 +15,24 @@ enum class Dispatch : unsigned char { None, Interposed, Hooks };
 [[gnu::visibility("hidden")]] extern std::atomic<Dispatch> g_dispatch;
 inline void set_dispatch(Dispatch d) noexcept { g_dispatch.store(d, std::memory_order_release); }
 inline Dispatch dispatch_now() noexcept { return g_dispatch.load(std::memory_order_relaxed); }
+
+/// What the collector's own entry points do, read (one relaxed byte load) by every one of
+/// them: Forward (not installed, or hook dispatch: call tcmalloc only), Exact (tag every
+/// block), Sampled (sampled-only mode: a thread-local countdown on allocation; sampled
+/// blocks are served with a header so a free tells them by address, sampled_blocks.hpp),
+/// SampledFiltered (as Sampled, while some over-aligned sampled block, which has no header,
+/// is live: frees also probe the sampled-block filter).
+enum class EntryMode : unsigned char { Forward, Exact, Sampled, SampledFiltered };
+[[gnu::visibility("hidden")]] extern std::atomic<EntryMode> g_entry_mode;
+/// The free fast path's test, one word for every mode: a free leaves the fast path when
+/// (address % 1024) - 16, unsigned, is at most this: in Sampled mode 0 (only blocks at the
+/// sampled-block offset, sampled_blocks.hpp), in every other mode the largest value (all).
+[[gnu::visibility("hidden")]] extern std::atomic<std::uintptr_t> g_free_window;
+inline void set_entry_mode(EntryMode m) noexcept {
+  g_free_window.store(m == EntryMode::Sampled ? 0 : UINTPTR_MAX, std::memory_order_release);
+  g_entry_mode.store(m, std::memory_order_release);
+}
+inline EntryMode entry_mode() noexcept { return g_entry_mode.load(std::memory_order_relaxed); }
 
 /// Whether the collector's entry points are in this program at all (false in sanitizer
 /// builds, where the sanitizer owns malloc).

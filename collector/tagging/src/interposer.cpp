@@ -9,6 +9,11 @@
 // Order: a new block is tagged after tcmalloc returns it; a block is untagged before
 // tcmalloc gets it back, so another thread cannot be handed the address while the side
 // table still holds it.
+//
+// Every entry point reads one global byte, the entry mode (dispatch.hpp). In sampled-only
+// mode an allocation is a thread-local countdown and the tcmalloc call, and a free an
+// address test and the tcmalloc call (sampled_blocks.hpp); in exact mode the tagging path
+// (tag_path.hpp) runs around the tcmalloc call.
 #include <atomic>
 #include <malloc.h>
 #include <unistd.h>
@@ -19,6 +24,7 @@
 
 #include "ctxheap/collector/collector.hpp"
 #include "dispatch.hpp"
+#include "sampled_blocks.hpp"
 #include "tag_path.hpp"
 
 // Every entry point lives in this section, so the sampler can drop their frames from stacks
@@ -30,6 +36,8 @@
 namespace ctxheap::collector {
 
 constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
+constinit std::atomic<EntryMode> g_entry_mode{EntryMode::Forward};
+constinit std::atomic<std::uintptr_t> g_free_window{UINTPTR_MAX};
 
 namespace {
 
@@ -37,14 +45,16 @@ namespace {
 // not inlined; all of them are in the entry-point section, which the sampler drops.
 constexpr int kEntryFrames = 0;
 
-inline bool tagging_on() noexcept { return dispatch_now() == Dispatch::Interposed; }
+inline bool tagging_on() noexcept { return entry_mode() == EntryMode::Exact; }
 
 // Install asks whether calls to malloc and operator new reach these entry points (see
 // interposer_owns_malloc): while it probes, an entry point that forwards notes it ran.
 std::atomic<bool> g_probing{false};
 std::atomic<bool> g_probe_reached{false};
 
-CTXHEAP_ENTRY_HELPER inline void* tag(void* p, std::size_t size) noexcept {
+// Never inlined: exact mode reaches it by a tail call from allocate_exact (outside the
+// section), so that a stack sampled inside it starts at the user's call.
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* tag(void* p, std::size_t size) noexcept {
   tagging::on_alloc(p, size, kEntryFrames);
   return p;
 }
@@ -54,8 +64,154 @@ inline void* forwarded(void* p) noexcept {
   return p;
 }
 
-CTXHEAP_ENTRY_HELPER inline void untag(void* p) noexcept {
-  if (tagging_on()) tagging::on_free(p);
+// Which tcmalloc call an allocating entry point makes.
+enum class Call : unsigned char {
+  Malloc, Calloc, Memalign, Valloc, Pvalloc, New, NewArray, NewNothrow, NewArrayNothrow,
+  NewAligned, NewArrayAligned, NewAlignedNothrow, NewArrayAlignedNothrow
+};
+
+// `a` is the size (calloc: the count), `b` calloc's element size or the alignment.
+[[gnu::always_inline]] inline void* call(Call c, std::size_t a, std::size_t b) {
+  const auto al = static_cast<std::align_val_t>(b);
+  switch (c) {
+    case Call::Malloc: return tc_malloc(a);
+    case Call::Calloc: return tc_calloc(a, b);
+    case Call::Memalign: return tc_memalign(b, a);
+    case Call::Valloc: return tc_valloc(a);
+    case Call::Pvalloc: return tc_pvalloc(a);
+    case Call::New: return tc_new(a);
+    case Call::NewArray: return tc_newarray(a);
+    case Call::NewNothrow: return tc_new_nothrow(a, std::nothrow);
+    case Call::NewArrayNothrow: return tc_newarray_nothrow(a, std::nothrow);
+    case Call::NewAligned: return tc_new_aligned(a, al);
+    case Call::NewArrayAligned: return tc_newarray_aligned(a, al);
+    case Call::NewAlignedNothrow: return tc_new_aligned_nothrow(a, al, std::nothrow);
+    case Call::NewArrayAlignedNothrow: return tc_newarray_aligned_nothrow(a, al, std::nothrow);
+  }
+  __builtin_unreachable();
+}
+
+constexpr bool may_throw(Call c) noexcept {
+  return c == Call::New || c == Call::NewArray || c == Call::NewAligned || c == Call::NewArrayAligned;
+}
+
+// The other modes of an allocating entry point, and a countdown that ran out (the block is
+// sampled, or allocated as usual): out of line, so that the sampled-only fast path saves no
+// registers. Not templates, which would leave the entry-point section; a noexcept twin for
+// the entry points that cannot throw, so that they reach these by a tail call.
+[[gnu::always_inline]] inline void* other_body(EntryMode m, Call c, std::size_t a, std::size_t b, std::size_t counted) {
+  t_state.fast_countdown = kNeverFast;
+  void* p = call(c, a, b);
+  return m == EntryMode::Exact ? tag(p, counted) : forwarded(p);
+}
+[[gnu::always_inline]] inline void* sampled_body(Call c, std::size_t a, std::size_t b, std::size_t counted,
+                                                 std::size_t alignment) {
+  if (void* p = sampled::allocate(counted, alignment, c == Call::Calloc)) return p;
+  return call(c, a, b);
+}
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* allocate_other(EntryMode m, Call c, std::size_t a, std::size_t b,
+                                                          std::size_t counted) {
+  return other_body(m, c, a, b, counted);
+}
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* allocate_other_nothrow(EntryMode m, Call c, std::size_t a, std::size_t b,
+                                                                  std::size_t counted) noexcept {
+  return other_body(m, c, a, b, counted);
+}
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* allocate_sampled(Call c, std::size_t a, std::size_t b,
+                                                            std::size_t counted, std::size_t alignment) {
+  return sampled_body(c, a, b, counted, alignment);
+}
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* allocate_sampled_nothrow(Call c, std::size_t a, std::size_t b,
+                                                                    std::size_t counted, std::size_t alignment) noexcept {
+  return sampled_body(c, a, b, counted, alignment);
+}
+
+// Exact mode, one instance per call: the tcmalloc call, then tag() by a tail call. Outside
+// the entry-point section (a template), which does not matter: no stack is captured while
+// this frame is live (tcmalloc's hooks are off in exact interposed mode, and tag() runs
+// after it returned).
+template <Call C>
+[[gnu::noinline]] void* allocate_exact(std::size_t a, std::size_t b, std::size_t counted) noexcept(!may_throw(C)) {
+  t_state.fast_countdown = kNeverFast;
+  return tag(call(C, a, b), counted);
+}
+
+// Every allocating entry point: `counted` is the bytes the block counts for, `alignment` 0
+// for malloc's own. The fast path (sampled-only mode, countdown not run out) is a
+// thread-local subtraction and the tcmalloc call; every path ends in a tail call, so the
+// entry point has no frame.
+template <Call c>
+[[gnu::always_inline]] inline void* allocate(std::size_t a, std::size_t b, std::size_t counted, std::size_t alignment) {
+  if ((t_state.fast_countdown -= static_cast<std::int64_t>(counted)) >= 0) [[likely]] return call(c, a, b);
+  const EntryMode m = entry_mode();
+  if (m >= EntryMode::Sampled) {
+    if (may_throw(c)) return allocate_sampled(c, a, b, counted, alignment);
+    return allocate_sampled_nothrow(c, a, b, counted, alignment);
+  }
+  if (m == EntryMode::Exact) return allocate_exact<c>(a, b, counted);
+  if (may_throw(c)) return allocate_other(m, c, a, b, counted);
+  return allocate_other_nothrow(m, c, a, b, counted);
+}
+
+// Which tcmalloc call a freeing entry point makes.
+enum class Release : unsigned char {
+  Free, Delete, DeleteArray, DeleteSized, DeleteArraySized, DeleteNothrow, DeleteArrayNothrow,
+  DeleteAligned, DeleteArrayAligned, DeleteSizedAligned, DeleteArraySizedAligned,
+  DeleteAlignedNothrow, DeleteArrayAlignedNothrow
+};
+
+[[gnu::always_inline]] inline void release_call(Release r, void* p, std::size_t size, std::size_t alignment) noexcept {
+  const auto al = static_cast<std::align_val_t>(alignment);
+  switch (r) {
+    case Release::Free: return tc_free(p);
+    case Release::Delete: return tc_delete(p);
+    case Release::DeleteArray: return tc_deletearray(p);
+    case Release::DeleteSized: return tc_delete_sized(p, size);
+    case Release::DeleteArraySized: return tc_deletearray_sized(p, size);
+    case Release::DeleteNothrow: return tc_delete_nothrow(p, std::nothrow);
+    case Release::DeleteArrayNothrow: return tc_deletearray_nothrow(p, std::nothrow);
+    case Release::DeleteAligned: return tc_delete_aligned(p, al);
+    case Release::DeleteArrayAligned: return tc_deletearray_aligned(p, al);
+    case Release::DeleteSizedAligned: return tc_delete_sized_aligned(p, size, al);
+    case Release::DeleteArraySizedAligned: return tc_deletearray_sized_aligned(p, size, al);
+    case Release::DeleteAlignedNothrow: return tc_delete_aligned_nothrow(p, al, std::nothrow);
+    case Release::DeleteArrayAlignedNothrow: return tc_deletearray_aligned_nothrow(p, al, std::nothrow);
+  }
+  __builtin_unreachable();
+}
+
+// Every mode but the sampled-only fast path: untag (a sampled block served with a header
+// is released here), then the tcmalloc call.
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void release_other(EntryMode m, Release r, void* p, std::size_t size,
+                                                        std::size_t alignment) noexcept {
+  switch (m) {
+    case EntryMode::Sampled:
+      if (sampled::release_marked(p)) return;
+      break;
+    case EntryMode::SampledFiltered:
+      if (sampled::release_filtered(p)) return;
+      break;
+    case EntryMode::Exact: tagging::on_free(p); break;
+    case EntryMode::Forward: break;
+  }
+  release_call(r, p, size, alignment);
+}
+
+// Exact mode, one instance per call.
+template <Release R>
+[[gnu::noinline]] void release_exact(void* p, std::size_t size, std::size_t alignment) noexcept {
+  tagging::on_free(p);
+  release_call(R, p, size, alignment);
+}
+
+// Every freeing entry point: in sampled-only mode an address test and the tcmalloc call.
+template <Release r>
+[[gnu::always_inline]] inline void release(void* p, std::size_t size = 0, std::size_t alignment = 0) noexcept {
+  const std::uintptr_t offset = (reinterpret_cast<std::uintptr_t>(p) & (sampled::kMarkModulus - 1)) - sampled::kHeader;
+  if (offset > g_free_window.load(std::memory_order_relaxed)) [[likely]] return release_call(r, p, size, alignment);
+  const EntryMode m = entry_mode();
+  if (m == EntryMode::Exact) return release_exact<r>(p, size, alignment);
+  return release_other(m, r, p, size, alignment);
 }
 
 // realloc: the old block is untagged before tcmalloc may free it; if tcmalloc fails, the
@@ -106,28 +262,32 @@ std::size_t page_size() noexcept {
 }  // namespace
 }  // namespace ctxheap::collector
 
-using ctxheap::collector::forwarded;
+using ctxheap::collector::allocate;
 using ctxheap::collector::realloc_tagged;
-using ctxheap::collector::tag;
-using ctxheap::collector::tagging_on;
-using ctxheap::collector::untag;
+using ctxheap::collector::release;
+using ctxheap::collector::Release;
+using ctxheap::collector::EntryMode;
+using ctxheap::collector::Call;
+namespace sampled = ctxheap::collector::sampled;
 
 CTXHEAP_ENTRY void* malloc(std::size_t size) noexcept {
-  void* p = tc_malloc(size);
-  return tagging_on() ? tag(p, size) : forwarded(p);
+  return allocate<Call::Malloc>(size, 0, size, 0);
 }
 
 CTXHEAP_ENTRY void free(void* p) noexcept {
-  untag(p);
-  tc_free(p);
+  release<Release::Free>(p);
 }
 
 CTXHEAP_ENTRY void* calloc(std::size_t n, std::size_t size) noexcept {
-  void* p = tc_calloc(n, size);
-  return tagging_on() ? tag(p, n * size) : p;  // p is null if n * size overflowed
+  std::size_t bytes;
+  if (__builtin_mul_overflow(n, size, &bytes)) return tc_calloc(n, size);  // fails as tcmalloc does
+  return allocate<Call::Calloc>(n, size, bytes, 0);
 }
 
-CTXHEAP_ENTRY void* realloc(void* old, std::size_t size) noexcept { return realloc_tagged(old, size); }
+CTXHEAP_ENTRY void* realloc(void* old, std::size_t size) noexcept {
+  if (ctxheap::collector::entry_mode() >= EntryMode::Sampled) return sampled::reallocate(old, size);
+  return realloc_tagged(old, size);
+}
 
 CTXHEAP_ENTRY void* reallocarray(void* old, std::size_t n, std::size_t size) noexcept {
   std::size_t bytes;
@@ -135,120 +295,116 @@ CTXHEAP_ENTRY void* reallocarray(void* old, std::size_t n, std::size_t size) noe
     errno = ENOMEM;
     return nullptr;
   }
-  return realloc_tagged(old, bytes);
+  return realloc(old, bytes);
 }
 
 CTXHEAP_ENTRY void* memalign(std::size_t alignment, std::size_t size) noexcept {
-  void* p = tc_memalign(alignment, size);
-  return tagging_on() ? tag(p, size) : p;
+  return allocate<Call::Memalign>(size, alignment, size, alignment);
 }
 
 CTXHEAP_ENTRY void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
-  void* p = tc_memalign(alignment, size);
-  return tagging_on() ? tag(p, size) : p;
+  return allocate<Call::Memalign>(size, alignment, size, alignment);
 }
 
 CTXHEAP_ENTRY int posix_memalign(void** out, std::size_t alignment, std::size_t size) noexcept {
-  const int status = tc_posix_memalign(out, alignment, size);
-  if (status == 0 && tagging_on()) tag(*out, size);
+  // Invalid alignments fail in tcmalloc's own check, before any counting.
+  if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment % sizeof(void*) != 0)
+    return tc_posix_memalign(out, alignment, size);
+  const EntryMode m = ctxheap::collector::entry_mode();
+  if (m >= EntryMode::Sampled &&
+      (ctxheap::collector::t_state.fast_countdown -= static_cast<std::int64_t>(size)) < 0) {
+    if (void* p = sampled::allocate(size, alignment, false)) {
+      *out = p;
+      return 0;
+    }
+  }
+  void* p = nullptr;
+  const int status = tc_posix_memalign(&p, alignment, size);
+  if (status == 0 && m == EntryMode::Exact) ctxheap::collector::tag(p, size);
+  if (status == 0) *out = p;
   return status;
 }
 
 CTXHEAP_ENTRY void* valloc(std::size_t size) noexcept {
-  void* p = tc_valloc(size);
-  return tagging_on() ? tag(p, size) : p;
+  const std::size_t page = ctxheap::collector::page_size();
+  return allocate<Call::Valloc>(size, 0, size, page);
 }
 
 CTXHEAP_ENTRY void* pvalloc(std::size_t size) noexcept {
-  void* p = tc_pvalloc(size);
   // pvalloc rounds the request up to whole pages (and 0 to one page): that is its size.
   const std::size_t page = ctxheap::collector::page_size();
-  return tagging_on() ? tag(p, size == 0 ? page : (size + page - 1) / page * page) : p;
+  const std::size_t rounded = size == 0 ? page : (size + page - 1) / page * page;
+  return allocate<Call::Pvalloc>(size, 0, rounded, page);
 }
 
-CTXHEAP_ENTRY std::size_t malloc_usable_size(void* p) noexcept { return p == nullptr ? 0 : tc_malloc_size(p); }
+CTXHEAP_ENTRY std::size_t malloc_usable_size(void* p) noexcept {
+  if (p == nullptr) return 0;
+  if (ctxheap::collector::entry_mode() >= EntryMode::Sampled && sampled::may_be_marked(p))
+    if (void* base = sampled::marked_base(p)) return tc_malloc_size(base) - sampled::kHeader;
+  return tc_malloc_size(p);
+}
 
 // operator new/delete in all their forms.
 CTXHEAP_ENTRY_CXX void* operator new(std::size_t size) {
-  void* p = tc_new(size);
-  return tagging_on() ? tag(p, size) : forwarded(p);
+  return allocate<Call::New>(size, 0, size, 0);
 }
 CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size) {
-  void* p = tc_newarray(size);
-  return tagging_on() ? tag(p, size) : p;
+  return allocate<Call::NewArray>(size, 0, size, 0);
 }
-CTXHEAP_ENTRY_CXX void* operator new(std::size_t size, const std::nothrow_t& nt) noexcept {
-  void* p = tc_new_nothrow(size, nt);
-  return tagging_on() ? tag(p, size) : p;
+CTXHEAP_ENTRY_CXX void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return allocate<Call::NewNothrow>(size, 0, size, 0);
 }
-CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size, const std::nothrow_t& nt) noexcept {
-  void* p = tc_newarray_nothrow(size, nt);
-  return tagging_on() ? tag(p, size) : p;
+CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return allocate<Call::NewArrayNothrow>(size, 0, size, 0);
 }
 CTXHEAP_ENTRY_CXX void* operator new(std::size_t size, std::align_val_t al) {
-  void* p = tc_new_aligned(size, al);
-  return tagging_on() ? tag(p, size) : p;
+  return allocate<Call::NewAligned>(size, static_cast<std::size_t>(al), size, static_cast<std::size_t>(al));
 }
 CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size, std::align_val_t al) {
-  void* p = tc_newarray_aligned(size, al);
-  return tagging_on() ? tag(p, size) : p;
+  return allocate<Call::NewArrayAligned>(size, static_cast<std::size_t>(al), size, static_cast<std::size_t>(al));
 }
-CTXHEAP_ENTRY_CXX void* operator new(std::size_t size, std::align_val_t al, const std::nothrow_t& nt) noexcept {
-  void* p = tc_new_aligned_nothrow(size, al, nt);
-  return tagging_on() ? tag(p, size) : p;
+CTXHEAP_ENTRY_CXX void* operator new(std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return allocate<Call::NewAlignedNothrow>(size, static_cast<std::size_t>(al), size, static_cast<std::size_t>(al));
 }
-CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size, std::align_val_t al, const std::nothrow_t& nt) noexcept {
-  void* p = tc_newarray_aligned_nothrow(size, al, nt);
-  return tagging_on() ? tag(p, size) : p;
+CTXHEAP_ENTRY_CXX void* operator new[](std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return allocate<Call::NewArrayAlignedNothrow>(size, static_cast<std::size_t>(al), size, static_cast<std::size_t>(al));
 }
 
 CTXHEAP_ENTRY_CXX void operator delete(void* p) noexcept {
-  untag(p);
-  tc_delete(p);
+  release<Release::Delete>(p);
 }
 CTXHEAP_ENTRY_CXX void operator delete[](void* p) noexcept {
-  untag(p);
-  tc_deletearray(p);
+  release<Release::DeleteArray>(p);
 }
 CTXHEAP_ENTRY_CXX void operator delete(void* p, std::size_t size) noexcept {
-  untag(p);
-  tc_delete_sized(p, size);
+  release<Release::DeleteSized>(p, size);
 }
 CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::size_t size) noexcept {
-  untag(p);
-  tc_deletearray_sized(p, size);
+  release<Release::DeleteArraySized>(p, size);
 }
-CTXHEAP_ENTRY_CXX void operator delete(void* p, const std::nothrow_t& nt) noexcept {
-  untag(p);
-  tc_delete_nothrow(p, nt);
+CTXHEAP_ENTRY_CXX void operator delete(void* p, const std::nothrow_t&) noexcept {
+  release<Release::DeleteNothrow>(p);
 }
-CTXHEAP_ENTRY_CXX void operator delete[](void* p, const std::nothrow_t& nt) noexcept {
-  untag(p);
-  tc_deletearray_nothrow(p, nt);
+CTXHEAP_ENTRY_CXX void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  release<Release::DeleteArrayNothrow>(p);
 }
 CTXHEAP_ENTRY_CXX void operator delete(void* p, std::align_val_t al) noexcept {
-  untag(p);
-  tc_delete_aligned(p, al);
+  release<Release::DeleteAligned>(p, 0, static_cast<std::size_t>(al));
 }
 CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::align_val_t al) noexcept {
-  untag(p);
-  tc_deletearray_aligned(p, al);
+  release<Release::DeleteArrayAligned>(p, 0, static_cast<std::size_t>(al));
 }
 CTXHEAP_ENTRY_CXX void operator delete(void* p, std::size_t size, std::align_val_t al) noexcept {
-  untag(p);
-  tc_delete_sized_aligned(p, size, al);
+  release<Release::DeleteSizedAligned>(p, size, static_cast<std::size_t>(al));
 }
 CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::size_t size, std::align_val_t al) noexcept {
-  untag(p);
-  tc_deletearray_sized_aligned(p, size, al);
+  release<Release::DeleteArraySizedAligned>(p, size, static_cast<std::size_t>(al));
 }
-CTXHEAP_ENTRY_CXX void operator delete(void* p, std::align_val_t al, const std::nothrow_t& nt) noexcept {
-  untag(p);
-  tc_delete_aligned_nothrow(p, al, nt);
+CTXHEAP_ENTRY_CXX void operator delete(void* p, std::align_val_t al, const std::nothrow_t&) noexcept {
+  release<Release::DeleteAlignedNothrow>(p, 0, static_cast<std::size_t>(al));
 }
-CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::align_val_t al, const std::nothrow_t& nt) noexcept {
-  untag(p);
-  tc_deletearray_aligned_nothrow(p, al, nt);
+CTXHEAP_ENTRY_CXX void operator delete[](void* p, std::align_val_t al, const std::nothrow_t&) noexcept {
+  release<Release::DeleteArrayAlignedNothrow>(p, 0, static_cast<std::size_t>(al));
 }
 
 namespace ctxheap::collector {

@@ -5,6 +5,8 @@
 namespace ctxheap::collector {
 
 constinit std::atomic<Dispatch> g_dispatch{Dispatch::None};
+constinit std::atomic<EntryMode> g_entry_mode{EntryMode::Forward};
+constinit std::atomic<std::uintptr_t> g_free_window{UINTPTR_MAX};
 
 bool interposer_linked() noexcept { return false; }
 bool interposer_owns_malloc() noexcept { return false; }

@@ -42,6 +42,10 @@ struct State {
   /// side table unless its block may have been sampled.
   static constexpr std::size_t kFilterCells = std::size_t{1} << 15;  // 128 KiB: stays in cache
   std::atomic<std::uint32_t> sampled_filter[kFilterCells];
+  /// Interposed sampled-only mode: live sampled blocks served without a header (alignment
+  /// above 16), which frees find through sampled_filter only while there are any.
+  SpinLock unmarked_lock;
+  std::uint64_t unmarked_live = 0;  ///< under unmarked_lock
 };
 
 inline std::size_t filter_cell(const void* p) noexcept {
@@ -50,6 +54,8 @@ inline std::size_t filter_cell(const void* p) noexcept {
 
 /// Null until install(); the hooks check it.
 [[gnu::visibility("hidden")]] extern State* g_state;
+
+inline constexpr std::int64_t kNeverFast = INT64_MIN / 2;
 
 /// Per-thread hook state: plain data, so access is one TLS offset.
 struct ThreadState {
@@ -63,8 +69,15 @@ struct ThreadState {
   ThreadPending* pending;     ///< this thread's counts for cached_slot (nullptr: none)
   std::int64_t bytes_until_sample;
   std::uint64_t rng;
+  /// The entry points' countdown: in sampled-only mode (interposed) the bytes until the
+  /// next sample; in every other mode, and in a new thread, far below zero, so that each
+  /// allocation leaves the fast path (interposer.cpp). (A non-zero initial value still
+  /// needs no dynamic initialisation: it is in the TLS image.)
+  std::int64_t fast_countdown = kNeverFast;
 };
-[[gnu::visibility("hidden")]] extern thread_local ThreadState t_state;
+/// constinit here too, so that every use is one %fs-relative access, with no call to a
+/// TLS init wrapper.
+[[gnu::visibility("hidden")]] extern constinit thread_local ThreadState t_state;
 
 /// While alive, the thread's allocations are the collector's own: charged to no context
 /// and never sampled (the snapshot writer uses it; so do observer callbacks).

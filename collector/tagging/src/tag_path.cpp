@@ -33,11 +33,13 @@ void before_fork() {
     s->slots.lock_all();
     s->sampler.lock_all();
     s->side.lock_all();
+    s->unmarked_lock.lock();
   }
 }
 
 void after_fork_in_parent() {
   if (State* s = g_state) {
+    s->unmarked_lock.unlock();
     s->side.unlock_all();
     s->sampler.unlock_all();
     s->slots.unlock_all();
@@ -129,6 +131,7 @@ bool install_tagging(State* state) noexcept {
   if (!want_hooks && interposer_owns_malloc()) {
     g_state = state;
     set_dispatch(Dispatch::Interposed);
+    set_entry_mode(state->exact ? EntryMode::Exact : EntryMode::Sampled);
   } else {
     if (!want_hooks && interposer_linked())
       std::fprintf(stderr,

@@ -43,6 +43,7 @@ int take_screenshot(const CommandLine& cl) {
     }
     window.context_page()->select_context(n);
   }
+  window.allocations_page()->settle();  // its views are answered on a worker thread
   settle();
   const QPixmap picture = window.grab();
   // Quality 0 is PNG's strongest compression (lossless): screenshots go into the repository.

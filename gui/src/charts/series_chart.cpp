@@ -1,5 +1,6 @@
 #include "charts/series_chart.hpp"
 
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -18,7 +19,14 @@ SeriesChart::SeriesChart(QWidget* parent) : QChartView(parent) {
 
 int SeriesChart::line_count() const { return static_cast<int>(chart()->series().size()); }
 
+void SeriesChart::set_loading(bool loading) {
+  if (loading == loading_) return;
+  loading_ = loading;
+  if (!document_) set_document(nullptr);
+}
+
 void SeriesChart::set_document(const std::shared_ptr<const Document>& document) {
+  document_ = document;
   auto* chart = new QChart();
   apply_chart_theme(chart, palette());
   chart->setAnimationOptions(QChart::NoAnimation);
@@ -28,8 +36,9 @@ void SeriesChart::set_document(const std::shared_ptr<const Document>& document) 
     points = series_points(document->series());
     parents = parent_lines(document->series(), kParentLines);
   }
-  chart->setTitle(points.size() > 1 ? tr("In use over %1 snapshots").arg(points.size())
-                                    : tr("In use over a series (open two or more snapshots of one run)"));
+  chart->setTitle(!document && loading_ ? tr("Loading…")
+                  : points.size() > 1    ? tr("In use over %1 snapshots").arg(points.size())
+                                         : tr("In use over a series (open two or more snapshots of one run)"));
   std::uint64_t max = 1;
   double max_x = 0;
   for (const SeriesPoint& p : points) {
@@ -88,6 +97,18 @@ void SeriesChart::set_document(const std::shared_ptr<const Document>& document) 
     s->attachAxis(y);
   }
   chart->legend()->setAlignment(Qt::AlignBottom);
+  // A legend entry hides or shows its line (one on top of another can be looked under);
+  // a hidden line's entry is dimmed.
+  for (QLegendMarker* marker : chart->legend()->markers()) {
+    connect(marker, &QLegendMarker::clicked, this, [marker] {
+      QAbstractSeries* line = marker->series();
+      line->setVisible(!line->isVisible());
+      marker->setVisible(true);  // hiding a series hides its marker too
+      QColor label = marker->labelBrush().color();
+      label.setAlphaF(line->isVisible() ? 1.0 : 0.4);
+      marker->setLabelBrush(label);
+    });
+  }
   QChart* old = this->chart();
   setChart(chart);
   delete old;

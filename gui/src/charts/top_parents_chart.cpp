@@ -16,11 +16,18 @@ TopParentsChart::TopParentsChart(QWidget* parent) : QChartView(parent) {
   set_document(nullptr);
 }
 
+void TopParentsChart::set_loading(bool loading) {
+  if (loading == loading_) return;
+  loading_ = loading;
+  if (!document_) set_document(nullptr);
+}
+
 void TopParentsChart::set_document(const std::shared_ptr<const Document>& document) {
+  document_ = document;
   bars_ = document ? top_parent_bars(document->latest(), document->top_parents()) : std::vector<ParentBar>{};
   auto* chart = new QChart();
   apply_chart_theme(chart, palette());
-  chart->setTitle(tr("In use vs allocated: top parents by subtree in use"));
+  chart->setTitle(!document && loading_ ? tr("Loading…") : tr("In use vs allocated: top parents by subtree in use"));
   chart->setAnimationOptions(QChart::NoAnimation);
   std::uint64_t max = 1;
   for (const ParentBar& b : bars_) max = std::max({max, b.inuse_bytes, b.allocated_bytes});
@@ -44,6 +51,7 @@ void TopParentsChart::set_document(const std::shared_ptr<const Document>& docume
   chart->addSeries(series);
   auto* categories = new QBarCategoryAxis();
   categories->append(labels);
+  categories->setLabelsVisible(!bars_.empty());
   chart->addAxis(categories, Qt::AlignLeft);
   series->attachAxis(categories);
   auto* values = new QValueAxis();

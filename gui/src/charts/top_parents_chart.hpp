@@ -17,12 +17,16 @@ class TopParentsChart : public QChartView {
   explicit TopParentsChart(QWidget* parent = nullptr);
   void set_document(const std::shared_ptr<const Document>& document);
   const std::vector<ParentBar>& bars() const noexcept { return bars_; }
+  /// While a document loads and none is shown, the chart says so instead of an empty axis.
+  void set_loading(bool loading);
 
  Q_SIGNALS:
   void contextActivated(qulonglong context);
 
  private:
   std::vector<ParentBar> bars_;
+  std::shared_ptr<const Document> document_;
+  bool loading_ = false;
 };
 
 }  // namespace ctxheap::gui

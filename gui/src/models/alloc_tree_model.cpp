@@ -39,6 +39,28 @@ void AllocTreeModel::set_source(std::shared_ptr<const an::AllocationStacks> stac
   announcing_ = false;
 }
 
+void AllocTreeModel::set_rows(std::shared_ptr<const an::AllocationStacks> stacks, Mode mode, an::AllocMeasure measure,
+                              std::vector<an::AllocNode> rows, an::FunctionId focus) {
+  announcing_ = true;
+  beginResetModel();
+  stacks_ = std::move(stacks);
+  mode_ = mode;
+  measure_ = measure;
+  focus_ = focus;
+  items_.clear();
+  items_.emplace_back();
+  if (stacks_) {
+    Item& root = items_[0];
+    if (mode_ == Mode::TopDown) root.node = stacks_->root(an::AllocView::TopDown);
+    if (mode_ == Mode::BottomUp) root.node = stacks_->root(an::AllocView::BottomUp);
+    root.pending = std::move(rows);
+    root.computed = true;
+    root.node.has_children = !root.pending.empty();
+  }
+  endResetModel();
+  announcing_ = false;
+}
+
 std::size_t AllocTreeModel::item_of(const QModelIndex& index) const {
   return index.isValid() ? static_cast<std::size_t>(index.internalId()) : 0;
 }

@@ -28,6 +28,11 @@ class AllocTreeModel : public QAbstractItemModel {
   /// function of Callers and Callees (ignored otherwise). Resets the model.
   void set_source(std::shared_ptr<const analyzer::AllocationStacks> stacks, Mode mode, analyzer::AllocMeasure measure,
                   analyzer::FunctionId focus = 0);
+  /// The same with the top-level rows already answered (on a worker thread, as the
+  /// Allocations tab does): `rows` must be what set_source would ask `stacks` for.
+  void set_rows(std::shared_ptr<const analyzer::AllocationStacks> stacks, Mode mode, analyzer::AllocMeasure measure,
+                std::vector<analyzer::AllocNode> rows, analyzer::FunctionId focus = 0);
+  analyzer::FunctionId focus() const noexcept { return focus_; }
   Mode mode() const noexcept { return mode_; }
   analyzer::AllocMeasure measure() const noexcept { return measure_; }
   const std::shared_ptr<const analyzer::AllocationStacks>& stacks() const noexcept { return stacks_; }

@@ -6,11 +6,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QFutureWatcher>
 
 #include "models/text.hpp"
 
@@ -60,6 +63,13 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   summary_ = new QLabel(this);
   summary_->setTextFormat(Qt::PlainText);
   summary_->setContentsMargins(4, 2, 4, 2);
+  busy_bar_ = new QProgressBar(this);
+  busy_bar_->setObjectName(QStringLiteral("allocationsBusy"));
+  busy_bar_->setRange(0, 0);  // indeterminate: the worker reports no progress
+  busy_bar_->setMaximumWidth(120);
+  busy_bar_->setTextVisible(false);
+  busy_bar_->setToolTip(tr("Computing the allocation view…"));
+  busy_bar_->hide();
 
   tree_model_ = new AllocTreeModel(this);
   functions_model_ = new AllocTreeModel(this);
@@ -98,6 +108,7 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   bar->addWidget(search_, 1);
   bar->addWidget(measure_box_);
   bar->addWidget(all_frames_);
+  bar->addWidget(busy_bar_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
@@ -140,7 +151,7 @@ void AllocationsPage::set_search(const QString& text) {
     search_->setText(text);
   }
   search_text_ = text;
-  rebuild();
+  refresh_models();
 }
 
 void AllocationsPage::set_measure(an::AllocMeasure measure) {
@@ -159,32 +170,96 @@ void AllocationsPage::set_all_frames(bool all) {
     return;
   }
   detail_ = all ? an::FrameDetail::All : an::FrameDetail::Folded;
-  rebuild();
+  refresh_models();
 }
 
 void AllocationsPage::rebuild() {
+  // Rows of the previous document go at once; the new ones arrive with the answer.
   stacks_.reset();
-  if (document_) {
-    const auto& source = document_->allocation_stacks(detail_);
-    const QByteArray needle = search_text_.trimmed().toUtf8();
-    stacks_ = needle.isEmpty() ? source
-                               : std::make_shared<const an::AllocationStacks>(
-                                     source->filtered(std::string_view(needle.constData(), static_cast<std::size_t>(needle.size()))));
-  }
+  stacks_source_.reset();
+  stacks_needle_.clear();
+  tree_model_->set_source(nullptr, AllocTreeModel::Mode::TopDown, measure_);
+  functions_model_->set_source(nullptr, AllocTreeModel::Mode::Functions, measure_);
+  callers_model_->set_source(nullptr, AllocTreeModel::Mode::Callers, measure_);
+  callees_model_->set_source(nullptr, AllocTreeModel::Mode::Callees, measure_);
   refresh_models();
 }
 
 void AllocationsPage::refresh_models() {
+  const std::uint64_t generation = ++generation_;
+  ++edges_generation_;  // a caller/callee asked before is about rows being replaced
+  edges_pending_ = false;
+  if (!document_) {
+    pending_ = false;
+    apply(generation, AllocAnswer{});
+    return;
+  }
+  AllocQuery query;
+  query.source = document_->allocation_stacks(detail_);
+  const QByteArray needle = search_text_.trimmed().toUtf8();
+  query.needle.assign(needle.constData(), static_cast<std::size_t>(needle.size()));
+  if (stacks_ && stacks_source_ == query.source && stacks_needle_ == query.needle) query.filtered = stacks_;
+  query.rows = view_ == View::TopDown    ? AllocQuery::Rows::TopDown
+               : view_ == View::BottomUp ? AllocQuery::Rows::BottomUp
+                                         : AllocQuery::Rows::Functions;
+  query.measure = measure_;
+  asked_source_ = query.source;
+  asked_needle_ = query.needle;
+  pending_ = true;
+  future_ = QtConcurrent::run([query] { return answer_alloc_query(query); });
+  auto* watcher = new QFutureWatcher<AllocAnswer>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    // Only the newest question's answer shows; settle() may have shown it already.
+    if (generation == generation_ && pending_) apply(generation, watcher->future().takeResult());
+  });
+  watcher->setFuture(future_);
+  update_busy();
+  // The summary tells what the rows show: it changes with them, when the answer arrives.
+  if (!stacks_) update_summary();
+}
+
+void AllocationsPage::settle() {
+  while (busy()) {
+    if (pending_) {
+      future_.waitForFinished();
+      apply(generation_, future_.takeResult());
+    } else {
+      edges_future_.waitForFinished();
+      apply_edges(edges_generation_, edges_future_.takeResult());
+    }
+  }
+}
+
+void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
+  if (generation != generation_) return;
+  pending_ = false;
+  stacks_ = std::move(answer.stacks);
+  stacks_source_ = asked_source_;
+  stacks_needle_ = asked_needle_;
   const bool tree = view_ != View::CallerCallee;
   stack_->setCurrentIndex(tree ? 0 : 1);
-  tree_model_->set_source(tree ? stacks_ : nullptr,
-                          view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown, measure_);
-  functions_model_->set_source(tree ? nullptr : stacks_, AllocTreeModel::Mode::Functions, measure_);
-  callers_model_->set_source(nullptr, AllocTreeModel::Mode::Callers, measure_);
-  callees_model_->set_source(nullptr, AllocTreeModel::Mode::Callees, measure_);
-  focus_label_->setText(tr("Select a function to see its callers and callees"));
+  const auto mode = view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown;
   if (tree) {
-    // Open the first rows down the largest path, as far as one child leads.
+    tree_model_->set_rows(stacks_, mode, measure_, std::move(answer.rows));
+    functions_model_->set_source(nullptr, AllocTreeModel::Mode::Functions, measure_);
+  } else {
+    tree_model_->set_source(nullptr, mode, measure_);
+    functions_model_->set_rows(stacks_, AllocTreeModel::Mode::Functions, measure_, std::move(answer.rows));
+  }
+  if (answer.first_edges) {
+    const an::FunctionId f = answer.first_edges->function.function;
+    callers_model_->set_rows(stacks_, AllocTreeModel::Mode::Callers, measure_, std::move(answer.first_edges->callers), f);
+    callees_model_->set_rows(stacks_, AllocTreeModel::Mode::Callees, measure_, std::move(answer.first_edges->callees), f);
+    focus_label_->setText(tr("Callers (above) and callees (below) of %1").arg(qstr(stacks_->function_name(f))));
+  } else {
+    callers_model_->set_source(nullptr, AllocTreeModel::Mode::Callers, measure_);
+    callees_model_->set_source(nullptr, AllocTreeModel::Mode::Callees, measure_);
+    focus_label_->setText(tr("Select a function to see its callers and callees"));
+  }
+  if (tree) {
+    // Open the first rows down the largest path, as far as one child leads (each step
+    // costs the analyzer the number of children, not the stacks under them).
     QModelIndex at;
     for (int depth = 0; depth < 12; ++depth) {
       if (tree_model_->canFetchMore(at)) tree_model_->fetchMore(at);
@@ -195,24 +270,60 @@ void AllocationsPage::refresh_models() {
     }
   } else {
     if (functions_model_->canFetchMore({})) functions_model_->fetchMore({});
+    // Selecting the first function shows the callers and callees answered with it.
     if (functions_model_->rowCount() > 0) functions_->setCurrentIndex(functions_model_->index(0, 0));
   }
+  update_busy();
   update_summary();
+  Q_EMIT answered();
 }
 
 void AllocationsPage::show_function(const QModelIndex& index) {
   const auto f = functions_model_->function_at(index);
-  if (!f || !stacks_) {
+  const auto& stacks = functions_model_->stacks();
+  const std::uint64_t generation = ++edges_generation_;
+  edges_pending_ = false;
+  if (!f || !stacks) {
     callers_model_->set_source(nullptr, AllocTreeModel::Mode::Callers, measure_);
     callees_model_->set_source(nullptr, AllocTreeModel::Mode::Callees, measure_);
+    update_busy();
     return;
   }
-  callers_model_->set_source(stacks_, AllocTreeModel::Mode::Callers, measure_, *f);
-  callees_model_->set_source(stacks_, AllocTreeModel::Mode::Callees, measure_, *f);
-  focus_label_->setText(tr("Callers (above) and callees (below) of %1").arg(qstr(stacks_->function_name(*f))));
+  if (callers_model_->stacks() == stacks && callers_model_->focus() == *f) {  // answered with the rows
+    update_busy();
+    return;
+  }
+  focus_label_->setText(tr("Callers and callees of %1: computing…").arg(qstr(stacks->function_name(*f))));
+  edges_pending_ = true;
+  edges_future_ = QtConcurrent::run([stacks, function = *f, measure = measure_] { return stacks->caller_callee(function, measure); });
+  auto* watcher = new QFutureWatcher<an::CallerCallee>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    if (generation == edges_generation_ && edges_pending_) apply_edges(generation, watcher->future().takeResult());
+  });
+  watcher->setFuture(edges_future_);
+  update_busy();
 }
 
+void AllocationsPage::apply_edges(std::uint64_t generation, an::CallerCallee edges) {
+  if (generation != edges_generation_) return;
+  edges_pending_ = false;
+  const auto& stacks = functions_model_->stacks();
+  const an::FunctionId f = edges.function.function;
+  callers_model_->set_rows(stacks, AllocTreeModel::Mode::Callers, measure_, std::move(edges.callers), f);
+  callees_model_->set_rows(stacks, AllocTreeModel::Mode::Callees, measure_, std::move(edges.callees), f);
+  if (stacks) focus_label_->setText(tr("Callers (above) and callees (below) of %1").arg(qstr(stacks->function_name(f))));
+  update_busy();
+  Q_EMIT answered();
+}
+
+void AllocationsPage::update_busy() { busy_bar_->setVisible(busy()); }
+
 void AllocationsPage::update_summary() {
+  if (document_ && !stacks_) {
+    summary_->setText(tr("Computing the allocation views…"));
+    return;
+  }
   if (!document_ || !stacks_) {
     summary_->setText(tr("Open a snapshot, a gperftools heap dump or a Go heap profile to see where its heap was allocated"));
     return;

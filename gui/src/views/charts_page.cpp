@@ -35,6 +35,11 @@ void ChartsPage::set_document(const std::shared_ptr<const Document>& document) {
   icicle_->set_document(document);
 }
 
+void ChartsPage::set_loading(bool loading) {
+  top_parents_->set_loading(loading);
+  series_->set_loading(loading);
+}
+
 void ChartsPage::save_layout() const {
   AppSettings::set_layout(QStringLiteral("charts/rows"), rows_->saveState());
   AppSettings::set_layout(QStringLiteral("charts/columns"), columns_->saveState());

@@ -20,6 +20,8 @@ class ChartsPage : public QWidget {
  public:
   explicit ChartsPage(QWidget* parent = nullptr);
   void set_document(const std::shared_ptr<const Document>& document);
+  /// A document is loading: charts with nothing to show say "Loading…".
+  void set_loading(bool loading);
   TopParentsChart* top_parents() const noexcept { return top_parents_; }
   SeriesChart* series() const noexcept { return series_; }
   IcicleView* icicle() const noexcept { return icicle_; }

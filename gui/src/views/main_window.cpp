@@ -129,6 +129,7 @@ void MainWindow::on_failed(const QString& reason) {
 void MainWindow::on_busy(bool busy) {
   progress_->setVisible(busy);
   cancel_->setVisible(busy);
+  charts_->set_loading(busy);
   update_actions();
 }
 

@@ -12,9 +12,9 @@
 //
 // Scale: the stacks are folded, merged and sorted once (root-first order for top-down,
 // leaf-first for bottom-up). A node of either tree is then a contiguous range of sorted
-// stacks sharing its path, so a node's children are found by one linear scan of its range
-// and its totals are a difference of prefix sums: nothing is built before it is asked
-// for, nothing recurses on stack depth, and a profile of 1M stacks costs its sort.
+// stacks sharing its path: its children are found by galloping search, its totals are a difference of
+// prefix sums; nothing is built before it is asked for, nothing recurses on stack depth, 1M stacks
+// cost their sort. Adjacent frames folded to one name (template instantiations) are one call.
 #pragma once
 
 #include <cstdint>
@@ -89,7 +89,7 @@ class AllocationStacks {
   AllocNode root(AllocView view) const noexcept;
   /// The children of a node of `view` (root() or a row children() returned), largest
   /// first by `order` (bytes, then objects, then the order functions were first met).
-  /// Linear in the node's stacks.
+  /// O(k log n) for k children of a node of n stacks, plus sorting them.
   std::vector<AllocNode> children(AllocView view, const AllocNodeRef& node, AllocMeasure order) const;
 
   /// Every function with its inclusive total (stacks through it, counted once per stack
