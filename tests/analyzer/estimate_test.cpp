@@ -99,4 +99,26 @@ TEST(Estimate, ASitesEstimateNeverContradictsItsContextsExactCounters) {
   EXPECT_GE(bytes, 263'999u);
 }
 
+TEST(Estimate, CallsArePooledOverAllTheirStatements) {
+  // A busy server's 1,000 live WithTimeout calls at Go's default rate: one sample of the
+  // 32-byte closure, none of the 112-byte timerCtx. The closure alone would say 16,384.
+  const std::uint64_t rate = 512 * 1024;
+  const std::vector<StatementSamples> statements = {{1, 32}, {0, 112}};
+  const Estimate e = estimate_calls(statements, rate);
+  const double p = sample_probability(32, rate) + sample_probability(112, rate);
+  EXPECT_FALSE(e.exact);
+  EXPECT_NEAR(e.value, 1 / p, 1e-6);
+  EXPECT_NEAR(e.low, poisson_range(1).low / p, 1e-6);
+  EXPECT_NEAR(e.high, poisson_range(1).high / p, 1e-6);
+  EXPECT_LT(e.low, 2000);  // the range reaches below a busy server's in-flight work
+}
+
+TEST(Estimate, CallsOfAnUnsampledProfileAreTheLargestStatementExactly) {
+  const std::vector<StatementSamples> statements = {{10'000, 80}, {9'000, 32}};
+  const Estimate e = estimate_calls(statements, 1);
+  EXPECT_TRUE(e.exact);
+  EXPECT_EQ(e.value, 10'000);
+  EXPECT_EQ(e.low, 10'000);
+}
+
 }  // namespace

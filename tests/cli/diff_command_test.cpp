@@ -40,6 +40,36 @@ TEST(DiffCommand, SameRunMatchesByIdAndShowsGrowth) {
   EXPECT_NE(r.out.find("1 persisting"), std::string::npos) << r.out;
 }
 
+/// The text from the allocation-stacks heading on.
+std::string stacks_section(const std::string& out) {
+  const std::size_t at = out.find("Allocation stacks by change in use");
+  return at == std::string::npos ? std::string() : out.substr(at);
+}
+
+TEST(DiffCommand, AllocationStackDeltasFoldLibraryFramesUnlessAllFrames) {
+  TempDir dir;
+  const CliRun folded = run_ctxheap(dir, "diff " + snap("handler_leak", 1) + " " + snap("handler_leak", 2));
+  ASSERT_EQ(folded.exit_code, 0) << folded.err;
+  const std::string section = stacks_section(folded.out);
+  ASSERT_FALSE(section.empty()) << folded.out;
+  // The request bodies' growth, in the user's frames: no std::vector or allocator internals.
+  EXPECT_NE(section.find("main;handle_request(ctxheap::Context const&, int)"), std::string::npos) << section;
+  EXPECT_EQ(section.find("std::"), std::string::npos) << section;
+  EXPECT_EQ(section.find("operator new"), std::string::npos) << section;
+  EXPECT_EQ(section.find("tcmalloc"), std::string::npos) << section;
+
+  const CliRun all = run_ctxheap(dir, "diff --all-frames " + snap("handler_leak", 1) + " " + snap("handler_leak", 2));
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(stacks_section(all.out).find("std::allocator<char>"), std::string::npos) << all.out;
+
+  // The JSON diff is the same answer.
+  const CliRun json = run_ctxheap(dir, "diff --format json " + snap("handler_leak", 1) + " " + snap("handler_leak", 2));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  ASSERT_FALSE(j["diff"]["allocation_sites"].empty());
+  EXPECT_EQ(j["diff"]["allocation_sites"][0]["path"], "main;handle_request(ctxheap::Context const&, int)");
+}
+
 TEST(DiffCommand, ProfileFormatsAreUsageErrors) {
   TempDir dir;
   const CliRun r = run_ctxheap(dir, "diff -f pprof -o d.pb.gz " + snap("handler_leak") + " " + snap("handler_fixed"));

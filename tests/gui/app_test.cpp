@@ -96,6 +96,13 @@ class AppTest : public QObject {
     QCOMPARE(cl->tab, gui::MainWindow::Tab::Allocations);
     QCOMPARE(cl->view, gui::AllocationsPage::View::CallerCallee);
     QCOMPARE(cl->search, QStringLiteral("grow"));
+    QCOMPARE(cl->diff_table, 0);
+    const auto flame = parse({QStringLiteral("a.heap"), QStringLiteral("--view"), QStringLiteral("flame-graph"),
+                              QStringLiteral("--diff-table"), QStringLiteral("allocations")},
+                             error);
+    QVERIFY2(flame.has_value(), qPrintable(error));
+    QCOMPARE(flame->view, gui::AllocationsPage::View::FlameGraph);
+    QCOMPARE(flame->diff_table, 2);
   }
 
   void badCommandLinesSayWhy() {
@@ -108,6 +115,7 @@ class AppTest : public QObject {
         {QStringLiteral("--compare"), QStringLiteral("c.ctxheap")},
         {QStringLiteral("--no-such-option")},
         {QStringLiteral("a.ctxheap"), QStringLiteral("--view"), QStringLiteral("flame")},
+        {QStringLiteral("a.ctxheap"), QStringLiteral("--diff-table"), QStringLiteral("stacks")},
     };
     for (const QStringList& args : cases) {
       QString error;

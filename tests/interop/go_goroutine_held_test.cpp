@@ -56,6 +56,43 @@ TEST(GoGoroutineHeld, CheckGivenHeapAndGoroutinesUsesBothAndFixedPasses) {
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
 }
 
+TEST(GoGoroutineHeld, PairedGoroutineNotesAreReportedOnce) {
+  auto profiles = load_series({field("go1.23/full/workers/heap.pb.gz"), field("go1.23/full/workers/goroutine.pb.gz")});
+  ASSERT_EQ(profiles.size(), 1u);
+  const Analysis a = analyze(std::move(profiles.front()));
+  std::size_t parked_notes = 0;
+  for (const auto& w : a.warnings)
+    if (w.find("parked on a channel receive or select in main.worker") != std::string::npos) ++parked_notes;
+  EXPECT_EQ(parked_notes, 1u);
+}
+
+TEST(GoGoroutineHeld, FullRateBusyServerIsInFlightAndPassesCheck) {
+  // ~1,000 requests in flight, before and after: below the in-flight bound, and flat.
+  interop_test::TempDir dir;
+  const auto q = [](const std::string& r) { return interop_test::sh_quote(field(r).string()); };
+  const auto one = interop_test::ctxheap(dir, "check " + q("go1.23/full/busy/heap.pb.gz"));
+  EXPECT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_NE(one.out.find("below the in-flight bound (2,000, --in-flight)"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("passed with a warning"), std::string::npos) << one.out;
+  const auto strict = interop_test::ctxheap(dir, "check --in-flight 500 " + q("go1.23/full/busy/heap.pb.gz"));
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+}
+
+TEST(GoGoroutineHeld, DefaultRateBurstAndBusyServerPassCheckOverTheirSeries) {
+  // No contexts found in a Go heap profile is the recognizer's verdict, not an input
+  // without contexts to be gated on site growth (goroutine stacks grow between them).
+  interop_test::TempDir dir;
+  const auto q = [](const std::string& r) { return interop_test::sh_quote(field(r).string()); };
+  for (int run = 1; run <= 5; ++run) {
+    for (const std::string scenario : {"burst", "busy"}) {
+      const std::string d = "go1.23/default/run" + std::to_string(run) + "/" + scenario + "/";
+      const auto r = interop_test::ctxheap(dir, "check " + q(d + "heap_before.pb.gz") + " " + q(d + "heap.pb.gz"));
+      EXPECT_EQ(r.exit_code, 0) << d << "\n" << r.out << r.err;
+      EXPECT_EQ(r.out.find("not a leak"), std::string::npos) << r.out;
+    }
+  }
+}
+
 TEST(GoGoroutineHeld, GoroutineProfileAloneFailsCheckWhenThousandsParkOnOneWait) {
   interop_test::TempDir dir;
   const auto q = [](const std::string& r) { return interop_test::sh_quote(field(r).string()); };

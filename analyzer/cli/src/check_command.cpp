@@ -62,6 +62,11 @@ void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptio
     out << "  info  " << retained << '\n';
   }
   if (r.idle != 0) out << "  " << paint("WARN", kYellow) << "  " << idle_figure(r) << '\n';
+  for (const analyzer::Index k : r.in_flight)
+    out << "  " << (r.in_flight_warned ? paint("WARN", kYellow) : std::string("info")) << "  "
+        << report::visible_text(analyzer::describe(a, a.findings.in_flight[k])) << '\n';
+  for (const auto& s : a.findings.in_flight)
+    if (s.flat) out << "  info  " << report::visible_text(analyzer::describe(a, s)) << '\n';
   if (r.suppressed != 0) out << "  info  " << analyzer::format_count(r.suppressed) << " entries at suppressed sites not counted\n";
   if (r.baselined != 0) out << "  info  " << analyzer::format_count(r.baselined) << " entries in groups known to the baseline not counted\n";
   if (a.summary.retained_after_cancel != 0)
@@ -115,6 +120,10 @@ std::string verdict_line(const GateResult& r, const GateOptions& o) {
       return "ctxheap check: FAILED: " + why;
     }
     case Verdict::Warn:
+      if (!r.stale_warned && r.in_flight_warned)
+        return "ctxheap check: passed with a warning: " + std::to_string(r.in_flight.size()) +
+               (r.in_flight.size() == 1 ? " children set" : " children sets") +
+               " below the in-flight bound: in flight or a leak, not decided";
       if (!r.stale_warned && r.idle == 0) return "ctxheap check: passed with a warning: the input is truncated";
       if (!r.stale_warned) return "ctxheap check: passed with a warning: " + idle_figure(r);
       return "ctxheap check: passed with a warning: " + stale_figure(r) + " (" + stale_thresholds(o) + ")";

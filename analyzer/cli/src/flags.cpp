@@ -25,6 +25,10 @@ void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
                  "A registered, live child with no allocation and no waiter for this long is idle: a warning, "
                  "stale only when its set grows over a series (0 = off)")
       ->type_name("DURATION")->capture_default_str()->group(group);
+  cmd.add_option("--in-flight", f.in_flight,
+                 "A children set inferred from a Go heap profile below N (a sampled count: its range's low end) may be "
+                 "work in flight: a warning unless it grows over a series (0 = every set is stale)")
+      ->type_name("N")->capture_default_str()->group(group);
   cmd.add_option("--expiry-grace", f.expiry_grace,
                  "A child whose deadline falls within this after the snapshot is not stale")
       ->type_name("DURATION")->capture_default_str()->group(group);
@@ -45,6 +49,7 @@ void add_analysis_flags(CLI::App& cmd, AnalysisFlags& f) {
 analyzer::AnalysisOptions analysis_options(const AnalysisFlags& f) {
   analyzer::AnalysisOptions o;
   o.findings.idle_threshold_ns = parse_duration_ns(f.idle, "--idle");
+  o.findings.in_flight_bound = parse_count(f.in_flight, "--in-flight");
   o.findings.expiry_grace_ns = parse_duration_ns(f.expiry_grace, "--expiry-grace");
   o.findings.retained_after_cancel_min_bytes = parse_bytes(f.retained_min, "--retained-min");
   o.suspects.min_heap_share = parse_percent(f.suspect_share, "--suspect-share");

@@ -24,6 +24,7 @@ std::size_t parse_limit(const std::string& text, std::string_view option);
 /// Analysis thresholds as typed on the command line (defaults: the analyzer's).
 struct AnalysisFlags {
   std::string idle = "60s";
+  std::string in_flight = std::to_string(analyzer::FindingOptions::kDefaultInFlightBound);
   std::string expiry_grace = "60s";
   std::string retained_min = "1KiB";
   std::string suspect_share = "1%";

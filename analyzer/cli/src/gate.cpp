@@ -14,7 +14,7 @@ enum class GroupFate : std::uint8_t { Counted, Suppressed, Baselined };
 
 Verdict GateResult::verdict() const noexcept {
   if (stale_failed || retained_failed || inuse_failed || growth_failed) return Verdict::Fail;
-  return stale_warned || idle_warned || truncated ? Verdict::Warn : Verdict::Pass;
+  return stale_warned || idle_warned || in_flight_warned || truncated ? Verdict::Warn : Verdict::Pass;
 }
 
 GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options, const Suppressions& suppressions,
@@ -57,6 +57,9 @@ GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options
   r.idle = a.findings.idle.size();
   for (const auto& e : a.findings.idle) r.oldest_idle_age_ns = std::max(r.oldest_idle_age_ns, e.age_ns);
   r.idle_warned = r.idle != 0 && options.warn_stale != 0;
+  for (analyzer::Index k = 0; k < a.findings.in_flight.size(); ++k)
+    if (!a.findings.in_flight[k].flat) r.in_flight.push_back(k);
+  r.in_flight_warned = !r.in_flight.empty() && options.warn_stale != 0;
   if (options.max_retained) {
     const auto& limit = *options.max_retained;
     r.retained_failed = limit.is_share ? r.retained_share > limit.share : r.retained_bytes > limit.bytes;
@@ -66,7 +69,8 @@ GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options
 
 void gate_allocations(GateResult& r, const analyzer::SeriesAnalysis& series, const GateOptions& options) {
   const analyzer::Analysis& a = series.latest();
-  r.no_contexts = a.profile->contexts.empty();
+  // A Go heap profile's contexts are the recognizer's to find: none found is a verdict.
+  r.no_contexts = a.profile->contexts.empty() && !a.profile->meta.contexts_recognized;
   r.inuse_bytes = a.summary.heap_inuse_bytes;
   r.inuse_failed = options.max_inuse && r.inuse_bytes > *options.max_inuse;
   r.truncated = a.profile->meta.records_missing;

@@ -38,6 +38,10 @@ struct GateResult {
   bool stale_failed = false;
   bool stale_warned = false;
   bool idle_warned = false;
+  /// Inferred children sets below the in-flight bound (analyzer Findings::in_flight) that
+  /// did not stay flat over a series: work in flight or a leak, a warning.
+  std::vector<analyzer::Index> in_flight{};  ///< indices into Findings::in_flight
+  bool in_flight_warned = false;
   // What inputs without contexts (gperftools dumps, Go profiles without context records)
   // can show, gated by gate_allocations: growth over a series, an in-use limit, truncation.
   bool no_contexts = false;

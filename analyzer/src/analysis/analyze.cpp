@@ -64,12 +64,30 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
   for (const ParentGrowth& g : latest.growth)
     if (g.verdict == GrowthVerdict::Growing) growing.push_back(g.id);
   std::sort(growing.begin(), growing.end());
-  const bool judge_again = std::any_of(latest.findings.idle.begin(), latest.findings.idle.end(), [&](const IdleEntry& e) {
+  bool judge_again = std::any_of(latest.findings.idle.begin(), latest.findings.idle.end(), [&](const IdleEntry& e) {
     return std::binary_search(growing.begin(), growing.end(), e.registrar_id);
   });
+  // Inferred sets below the in-flight bound: stale when they grew over the series, in
+  // flight (passing) when they stayed flat (findings.hpp, inferred_set_change).
+  std::vector<ContextId> grown, flat;
+  if (series.snapshots.size() >= 2) {
+    const Analysis& previous = series.snapshots[series.snapshots.size() - 2];
+    for (const InFlightSet& s : latest.findings.in_flight) {
+      const Context& c = latest.context(s.context);
+      const Index j = previous.forest.find(c.id);
+      const SetChange change = inferred_set_change(c, j == kNoIndex ? nullptr : &previous.context(j));
+      if (change == SetChange::Grown) grown.push_back(c.id);
+      if (change == SetChange::Flat) flat.push_back(c.id);
+    }
+  }
+  std::sort(grown.begin(), grown.end());
+  std::sort(flat.begin(), flat.end());
+  judge_again = judge_again || !grown.empty() || !flat.empty();
   if (judge_again) {
     AnalysisOptions with_growth = options;
     with_growth.findings.growing_registrars = std::move(growing);
+    with_growth.findings.grown_sets = std::move(grown);
+    with_growth.findings.flat_sets = std::move(flat);
     latest = analyze(latest.profile, with_growth, control);
     detail::analyze_growth(series);
   }

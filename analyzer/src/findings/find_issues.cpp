@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "ctxheap/analyzer/estimate.hpp"
 #include "ctxheap/analyzer/findings.hpp"
 #include "model/stage_progress.hpp"
 #include "pipeline.hpp"
@@ -40,17 +41,51 @@ std::string_view to_string(GrowthVerdict verdict) noexcept {
   return "unknown";
 }
 
+SetChange inferred_set_change(const Context& latest, const Context* previous) noexcept {
+  const auto low = [](const Context& c) { return c.count_sampled ? c.count_low : c.count; };
+  const auto high = [](const Context& c) { return c.count_sampled ? c.count_high : c.count; };
+  double previous_high = 0;
+  if (previous != nullptr) {
+    previous_high = static_cast<double>(high(*previous));
+  } else if (latest.count_sampled) {
+    // Absent before: no sample there. Zero samples allow up to poisson_range(0).high
+    // samples' worth, at the latest's calls per sample.
+    const double per_sample = static_cast<double>(latest.count) / static_cast<double>(std::max<std::uint64_t>(1, latest.count_samples));
+    previous_high = poisson_range(0).high * per_sample;
+  }
+  if (static_cast<double>(low(latest)) > previous_high) return SetChange::Grown;
+  if (previous != nullptr && low(*previous) <= high(latest)) return SetChange::Flat;
+  return SetChange::Neither;
+}
+
 namespace detail {
 namespace {
 
 struct StaleVerdict {
   bool stale = false;
   bool idle_kept = false;  ///< idle with a kept cancel, not stale: an IdleEntry
+  bool in_flight = false;  ///< an inferred set below the in-flight bound: an InFlightSet
   StaleReasons reasons{};
   std::uint64_t idle_ns = 0;
 };
 
-StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
+/// The low end of an inferred set's count: the exact count, or a sampled count's range.
+std::uint64_t count_low(const Context& c) { return c.count_sampled ? c.count_low : c.count; }
+
+/// An inferred set that would be stale is in flight instead when its count (its range's
+/// low end) is below the bound: one profile cannot tell it from a busy server's requests.
+StaleVerdict in_flight_unless_above_bound(const Context& c, const FindingOptions& o, StaleVerdict v) {
+  if (!v.stale || !c.inferred || o.in_flight_bound == 0 || count_low(c) >= o.in_flight_bound) return v;
+  if (std::binary_search(o.grown_sets.begin(), o.grown_sets.end(), c.id)) {
+    v.reasons.growing_set = true;
+    return v;
+  }
+  v.stale = false;
+  v.in_flight = true;
+  return v;
+}
+
+StaleVerdict judge_evidence(const Analysis& a, Index i, Index registrar) {
   const Profile& p = *a.profile;
   const Context& c = p.contexts[i];
   const FindingOptions& o = a.options.findings;
@@ -85,6 +120,10 @@ StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
   return v;
 }
 
+StaleVerdict judge(const Analysis& a, Index i, Index registrar) {
+  return in_flight_unless_above_bound(a.profile->contexts[i], a.options.findings, judge_evidence(a, i, registrar));
+}
+
 }  // namespace
 
 void find_issues(Analysis& a, const RunControl& control) {
@@ -104,6 +143,19 @@ void find_issues(Analysis& a, const RunControl& control) {
     if (v.idle_kept) {
       const std::uint64_t age = (now != 0 && c.created_ns != 0 && now >= c.created_ns) ? now - c.created_ns : 0;
       f.idle.push_back({i, registrar, c.registered_under_id, age, v.idle_ns, a.context_site[i]});
+    }
+    if (v.in_flight) {
+      InFlightSet s;
+      s.context = i;
+      s.count = c.count;
+      s.sampled = c.count_sampled;
+      s.low = c.count_sampled ? c.count_low : c.count;
+      s.high = c.count_sampled ? c.count_high : c.count;
+      s.samples = c.count_sampled ? c.count_samples : 0;
+      s.bound = a.options.findings.in_flight_bound;
+      s.flat = std::binary_search(a.options.findings.flat_sets.begin(), a.options.findings.flat_sets.end(), c.id);
+      s.site = a.context_site[i];
+      f.in_flight.push_back(s);
     }
     if (v.stale) {
       StaleChild s;
@@ -172,7 +224,8 @@ void summarize(Analysis& a) {
       ++site.registered;
     }
     if (node.stale) {
-      ++site.stale;
+      // Entries, as the summary counts them: an inferred context stands for `count`.
+      site.stale += std::max<std::uint64_t>(1, c.count);
       site.stale_retained += node.retained;
     }
     s.contexts_total += c.counters;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ctxheap/analyzer/estimate.hpp"
 #include "ctxheap/analyzer/golang.hpp"
 #include "ctxheap/analyzer/sites.hpp"
 #include "ctxheap/analyzer/text.hpp"
@@ -83,8 +84,11 @@ struct Group {
   bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
+  std::vector<bool> statement_site{};  ///< per profile site: one of its context statements
   std::unordered_map<std::uint64_t, std::uint64_t> cancel_by_statement{};  ///< leaf pc -> objects
   std::unordered_map<std::uint64_t, std::uint64_t> timer_by_statement{};
+  std::unordered_map<std::uint64_t, StatementSamples> cancel_samples{};  ///< leaf pc -> raw samples
+  std::unordered_map<std::uint64_t, StatementSamples> timer_samples{};
   std::set<std::pair<StringId, std::uint32_t>> cancel_lines{};  ///< file, line of each creating statement
   std::set<std::pair<StringId, std::uint32_t>> timer_lines{};
 };
@@ -97,6 +101,52 @@ std::string line_list(const Profile& p, const std::set<std::pair<StringId, std::
     out += std::string(file_basename(p.str(file))) + ":" + std::to_string(line);
   }
   return out;
+}
+
+/// A site's raw in-use samples and object size, for the pooled estimate of its calls.
+void add_samples(StatementSamples& st, const Site& site) {
+  st.samples += site.sampled.inuse_objects;
+  const SampleCounts& c = site.sampled.alloc_objects != 0 ? site.sampled : site.estimated;
+  if (c.alloc_objects != 0)
+    st.object_bytes = static_cast<double>(c.alloc_bytes) / static_cast<double>(c.alloc_objects);
+}
+
+/// The live calls behind a group's statements of one kind (estimate.hpp, estimate_calls).
+Estimate calls_of(const std::unordered_map<std::uint64_t, StatementSamples>& statements, std::uint64_t rate) {
+  std::vector<StatementSamples> v;
+  v.reserve(statements.size());
+  for (const auto& [pc, st] : statements) v.push_back(st);
+  return estimate_calls(v, rate);
+}
+
+std::uint64_t rounded(double v) { return v <= 0 ? 0 : static_cast<std::uint64_t>(std::llround(v)); }
+
+/// A sampled group's live children from its context statements and, pooled with them,
+/// the other in-use sites under the creation function that look like one object per
+/// child: their own estimate's range meets the statements' range (a request's body, a
+/// pod's status buffer). Larger objects are sampled far more often than the contexts, so
+/// they narrow the range; a one-off allocation (a cache, a table) falls outside it.
+Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, std::uint64_t rate,
+                         std::uint64_t& samples) {
+  std::vector<StatementSamples> all;
+  for (const auto* m : {&g.cancel_samples, &g.timer_samples})
+    for (const auto& [pc, st] : *m) all.push_back(st);
+  std::unordered_map<std::uint64_t, StatementSamples> others;
+  for (const Index s : g.sites) {
+    if (g.statement_site[s]) continue;
+    const Site& site = p.sites[s];
+    if (site.sampled.inuse_objects == 0) continue;
+    add_samples(others[p.stack_frames(site.stack)[0].address], site);
+  }
+  for (const auto& [pc, st] : others) {
+    const double q = sample_probability(st.object_bytes, rate);
+    const Estimate r = poisson_range(st.samples);
+    if (q <= 0 || r.high / q < statements.low || r.low / q > statements.high) continue;
+    all.push_back(st);
+  }
+  samples = 0;
+  for (const StatementSamples& st : all) samples += st.samples;
+  return estimate_calls(all, rate);
 }
 
 std::uint64_t largest(const std::unordered_map<std::uint64_t, std::uint64_t>& counts) {
@@ -185,6 +235,7 @@ std::string_view to_string(Retention retention) noexcept {
 }
 
 std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
+  p.meta.contexts_recognized = true;
   // 1. Roles, and the creation functions (user frames of cancelCtx / timerCtx allocations).
   std::vector<SiteInfo> info(p.sites.size());
   std::unordered_map<StringId, Index> group_of;
@@ -208,6 +259,10 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     }
     Group& g = groups[it->second];
     const SampleCounts& e = site.estimated;
+    // Every statement that made children, in use or not: each live child keeps one object
+    // there, so a statement with no sample in use is evidence too (estimate_calls).
+    if (info[s].role == Role::CancelCtx) add_samples(g.cancel_samples[frames[0].address], site);
+    if (info[s].role == Role::TimerCtx) add_samples(g.timer_samples[frames[0].address], site);
     if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
       for (const Frame& fr : frames)
@@ -220,6 +275,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
   if (groups.empty()) return {};
 
   // 2. Each site goes to the innermost creation function on its stack.
+  for (Group& g : groups) g.statement_site.assign(p.sites.size(), false);
   std::vector<Index> unowned;  ///< in-use sites under no creation function
   for (Index s = 0; s < p.sites.size(); ++s) {
     const Site& site = p.sites[s];
@@ -255,6 +311,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       case Role::ChildrenMap: est.map_bytes += e.inuse_bytes; break;
       default: break;
     }
+    g.statement_site[s] = direct && (info[s].role == Role::CancelCtx || info[s].role == Role::TimerCtx);
     if (direct && info[s].role == Role::ChildrenMap) g.map_sites.push_back(s);
     else g.sites.push_back(s);
   }
@@ -278,9 +335,19 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
   bool background_added = false;
   for (Group& g : groups) {
     SiteEstimate& est = g.estimate;
-    est.cancel_contexts = largest(g.cancel_by_statement);
-    est.timer_contexts = largest(g.timer_by_statement);
+    const std::uint64_t rate = p.meta.sampling_interval_bytes;
+    // Sampled: every statement's samples pooled, with a range; unsampled: exact counts.
+    const bool sampled = rate > 1;
+    const Estimate cancels = calls_of(g.cancel_samples, rate), timers = calls_of(g.timer_samples, rate);
+    Estimate total = {cancels.value + timers.value, cancels.low + timers.low, cancels.high + timers.high, !sampled};
+    if (sampled && total.value > 0) total = pooled_children(p, g, total, rate, est.child_samples);
+    // The split by kind follows the statements' own estimates.
+    const double cancel_share = cancels.value + timers.value > 0 ? cancels.value / (cancels.value + timers.value) : 0;
+    est.cancel_contexts = sampled ? rounded(total.value * cancel_share) : largest(g.cancel_by_statement);
+    est.timer_contexts = sampled ? rounded(total.value) - est.cancel_contexts : largest(g.timer_by_statement);
     const std::uint64_t children = est.cancel_contexts + est.timer_contexts;
+    est.children_low = sampled ? rounded(std::floor(total.low)) : children;
+    est.children_high = sampled ? rounded(std::ceil(total.high)) : children;
     est.map_slots = est.map_bytes * 100 / (g.swiss_map ? kSwissMapBytesPerEntryX100 : kBucketMapBytesPerEntryX100);
     const bool registered = g.map_alloc_objects > 0;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
@@ -288,7 +355,6 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     // Were the map full enough to be a leak (capacity / 16 children of at least 64 bytes),
     // how many of them would the sampler have caught? At Go's default rate (512 KiB) a
     // few thousand leaked children leave about no sample: the map alone cannot decide.
-    const std::uint64_t rate = p.meta.sampling_interval_bytes;
     const double expected_samples =
         rate > 1 ? static_cast<double>(est.map_slots / kLeftoverSlotsPerChild) *
                        (1 - std::exp(-static_cast<double>(kSmallestChildBytes) / static_cast<double>(rate)))
@@ -324,8 +390,12 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       child.id = inferred_id(p, g.function, 1);
       child.kind = est.timer_contexts > est.cancel_contexts ? ContextKind::Deadline : ContextKind::Cancel;
       child.creation_stack = g.creation_stack;
+      child.count_sampled = sampled;
+      child.count_samples = est.child_samples;
       if (est.retention == Retention::ChildrenMap) {
         child.count = children;
+        child.count_low = est.children_low;
+        child.count_high = est.children_high;
         Context parent;
         parent.inferred = true;
         parent.id = inferred_id(p, g.function, 2);
@@ -337,6 +407,8 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         child.registered_under_id = parent.id;
       } else {
         child.count = est.timer_contexts;
+        child.count_low = sampled ? std::min(est.children_low, child.count) : child.count;
+        child.count_high = sampled ? std::max(est.children_high, child.count) : child.count;
         child.timer_held = true;
         child.parent_id = 1;
         if (!background_added) {
@@ -365,7 +437,11 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       if (est.timer_contexts > 0)
         split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx (" +
                  line_list(p, g.timer_lines) + ")";
-      p.meta.notes.push_back("Children created at " + est.function + " still in use: " + split + ".");
+      const std::string range = sampled ? " (estimated from " + format_count(est.child_samples) + " samples: " +
+                                              format_count(child.count_low) + "–" + format_count(child.count_high) +
+                                              ", 95 % range)"
+                                        : "";
+      p.meta.notes.push_back("Children created at " + est.function + " still in use: " + split + range + ".");
       if (est.attributed_sites > 0)
         p.meta.notes.push_back(
             "Attributed to the children created at " + est.function + ": " + format_bytes(est.attributed_bytes) +

@@ -12,11 +12,14 @@
 namespace ctxheap::analyzer::golang {
 namespace {
 
-/// The inferred child set whose size is closest to `goroutines` (within a factor of 2).
+/// The inferred child set whose size is closest to `goroutines` (within a factor of 2 of
+/// its count, or of its range when the count is sampled).
 Context* children_waited_on(Profile& heap, std::uint64_t goroutines) {
   Context* best = nullptr;
   for (Context& c : heap.contexts) {
-    if (!c.inferred || c.count < 2 || c.count * 2 < goroutines || c.count > goroutines * 2) continue;
+    const std::uint64_t low = c.count_sampled ? c.count_low : c.count;
+    const std::uint64_t high = c.count_sampled ? c.count_high : c.count;
+    if (!c.inferred || c.count < 2 || high * 2 < goroutines || low > goroutines * 2) continue;
     const auto gap = [&](const Context& x) { return x.count > goroutines ? x.count - goroutines : goroutines - x.count; };
     if (best == nullptr || gap(c) < gap(*best)) best = &c;
   }
@@ -33,13 +36,23 @@ void subtract(Counters& from, const Counters& c) {
 }  // namespace
 
 std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goroutines) {
-  std::vector<BlockedGoroutines> blocked = report_blocked_goroutines(goroutines);
+  // The reader reported the goroutines already (its notes move below): find them again
+  // without a second set of notes.
+  std::vector<BlockedGoroutines> blocked = find_blocked_goroutines(goroutines);
   for (std::string& note : goroutines.meta.notes) heap.meta.notes.push_back("Goroutine profile: " + std::move(note));
   for (const BlockedGoroutines& b : blocked) {
     if (b.goroutines < 2) continue;
     Context* child = children_waited_on(heap, b.goroutines);
     if (child == nullptr) continue;
     child->waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines + static_cast<std::uint64_t>(child->waiters), INT32_MAX));
+    // A sampled set's range is narrowed by the exact goroutine count: one waiter per child,
+    // as the pairing assumes, so at least that many children (within the heap's range).
+    if (child->count_sampled && b.goroutines > child->count_low) {
+      child->count_low = std::min(b.goroutines, child->count_high);
+      heap.meta.notes.push_back("The " + format_count(b.goroutines) + " goroutines parked in " + b.waiting_in +
+                                " (exact: goroutine profiles are not sampled) raise the low end of the sampled "
+                                "children count to " + format_count(child->count_low) + ".");
+    }
     if (b.in_context_package) continue;
     // The heap the waiting function itself allocated and still holds, one or a few per goroutine.
     std::uint64_t bytes = 0, sites = 0;

@@ -15,12 +15,10 @@ bool is_channel_wait(std::string_view f) {
 
 }  // namespace
 
-std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& p) {
+std::vector<BlockedGoroutines> find_blocked_goroutines(const Profile& p) {
   std::vector<BlockedGoroutines> out;
-  std::uint64_t total = 0;
   for (const Site& site : p.sites) {
     const auto frames = p.stack_frames(site.stack);
-    total += site.estimated.inuse_objects;
     if (frames.empty()) continue;
     std::size_t i = 1;
     if (frames[0].function == 0) {
@@ -47,6 +45,13 @@ std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& p) {
     if (a.in_context_package != b.in_context_package) return a.in_context_package;
     return a.goroutines > b.goroutines;
   });
+  return out;
+}
+
+std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& p) {
+  std::vector<BlockedGoroutines> out = find_blocked_goroutines(p);
+  std::uint64_t total = 0;
+  for (const Site& site : p.sites) total += site.estimated.inuse_objects;
   for (const BlockedGoroutines& b : out) {
     const std::string n = format_count(b.goroutines) + (b.goroutines == 1 ? " goroutine is" : " goroutines are");
     if (b.in_context_package) {

@@ -85,6 +85,20 @@ SampledAllocations estimate_from_samples(std::uint64_t sampled_objects, std::uin
   return out;
 }
 
+Estimate estimate_calls(std::span<const StatementSamples> statements, std::uint64_t mean_interval_bytes) noexcept {
+  std::uint64_t samples = 0, largest = 0;
+  double p = 0;
+  for (const StatementSamples& s : statements) {
+    samples += s.samples;
+    largest = std::max(largest, s.samples);
+    p += sample_probability(s.object_bytes, mean_interval_bytes);
+  }
+  if (mean_interval_bytes <= 1) return Estimate::counted(static_cast<double>(largest));
+  if (p <= 0) return {0, 0, 0, false};
+  Estimate e = poisson_range(samples);
+  return {e.value / p, e.low / p, e.high / p, false};
+}
+
 double reconcile_with_exact(std::span<Estimate> parts, double exact_total) noexcept {
   double sum = 0;
   for (const Estimate& e : parts) sum += e.value;

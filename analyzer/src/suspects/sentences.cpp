@@ -218,6 +218,21 @@ std::string describe(const Analysis& a, const IdleEntry& e) {
   return out;
 }
 
+std::string describe(const Analysis& a, const InFlightSet& s) {
+  std::string out = plural(s.count, "uncancelled child", "uncancelled children") + " created at " +
+                    (s.site == kNoIndex ? std::string("an unknown site") : describe_site(*a.profile, a.sites[s.site]));
+  if (s.sampled)
+    out += " (estimated from " + plural(s.samples, "sample", "samples") + ": " + format_count(s.low) + "–" +
+           format_count(s.high) + ", 95 % range)";
+  const std::string bound = "the in-flight bound (" + format_count(s.bound) + ", --in-flight)";
+  if (s.sampled && s.high >= s.bound)
+    return out + ": not enough samples (" + format_count(s.samples) + ") to decide whether they are work in flight or a "
+           "leak; the range reaches below " + bound + ". A series where the set grows, or a profile with a lower "
+           "MemProfileRate, decides.";
+  return out + ": below " + bound + ", as many as a busy server keeps in flight; one profile cannot tell them from a "
+         "leak. A series where the set grows decides.";
+}
+
 namespace detail {
 
 void write_idle_warnings(Analysis& a) {

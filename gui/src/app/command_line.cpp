@@ -27,12 +27,15 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   const QCommandLineOption sort(QStringLiteral("sort"), QObject::tr("Rank leak suspects by retained bytes (default) or entry count."),
                                 QStringLiteral("bytes|count"), QStringLiteral("bytes"));
   const QCommandLineOption view(QStringLiteral("view"),
-                                QObject::tr("View of the Allocations tab: top-down (default), bottom-up or caller-callee."),
+                                QObject::tr("View of the Allocations tab: top-down (default), bottom-up, caller-callee or flame-graph."),
                                 QStringLiteral("NAME"), QStringLiteral("top-down"));
   const QCommandLineOption search(QStringLiteral("search"),
                                   QObject::tr("Search of the Allocations tab: stacks through a function containing TEXT."),
                                   QStringLiteral("TEXT"));
-  parser.addOptions({compare, screenshot, tab, size, select, sort, view, search});
+  const QCommandLineOption diff_table(QStringLiteral("diff-table"),
+                                      QObject::tr("Table of the Diff tab: parents (default), sites or allocations."),
+                                      QStringLiteral("NAME"), QStringLiteral("parents"));
+  parser.addOptions({compare, screenshot, tab, size, select, sort, view, search, diff_table});
   if (!parser.parse(arguments)) {
     error = parser.errorText();
     return std::nullopt;
@@ -68,8 +71,17 @@ std::optional<CommandLine> parse_command_line(const QStringList& arguments, QStr
   if (v == QLatin1String("top-down")) cl.view = AllocationsPage::View::TopDown;
   else if (v == QLatin1String("bottom-up")) cl.view = AllocationsPage::View::BottomUp;
   else if (v == QLatin1String("caller-callee")) cl.view = AllocationsPage::View::CallerCallee;
+  else if (v == QLatin1String("flame-graph")) cl.view = AllocationsPage::View::FlameGraph;
   else {
-    error = QObject::tr("--view: unknown view '%1' (top-down, bottom-up or caller-callee)").arg(v);
+    error = QObject::tr("--view: unknown view '%1' (top-down, bottom-up, caller-callee or flame-graph)").arg(v);
+    return std::nullopt;
+  }
+  const QString dt = parser.value(diff_table).toLower();
+  if (dt == QLatin1String("parents")) cl.diff_table = 0;
+  else if (dt == QLatin1String("sites")) cl.diff_table = 1;
+  else if (dt == QLatin1String("allocations")) cl.diff_table = 2;
+  else {
+    error = QObject::tr("--diff-table: unknown table '%1' (parents, sites or allocations)").arg(dt);
     return std::nullopt;
   }
   cl.search = parser.value(search);

@@ -1,6 +1,7 @@
 // ctxheap-gui's command line:
 //   ctxheap-gui [FILE...] [--compare AFTER] [--screenshot OUT.png [--tab NAME] [--size WxH] [--select ID]]
-//               [--view top-down|bottom-up|caller-callee] [--search TEXT]
+//               [--view top-down|bottom-up|caller-callee|flame-graph] [--search TEXT]
+//               [--diff-table parents|sites|allocations]
 #pragma once
 
 #include <QSize>
@@ -23,6 +24,7 @@ struct CommandLine {
   std::optional<analyzer::ContextId> select;
   AllocationsPage::View view = AllocationsPage::View::TopDown;  ///< of the Allocations tab
   QString search;  ///< of the Allocations tab
+  int diff_table = 0;  ///< table of the Diff tab: 0 parents, 1 creation sites, 2 allocation stacks
 };
 
 /// Parses arguments (argv[0] first). Prints --help/--version and exits 0 itself; returns

@@ -1,5 +1,6 @@
 // ctxheap-gui: the desktop app (docs/gui.md).
 #include <QApplication>
+#include <QTabWidget>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -7,6 +8,7 @@
 #include "app/command_line.hpp"
 #include "app/screenshot.hpp"
 #include "views/allocations_page.hpp"
+#include "views/diff_page.hpp"
 #include "views/main_window.hpp"
 
 namespace {
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
   window.show_tab(command_line->tab);
   window.allocations_page()->set_view(command_line->view);
   if (!command_line->search.isEmpty()) window.allocations_page()->set_search(command_line->search);
+  window.diff_page()->tables()->setCurrentIndex(command_line->diff_table);
   if (!command_line->request.files.empty()) window.open(command_line->request);
   return QCoreApplication::exec();
 }

@@ -3,11 +3,13 @@
 #include <QApplication>
 #include <QImage>
 #include <QPixmap>
+#include <QTabWidget>
 #include <cstdio>
 
 #include "loading/load_controller.hpp"
 #include "views/allocations_page.hpp"
 #include "views/context_page.hpp"
+#include "views/diff_page.hpp"
 
 namespace ctxheap::gui {
 
@@ -35,6 +37,7 @@ int take_screenshot(const CommandLine& cl) {
   window.show_tab(cl.tab);
   window.allocations_page()->set_view(cl.view);
   if (!cl.search.isEmpty()) window.allocations_page()->set_search(cl.search);
+  window.diff_page()->tables()->setCurrentIndex(cl.diff_table);
   if (cl.select) {
     const analyzer::Index n = window.document()->latest().forest.find(*cl.select);
     if (n == analyzer::kNoIndex) {

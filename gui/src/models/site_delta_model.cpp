@@ -17,9 +17,8 @@ DeltaTableModel::Cell SiteDeltaModel::cell(int row, int column) const {
   const an::SiteDelta& d = diff().sites[static_cast<std::size_t>(row)];
   switch (column) {
     case Site: {
-      const bool after_side = d.after.site != an::kNoIndex;
-      const an::Analysis& a = after_side ? after() : before();
-      const QString text = qstr(an::describe_site(*a.profile, a.sites[after_side ? d.after.site : d.before.site]));
+      // The analyzer's label: each run's site from its own profile, the after side's first.
+      const QString text = qstr(an::describe_site_delta(before(), after(), d));
       QString tip = text;
       if (d.before.site == an::kNoIndex) tip += tr("\nOnly after");
       if (d.after.site == an::kNoIndex) tip += tr("\nOnly before");

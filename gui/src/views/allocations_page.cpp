@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
@@ -15,6 +16,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFutureWatcher>
 
+#include "charts/flame_view.hpp"
 #include "models/text.hpp"
 
 namespace ctxheap::gui {
@@ -41,7 +43,7 @@ QTreeView* make_view(QWidget* parent, AllocTreeModel* model, const QString& name
 AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   view_box_ = new QComboBox(this);
   view_box_->setObjectName(QStringLiteral("allocationsView"));
-  view_box_->addItems({tr("Top-down"), tr("Bottom-up"), tr("Caller/Callee")});
+  view_box_->addItems({tr("Top-down"), tr("Bottom-up"), tr("Caller/Callee"), tr("Flame graph")});
   view_box_->setToolTip(tr("Top-down: callers above callees, from main. Bottom-up: the allocating function first, "
                            "its callers below. Caller/Callee: one function's callers and callees."));
   search_ = new QLineEdit(this);
@@ -97,9 +99,25 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   caller_callee->setStretchFactor(0, 1);
   caller_callee->setStretchFactor(1, 1);
 
+  flame_ = new FlameView(this);
+  flame_reset_ = new QPushButton(tr("Reset zoom"), this);
+  flame_reset_->setObjectName(QStringLiteral("allocationsFlameReset"));
+  flame_reset_->setToolTip(tr("Show every stack again (as does a double-click or Escape)"));
+  flame_reset_->setEnabled(false);
+  auto* flame_page = new QWidget(this);
+  auto* flame_layout = new QVBoxLayout(flame_page);
+  flame_layout->setContentsMargins(0, 0, 0, 0);
+  auto* flame_bar = new QHBoxLayout();
+  flame_bar->setContentsMargins(4, 0, 4, 0);
+  flame_bar->addStretch(1);
+  flame_bar->addWidget(flame_reset_);
+  flame_layout->addLayout(flame_bar);
+  flame_layout->addWidget(flame_, 1);
+
   stack_ = new QStackedWidget(this);
   stack_->addWidget(tree_);
   stack_->addWidget(caller_callee);
+  stack_->addWidget(flame_page);
 
   auto* bar = new QHBoxLayout();
   bar->setContentsMargins(4, 4, 4, 0);
@@ -125,6 +143,8 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   connect(search_timer_, &QTimer::timeout, this, [this] {
     if (search_->text() != search_text_) set_search(search_->text());
   });
+  connect(flame_reset_, &QPushButton::clicked, flame_, &FlameView::reset_zoom);
+  connect(flame_, &FlameView::zoomChanged, this, [this] { flame_reset_->setEnabled(!flame_->zoom_path().empty()); });
   connect(functions_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& index) { show_function(index); });
   rebuild();
@@ -186,6 +206,12 @@ void AllocationsPage::rebuild() {
 }
 
 void AllocationsPage::refresh_models() {
+  // The flame graph draws the unfiltered stacks (a search highlights there) on the UI
+  // thread, laid out for the window only: nothing to wait for.
+  flame_->set_stacks(document_ ? document_->allocation_stacks(detail_) : nullptr);
+  flame_->set_search(search_text_);
+  flame_->set_measure(measure_);
+  if (view_ == View::FlameGraph) stack_->setCurrentIndex(2);
   const std::uint64_t generation = ++generation_;
   ++edges_generation_;  // a caller/callee asked before is about rows being replaced
   edges_pending_ = false;
@@ -199,7 +225,7 @@ void AllocationsPage::refresh_models() {
   const QByteArray needle = search_text_.trimmed().toUtf8();
   query.needle.assign(needle.constData(), static_cast<std::size_t>(needle.size()));
   if (stacks_ && stacks_source_ == query.source && stacks_needle_ == query.needle) query.filtered = stacks_;
-  query.rows = view_ == View::TopDown    ? AllocQuery::Rows::TopDown
+  query.rows = view_ == View::TopDown || view_ == View::FlameGraph ? AllocQuery::Rows::TopDown
                : view_ == View::BottomUp ? AllocQuery::Rows::BottomUp
                                          : AllocQuery::Rows::Functions;
   query.measure = measure_;
@@ -237,8 +263,8 @@ void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
   stacks_ = std::move(answer.stacks);
   stacks_source_ = asked_source_;
   stacks_needle_ = asked_needle_;
-  const bool tree = view_ != View::CallerCallee;
-  stack_->setCurrentIndex(tree ? 0 : 1);
+  const bool tree = view_ != View::CallerCallee;  // the flame graph's summary is the top-down answer's
+  stack_->setCurrentIndex(view_ == View::FlameGraph ? 2 : tree ? 0 : 1);
   const auto mode = view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown;
   if (tree) {
     tree_model_->set_rows(stacks_, mode, measure_, std::move(answer.rows));

@@ -2,8 +2,9 @@
 // dump or a Go profile as much as a ctxheap snapshot). Three views of the analyzer's
 // allocation stacks (analyzer::AllocationStacks): Top-down (callers above callees, from
 // main), Bottom-up (the allocating function first, its callers below) and Caller/Callee
-// (every function; the selected one's callers and callees). A search box keeps the stacks
-// through a function whose name contains the text, In use / Allocated chooses the figure
+// (every function; the selected one's callers and callees) and a Flame graph (the top-down
+// tree as boxes as wide as their bytes, charts/flame_view.hpp). A search box keeps the stacks
+// through a function whose name contains the text (the flame graph highlights them instead), In use / Allocated chooses the figure
 // that ranks, All frames shows the frames folded away by default. The page only wires
 // widgets: every number and every filter is the analyzer's, asked on a worker thread
 // (loading/alloc_query.hpp) while a busy bar shows; the newest answer is swapped into the
@@ -25,16 +26,19 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QPushButton;
 class QStackedWidget;
 class QTimer;
 class QTreeView;
 
 namespace ctxheap::gui {
 
+class FlameView;
+
 class AllocationsPage : public QWidget {
   Q_OBJECT
  public:
-  enum class View : int { TopDown, BottomUp, CallerCallee };
+  enum class View : int { TopDown, BottomUp, CallerCallee, FlameGraph };
 
   explicit AllocationsPage(QWidget* parent = nullptr);
 
@@ -60,6 +64,8 @@ class AllocationsPage : public QWidget {
   QLineEdit* search_box() const noexcept { return search_; }
   QLabel* summary_label() const noexcept { return summary_; }
   QProgressBar* busy_bar() const noexcept { return busy_bar_; }
+  FlameView* flame_view() const noexcept { return flame_; }
+  QPushButton* flame_reset_button() const noexcept { return flame_reset_; }
 
  Q_SIGNALS:
   /// The answer to the latest change arrived and the models show it.
@@ -104,6 +110,8 @@ class AllocationsPage : public QWidget {
   QTreeView* callers_ = nullptr;
   QTreeView* callees_ = nullptr;
   QLabel* focus_label_ = nullptr;
+  FlameView* flame_ = nullptr;
+  QPushButton* flame_reset_ = nullptr;
   AllocTreeModel* tree_model_ = nullptr;
   AllocTreeModel* functions_model_ = nullptr;
   AllocTreeModel* callers_model_ = nullptr;

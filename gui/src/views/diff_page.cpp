@@ -18,6 +18,7 @@
 #include "models/roles.hpp"
 #include "models/site_delta_model.hpp"
 #include "models/text.hpp"
+#include "views/alloc_diff_panel.hpp"
 
 namespace ctxheap::gui {
 
@@ -43,6 +44,8 @@ DiffPage::DiffPage(QWidget* parent) : QWidget(parent) {
   tables_ = new QTabWidget(this);
   tables_->addTab(parents_view_, tr("Parents"));
   tables_->addTab(sites_view_, tr("Creation sites"));
+  allocations_ = new AllocDiffPanel(this);
+  tables_->addTab(allocations_, tr("Allocation stacks"));
   auto* split = new QSplitter(Qt::Vertical, this);
   auto* groups_box = new QWidget(split);
   auto* groups_layout = new QVBoxLayout(groups_box);
@@ -83,6 +86,7 @@ void DiffPage::set_document(const std::shared_ptr<const Document>& document) {
   groups_->set_document(document);
   parents_->set_document(document);
   sites_->set_document(document);
+  allocations_->set_document(document);
   for (QTableView* view : {groups_view_, parents_view_, sites_view_}) view->resizeColumnsToContents();
   groups_view_->horizontalHeader()->setSectionResizeMode(GroupDeltaModel::Sentence, QHeaderView::Stretch);
   parents_view_->setColumnWidth(ParentDeltaModel::Parent, std::max(parents_view_->columnWidth(ParentDeltaModel::Parent), 220));
@@ -116,7 +120,7 @@ void DiffPage::set_document(const std::shared_ptr<const Document>& document) {
 }
 
 void DiffPage::copy_selection() {
-  for (QTableView* view : {groups_view_, parents_view_, sites_view_}) {
+  for (QTableView* view : {groups_view_, parents_view_, sites_view_, allocations_->view()}) {
     if (!view->hasFocus()) continue;
     const QString text = rows_as_text(*view, view->selectionModel()->selectedIndexes());
     if (!text.isEmpty()) QApplication::clipboard()->setText(text);

@@ -1,5 +1,6 @@
 // The diff of two snapshots: a headline, stale groups fixed/new/persisting, and the
-// parents and creation sites that changed, deltas coloured (growth red, shrink green).
+// parents, creation sites and allocation stacks that changed (views/alloc_diff_panel.hpp),
+// deltas coloured (growth red, shrink green).
 #pragma once
 
 #include <QWidget>
@@ -14,6 +15,7 @@ class QTabWidget;
 
 namespace ctxheap::gui {
 
+class AllocDiffPanel;
 class GroupDeltaModel;
 class ParentDeltaModel;
 class SiteDeltaModel;
@@ -28,6 +30,8 @@ class DiffPage : public QWidget {
   GroupDeltaModel* groups() const noexcept { return groups_; }
   ParentDeltaModel* parents() const noexcept { return parents_; }
   SiteDeltaModel* sites() const noexcept { return sites_; }
+  AllocDiffPanel* allocations() const noexcept { return allocations_; }
+  QTabWidget* tables() const noexcept { return tables_; }
   QLabel* headline() const noexcept { return headline_; }
 
  private:
@@ -41,6 +45,7 @@ class DiffPage : public QWidget {
   QTableView* parents_view_ = nullptr;
   QTableView* sites_view_ = nullptr;
   QTabWidget* tables_ = nullptr;
+  AllocDiffPanel* allocations_ = nullptr;
 };
 
 }  // namespace ctxheap::gui

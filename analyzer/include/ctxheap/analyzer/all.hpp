@@ -3,6 +3,7 @@
 
 #include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/analyzer/alloc_stacks.hpp"
+#include "ctxheap/analyzer/alloc_stacks_diff.hpp"
 #include "ctxheap/analyzer/analysis.hpp"
 #include "ctxheap/analyzer/diff.hpp"
 #include "ctxheap/analyzer/estimate.hpp"

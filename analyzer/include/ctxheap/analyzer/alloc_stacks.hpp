@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +84,13 @@ class AllocationStacks {
   std::string_view function_name(FunctionId f) const noexcept {
     return f < names_.size() ? std::string_view(names_[f]) : std::string_view{};
   }
+  /// Folded stack `i` (< stack_count(), in top-down order): its functions, root first.
+  std::span<const FunctionId> stack(std::size_t i) const noexcept {
+    return i < counts_.size() ? std::span<const FunctionId>(frames_).subspan(offsets_[i], offsets_[i + 1] - offsets_[i])
+                              : std::span<const FunctionId>{};
+  }
+  /// What folded stack `i` allocated (every site with that folded stack summed).
+  SampleCounts stack_counts(std::size_t i) const noexcept { return i < counts_.size() ? counts_[i] : SampleCounts{}; }
 
   /// The root of a view: total() with every stack under it; its self is the stacks with
   /// no frame at all.

@@ -105,6 +105,7 @@ std::string describe(const Analysis& analysis, const RetainedAfterCancel& findin
 std::string describe(const Analysis& analysis, const BlockedWaiters& finding);
 std::string describe(const Analysis& analysis, const UnboundedChildren& finding);
 std::string describe(const Analysis& analysis, const IdleEntry& finding);
+std::string describe(const Analysis& analysis, const InFlightSet& finding);
 /// The leak-suspect sentence of a group (also stored in LeakSuspect::sentence).
 std::string describe(const Analysis& analysis, const StaleGroup& group);
 

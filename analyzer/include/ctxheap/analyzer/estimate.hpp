@@ -45,6 +45,21 @@ struct SampledAllocations {
 SampledAllocations estimate_from_samples(std::uint64_t sampled_objects, std::uint64_t sampled_bytes,
                                          std::uint64_t mean_interval_bytes) noexcept;
 
+/// One allocating statement of a call that allocates once at each of several statements
+/// (Go's WithCancel: the context, its closures): the raw in-use samples there and the
+/// object size.
+struct StatementSamples {
+  std::uint64_t samples = 0;
+  double object_bytes = 0;
+};
+/// How many calls are alive, from all their statements at once: each live call leaves
+/// one object at each statement, sampled with p(size), so the samples of all statements
+/// are one Poisson count with mean calls * sum p. Value K / sum p, range
+/// poisson_range(K) / sum p. Pooling beats the largest statement's estimate, which one
+/// lucky sample of a small object blows up to the interval's worth of calls. Exact (the
+/// largest statement's samples) when the interval is <= 1.
+Estimate estimate_calls(std::span<const StatementSamples> statements, std::uint64_t mean_interval_bytes) noexcept;
+
 /// Scales `parts` (e.g. the estimated bytes of one context's sites) down in proportion
 /// when their values add up to more than the exact total counted for the whole, so the
 /// parts never contradict the counter; ranges are capped at the total. Parts that add up

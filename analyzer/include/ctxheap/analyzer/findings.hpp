@@ -29,7 +29,26 @@ struct FindingOptions {
   /// Registrars whose children set grows over the series (filled by analyze_series from
   /// the growth verdicts, sorted): their idle entries with a kept cancel are stale.
   std::vector<ContextId> growing_registrars{};
+  /// A children set inferred from an allocation-site profile (a Go heap profile) whose
+  /// count is below this is ambiguous: a busy server keeps that many requests in flight.
+  /// Such a set is not stale but InFlightSet (`check` warns); at or above it (for a
+  /// sampled count, its range's low end) it is stale. 0 = every inferred set is stale.
+  std::uint64_t in_flight_bound = kDefaultInFlightBound;
+  static constexpr std::uint64_t kDefaultInFlightBound = 2000;
+  /// Inferred sets (their child's id, sorted) that grew over the series beyond the
+  /// previous snapshot's range (filled by analyze_series): stale even below the bound.
+  std::vector<ContextId> grown_sets{};
+  /// Inferred sets whose count stayed within the previous snapshot's range: in flight,
+  /// and `check` passes them (InFlightSet::flat).
+  std::vector<ContextId> flat_sets{};
 };
+
+/// Over a series: whether an inferred set's count at the latest snapshot lies beyond the
+/// previous snapshot's (Grown: its low end above the previous high end; a set absent
+/// before had no samples there, so its high end is what zero samples allow), or within it
+/// (Flat, the set present in both). Exact counts compare as points.
+enum class SetChange : std::uint8_t { Grown, Flat, Neither };
+SetChange inferred_set_change(const Context& latest, const Context* previous) noexcept;
 
 enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
 std::string_view to_string(FindingKind kind) noexcept;
@@ -81,6 +100,21 @@ struct IdleEntry {
   Index site = kNoIndex;       ///< its creation site (Analysis::sites)
 };
 
+/// A children set inferred from one profile that is below the in-flight bound (or whose
+/// sampled range reaches below it): work in flight or a leak, one profile cannot tell.
+/// `check` warns; a series where the set grows, or a larger set, decides.
+struct InFlightSet {
+  Index context = kNoIndex;   ///< the inferred child standing for the set
+  std::uint64_t count = 0;    ///< its (estimated) count
+  std::uint64_t low = 0;      ///< range of a sampled count (= count when exact)
+  std::uint64_t high = 0;
+  std::uint64_t samples = 0;  ///< raw samples behind a sampled count; 0 when exact
+  bool sampled = false;
+  bool flat = false;          ///< its count stayed flat over the series: in flight, passes
+  std::uint64_t bound = 0;    ///< the in-flight bound it was judged by
+  Index site = kNoIndex;      ///< its creation site (Analysis::sites)
+};
+
 /// An ended (cancelled or expired) context that still owns in-use memory.
 struct RetainedAfterCancel {
   Index context = kNoIndex;
@@ -119,6 +153,7 @@ struct Findings {
   std::vector<RetainedAfterCancel> retained_after_cancel;  ///< by in-use bytes, largest first
   std::vector<BlockedWaiters> blocked_waiters;       ///< by waiters, most first
   std::vector<IdleEntry> idle;                       ///< idle, cancel kept: warnings; by idle time
+  std::vector<InFlightSet> in_flight;                ///< ambiguous inferred sets: warnings
   std::vector<UnboundedChildren> unbounded_children; ///< only from a series; by growth
   /// Index into `stale` for each node, kNoIndex if not stale (parallel to contexts).
   std::vector<Index> stale_of_context;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ctxheap/analyzer/findings.hpp"
 #include "ctxheap/analyzer/model.hpp"
 
 namespace ctxheap::analyzer::golang {
@@ -36,6 +37,10 @@ struct SiteEstimate {
   std::uint64_t map_bytes = 0;         ///< children-map memory in use (propagateCancel)
   std::uint64_t map_slots = 0;         ///< estimated capacity of that map memory (entries)
   std::uint64_t child_samples = 0;     ///< raw samples behind the children counts (= counts when unsampled)
+  /// The children's count range (95 %) when sampled: all their allocating statements'
+  /// samples pooled (estimate_calls); = cancel_contexts + timer_contexts when exact.
+  std::uint64_t children_low = 0;
+  std::uint64_t children_high = 0;
   std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
   std::uint64_t retained_bytes = 0;
   /// Of those, sites on the same request path (under `attributed_via`, the creation
@@ -61,13 +66,17 @@ struct BlockedGoroutines {
   bool in_context_package = false;  ///< context's own goroutine (propagateCancel, AfterFunc)
 };
 
-/// Finds them and adds one note per stack (largest first) to the profile.
+/// Finds them, largest first (the context package's own watchers before them).
+std::vector<BlockedGoroutines> find_blocked_goroutines(const Profile& profile);
+/// Finds them and adds one note per stack (largest first) to the profile: the readers do,
+/// once per goroutine profile.
 std::vector<BlockedGoroutines> report_blocked_goroutines(Profile& profile);
 
 /// Goroutines parked on one wait that a goroutine profile read alone names as a leak:
 /// groups smaller than this are taken as work in flight (a busy server's ~1,000 requests
-/// parked in a select) and stay notes.
-inline constexpr std::uint64_t kParkedGoroutinesBound = 2000;
+/// parked in a select) and stay notes. The same default as the in-flight bound of
+/// inferred heap sets (FindingOptions::kDefaultInFlightBound).
+inline constexpr std::uint64_t kParkedGoroutinesBound = FindingOptions::kDefaultInFlightBound;
 /// A goroutine profile read alone: each group of at least kParkedGoroutinesBound
 /// goroutines parked under one user function (or in context's own watcher) becomes an
 /// inferred parent and an inferred child standing for them (Context::count and waiters =

@@ -107,6 +107,9 @@ struct ProfileMeta {
   /// The input lost records: a truncated gperftools dump (some stacks were dropped), so
   /// the stacks are not "every allocation" even when the interval is 1.
   bool records_missing = false;
+  /// A recognizer looked for contexts in the allocation stacks (a Go heap profile): no
+  /// contexts then means none was found, not an input that cannot show them.
+  bool contexts_recognized = false;
 };
 
 /// The snapshot's number as its file carries it, the one numbering every output prints:
@@ -160,6 +163,12 @@ struct Context {
   /// counters are their sum. See docs/interop.md.
   bool inferred = false;
   std::uint64_t count = 1;
+  /// `count` estimated from a sampled profile: its 95 % range (estimate.hpp), which the
+  /// in-flight bound and `check` judge by its low end. Unsampled counts are exact.
+  bool count_sampled = false;
+  std::uint64_t count_low = 0;
+  std::uint64_t count_high = 0;
+  std::uint64_t count_samples = 0;  ///< raw samples behind a sampled count
   /// Kept alive only by its pending timer (a WithTimeout/WithDeadline child registered
   /// nowhere, e.g. under Background): the timer, not a children set, retains it.
   bool timer_held = false;

@@ -49,7 +49,7 @@ struct CreationSite {
   std::uint64_t contexts = 0;
   std::uint64_t live = 0;
   std::uint64_t registered = 0;
-  std::uint64_t stale = 0;
+  std::uint64_t stale = 0;          ///< stale entries, as Summary::stale counts them (an inferred context: its count)
   Counters self{};                 ///< summed own counters
   Retained stale_retained{};       ///< summed retained size of its stale entries
 };

@@ -1,11 +1,12 @@
 // The allocation-site tables (alloc_sites.hpp) for the text, Markdown and HTML reports:
-// top sites, the call tree, sites across a series, sites of a diff by symbol path.
+// top sites, the call tree, sites across a series, the folded allocation stacks of a diff.
 #include <algorithm>
 
 #include "common/describe.hpp"
 #include "common/escape.hpp"
 #include "common/report_tables.hpp"
 #include "common/terminal.hpp"
+#include "ctxheap/analyzer/alloc_stacks_diff.hpp"
 #include "ctxheap/analyzer/text.hpp"
 
 namespace ctxheap::report::detail {
@@ -119,26 +120,28 @@ Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top
   return t;
 }
 
-Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top) {
+Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top,
+                       analyzer::FrameDetail frames) {
+  const analyzer::AllocationDiff d = analyzer::diff_allocation_stacks(*before.profile, *after.profile, frames, top);
   if (goroutine_diff(before, after)) {
     // Goroutine profiles count goroutines (no bytes): the stacks whose count changed.
-    Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"goroutine stack (leaf end, by symbols)"}});
-    for (const auto& d : analyzer::diff_by_symbol_path(*before.profile, *after.profile, top)) {
-      const std::int64_t delta = d.delta_inuse_objects();
+    Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"goroutine stack (leaf end)"}});
+    for (const auto& s : d.stacks) {
+      const std::int64_t delta = s.delta_inuse_objects();
       if (delta == 0) continue;
-      t.add_row({format_count(d.before.inuse_objects), format_count(d.after.inuse_objects),
+      t.add_row({format_count(s.before.inuse_objects), format_count(s.after.inuse_objects),
                  (delta > 0 ? "+" : "-") + format_count(static_cast<std::uint64_t>(std::llabs(delta))),
-                 single_line(path_tail(d.path, 4))},
+                 single_line(path_tail(s.path(), 4))},
                 delta > 0 ? kRed : kGreen);
     }
     return t;
   }
-  Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"stack (leaf end, by symbols)"}});
-  for (const auto& d : analyzer::diff_by_symbol_path(*before.profile, *after.profile, top)) {
-    if (d.delta_inuse_bytes() == 0) continue;
-    t.add_row({format_bytes(d.before.inuse_bytes), format_bytes(d.after.inuse_bytes), signed_bytes(d.delta_inuse_bytes()),
-               single_line(path_tail(d.path, 4))},
-              d.delta_inuse_bytes() > 0 ? kRed : kGreen);
+  Table t({{"before", Align::Right}, {"after", Align::Right}, {"change", Align::Right}, {"stack (leaf end)"}});
+  for (const auto& s : d.stacks) {
+    if (s.delta_inuse_bytes() == 0) continue;
+    t.add_row({format_bytes(s.before.inuse_bytes), format_bytes(s.after.inuse_bytes), signed_bytes(s.delta_inuse_bytes()),
+               single_line(path_tail(s.path(), 4))},
+              s.delta_inuse_bytes() > 0 ? kRed : kGreen);
   }
   return t;
 }

@@ -61,8 +61,8 @@ std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& d, std::size_
           {DiffPart::CreationSites, "Creation sites by change in use", 0, ""},
           {DiffPart::Parents, "Parents by change in subtree in use", 0, ""},
           {DiffPart::AllocationStacks,
-           goroutines ? "Goroutine stacks by change in count (matched by symbols)"
-                      : "Allocation stacks by change in use (matched by symbols)",
+           goroutines ? "Goroutine stacks by change in count (matched by shown frames)"
+                      : "Allocation stacks by change in use (matched by shown frames)",
            0, ""}};
 }
 

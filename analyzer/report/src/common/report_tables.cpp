@@ -59,14 +59,14 @@ Table section_table(Part part, const ReportSubject& subject, std::size_t top, an
   return Table(std::vector<Column>{});
 }
 
-Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top) {
+Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top, analyzer::FrameDetail frames) {
   const Analysis& before = *subject.before;
   const Analysis& after = *subject.analysis;
   switch (part) {
     case DiffPart::Totals: return diff_totals_table(before, after, *subject.diff);
     case DiffPart::CreationSites: return diff_sites_table(before, after, *subject.diff, top);
     case DiffPart::Parents: return diff_parents_table(before, after, *subject.diff, top);
-    case DiffPart::AllocationStacks: return alloc_diff_table(before, after, top);
+    case DiffPart::AllocationStacks: return alloc_diff_table(before, after, top, frames);
     case DiffPart::Groups: break;
   }
   return Table(std::vector<Column>{});

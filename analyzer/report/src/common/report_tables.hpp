@@ -18,7 +18,7 @@ namespace ctxheap::report::detail {
 /// an empty table for the other parts or when there is nothing to list.
 Table section_table(Part part, const ReportSubject& subject, std::size_t top, analyzer::FrameDetail frames);
 /// The table of a diff part (all but Groups); subject.has_diff().
-Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top);
+Table diff_section_table(DiffPart part, const ReportSubject& subject, std::size_t top, analyzer::FrameDetail frames);
 /// The first `rows` findings of a kind listed as a table (stale entries, retained after
 /// cancel), or as one sentence each (blocked waiters, growing children sets).
 Table finding_table(FindingPart part, const analyzer::Analysis& analysis, std::size_t rows);
@@ -47,7 +47,9 @@ std::vector<analyzer::Index> call_tree_rows(const std::vector<analyzer::CallTree
 Table call_tree_table(const analyzer::Analysis& analysis, std::size_t top, analyzer::FrameDetail frames);
 Table alloc_growth_table(const analyzer::SeriesAnalysis& series, std::size_t top);
 /// In-use bytes per stack; for two goroutine profiles, goroutines per stack.
-Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
+/// The allocation-stack deltas of a diff (diff_allocation_stacks), folded at `frames`.
+Table alloc_diff_table(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top,
+                       analyzer::FrameDetail frames);
 /// Both sides are goroutine profiles (ProfileMeta::source_kind "goroutine").
 bool goroutine_diff(const analyzer::Analysis& before, const analyzer::Analysis& after) noexcept;
 

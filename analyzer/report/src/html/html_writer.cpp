@@ -86,7 +86,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
       if (d.groups.empty()) out << "<li>" << html_escape(kNoDiffGroupsText) << "</li>\n";
       out << "</ul>\n";
       if (!part.not_shown.empty()) out << "<p class=\"more\">" << html_escape(part.not_shown) << "</p>\n";
-    } else if (const detail::Table table = detail::diff_section_table(part.part, s, o.top); !table.empty()) {
+    } else if (const detail::Table table = detail::diff_section_table(part.part, s, o.top, o.frames); !table.empty()) {
       out << "<h3>" << html_escape(part.heading) << "</h3>\n";
       table.write_html(out);
     }

@@ -2,6 +2,7 @@
 // sites of a diff by symbol path (docs/report-schema.json).
 #include "common/report_tables.hpp"
 #include "ctxheap/analyzer/alloc_sites.hpp"
+#include "ctxheap/analyzer/alloc_stacks_diff.hpp"
 #include "ctxheap/report/selection.hpp"
 #include "json/json_parts.hpp"
 
@@ -66,10 +67,11 @@ Json allocation_site_growth_json(const ReportSubject& subject, std::size_t top) 
   return out;
 }
 
-Json allocation_site_diff_json(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top) {
+Json allocation_site_diff_json(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top,
+                               analyzer::FrameDetail frames) {
   Json out = Json::array();
-  for (const auto& d : analyzer::diff_by_symbol_path(*before.profile, *after.profile, top))
-    out.push_back(Json{{"path", d.path},
+  for (const auto& d : analyzer::diff_allocation_stacks(*before.profile, *after.profile, frames, top).stacks)
+    out.push_back(Json{{"path", d.path()},
                        {"before", counts_json(d.before)},
                        {"after", counts_json(d.after)},
                        {"delta_inuse_bytes", d.delta_inuse_bytes()}});

@@ -94,7 +94,7 @@ Json diff_json(const ReportSubject& subject, const ReportOptions& options) {
                      {"after", parent_side_json(p.after)},
                      {"delta_subtree_inuse_bytes", delta(p.before.subtree.inuse_bytes(), p.after.subtree.inuse_bytes())}};
        })},
-      {"allocation_sites", allocation_site_diff_json(before, after, options.top)}};
+      {"allocation_sites", allocation_site_diff_json(before, after, options.top, options.frames)}};
 }
 
 }  // namespace ctxheap::report::detail

@@ -35,6 +35,7 @@ Json allocation_sites_json(const analyzer::Analysis& analysis, std::size_t top);
 Json call_tree_json(const analyzer::Analysis& analysis, std::size_t top, analyzer::FrameDetail frames);
 /// null without a series.
 Json allocation_site_growth_json(const ReportSubject& subject, std::size_t top);
-Json allocation_site_diff_json(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top);
+Json allocation_site_diff_json(const analyzer::Analysis& before, const analyzer::Analysis& after, std::size_t top,
+                               analyzer::FrameDetail frames);
 
 }  // namespace ctxheap::report::detail

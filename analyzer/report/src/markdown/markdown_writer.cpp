@@ -47,7 +47,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
       for (std::size_t k = 0; k < part.listed; ++k) out << "- " << markdown_text(d.groups[k].sentence) << '\n';
       if (!part.not_shown.empty()) out << "\n" << markdown_text(part.not_shown) << '\n';
     } else {
-      table_section(out, "###", part.heading, detail::diff_section_table(part.part, s, o.top));
+      table_section(out, "###", part.heading, detail::diff_section_table(part.part, s, o.top, o.frames));
     }
   }
 }

@@ -45,7 +45,7 @@ void write_text_diff(std::ostream& out, const ReportSubject& subject, const Repo
         out << "  " << paint(single_line(g.sentence), change_style(g.change), o.color) << '\n';
       }
       if (!section.not_shown.empty()) out << "  " << section.not_shown << '\n';
-    } else if (const Table table = diff_section_table(section.part, subject, o.top); !table.empty()) {
+    } else if (const Table table = diff_section_table(section.part, subject, o.top, o.frames); !table.empty()) {
       write_text_heading(out, section.heading, o.color);
       table.write_text(out, "  ", o.color);
     }

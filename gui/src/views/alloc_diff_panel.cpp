@@ -1,0 +1,155 @@
+#include "views/alloc_diff_panel.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "models/alloc_delta_model.hpp"
+#include "models/roles.hpp"
+#include "models/text.hpp"
+
+namespace ctxheap::gui {
+
+namespace an = ctxheap::analyzer;
+
+AllocDiffPanel::AllocDiffPanel(QWidget* parent) : QWidget(parent) {
+  search_ = new QLineEdit(this);
+  search_->setObjectName(QStringLiteral("allocDiffSearch"));
+  search_->setPlaceholderText(tr("Search functions…"));
+  search_->setClearButtonEnabled(true);
+  search_->setToolTip(tr("Compare only the stacks through a function whose name contains this text"));
+  search_timer_ = new QTimer(this);
+  search_timer_->setSingleShot(true);
+  search_timer_->setInterval(250);
+  rows_box_ = new QComboBox(this);
+  rows_box_->setObjectName(QStringLiteral("allocDiffRows"));
+  rows_box_->addItems({tr("Stacks"), tr("Functions")});
+  rows_box_->setToolTip(tr("Stacks: each folded allocation stack that changed. Functions: each function's inclusive change."));
+  all_frames_ = new QCheckBox(tr("All frames"), this);
+  all_frames_->setObjectName(QStringLiteral("allocDiffAllFrames"));
+  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
+                             "(folded away by default, as in the reports)"));
+  summary_ = new QLabel(this);
+  summary_->setTextFormat(Qt::PlainText);
+  summary_->setWordWrap(true);
+  model_ = new AllocDeltaModel(this);
+  auto* proxy = new QSortFilterProxyModel(this);
+  proxy->setSourceModel(model_);
+  proxy->setSortRole(SortRole);
+  view_ = new QTableView(this);
+  view_->setObjectName(QStringLiteral("allocDiffView"));
+  view_->setModel(proxy);
+  view_->setSortingEnabled(true);
+  view_->sortByColumn(-1, Qt::AscendingOrder);  // the analyzer's order until the user sorts
+  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view_->setAlternatingRowColors(true);
+  view_->setWordWrap(false);
+  view_->setTextElideMode(Qt::ElideLeft);  // the leaf end of a long stack stays readable
+  view_->verticalHeader()->hide();
+  view_->horizontalHeader()->setHighlightSections(false);
+  view_->horizontalHeader()->setStretchLastSection(false);
+  view_->horizontalHeader()->setSectionResizeMode(AllocDeltaModel::Name, QHeaderView::Stretch);
+  for (int c = AllocDeltaModel::InuseBefore; c < AllocDeltaModel::ColumnCount; ++c) view_->setColumnWidth(c, 110);
+
+  auto* bar = new QHBoxLayout();
+  bar->setContentsMargins(0, 0, 0, 0);
+  bar->addWidget(rows_box_);
+  bar->addWidget(search_, 1);
+  bar->addWidget(all_frames_);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 4, 0, 0);
+  layout->addLayout(bar);
+  layout->addWidget(summary_);
+  layout->addWidget(view_, 1);
+
+  connect(rows_box_, &QComboBox::currentIndexChanged, this, [this](int i) { set_functions(i == 1); });
+  connect(all_frames_, &QCheckBox::toggled, this, [this](bool all) { set_all_frames(all); });
+  connect(search_, &QLineEdit::textChanged, search_timer_, qOverload<>(&QTimer::start));
+  connect(search_timer_, &QTimer::timeout, this, [this] {
+    if (search_->text() != search_text_) set_search(search_->text());
+  });
+  rebuild();
+}
+
+void AllocDiffPanel::set_document(const std::shared_ptr<const Document>& document) {
+  document_ = document;
+  rebuild();
+}
+
+void AllocDiffPanel::set_search(const QString& text) {
+  search_timer_->stop();
+  if (search_->text() != text) {
+    const QSignalBlocker block(search_);
+    search_->setText(text);
+  }
+  search_text_ = text;
+  refresh();
+}
+
+void AllocDiffPanel::set_all_frames(bool all) {
+  if (all_frames_->isChecked() != all) {
+    all_frames_->setChecked(all);  // comes back here
+    return;
+  }
+  detail_ = all ? an::FrameDetail::All : an::FrameDetail::Folded;
+  rebuild();
+}
+
+void AllocDiffPanel::set_functions(bool functions) {
+  if (rows_box_->currentIndex() != (functions ? 1 : 0)) {
+    rows_box_->setCurrentIndex(functions ? 1 : 0);  // comes back here
+    return;
+  }
+  functions_ = functions;
+  refresh();
+}
+
+void AllocDiffPanel::rebuild() {
+  before_.reset();
+  after_.reset();
+  if (document_ && document_->diff() != nullptr) {
+    before_ = std::make_shared<const an::AllocationStacks>(*document_->diff_before()->profile, detail_);
+    after_ = std::make_shared<const an::AllocationStacks>(*document_->diff_after()->profile, detail_);
+  }
+  refresh();
+}
+
+void AllocDiffPanel::refresh() {
+  std::shared_ptr<const an::AllocationDiff> diff;
+  const QByteArray needle = search_text_.trimmed().toUtf8();
+  if (before_ && after_) {
+    const std::string_view n(needle.constData(), static_cast<std::size_t>(needle.size()));
+    diff = std::make_shared<const an::AllocationDiff>(
+        n.empty() ? an::diff_allocation_stacks(*before_, *after_) : an::diff_allocation_stacks(before_->filtered(n), after_->filtered(n)));
+  }
+  model_->set_diff(diff ? document_ : nullptr, diff, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  if (!diff) {
+    summary_->setText(tr("Open two inputs to compare their allocation stacks"));
+    return;
+  }
+  const QString mark = diff->estimated ? QStringLiteral("≈") : QString();
+  const auto shown = [&](std::uint64_t bytes, std::uint64_t objects) {
+    return diff->objects_only ? tr("%1 goroutines").arg(count_text(objects)) : mark + bytes_text(bytes);
+  };
+  const std::int64_t change = diff->objects_only ? an::signed_change(diff->total_before.inuse_objects, diff->total_after.inuse_objects)
+                                                 : an::signed_change(diff->total_before.inuse_bytes, diff->total_after.inuse_bytes);
+  const QString stacks = diff->stacks.size() == 1 ? tr("1 allocation stack") : tr("%1 allocation stacks").arg(count_text(diff->stacks.size()));
+  const QString functions = diff->functions.size() == 1 ? tr("1 function") : tr("%1 functions").arg(count_text(diff->functions.size()));
+  QString text = tr("%1 and %2 changed; in use %3 → %4 (%5)")
+                     .arg(stacks, functions,
+                          shown(diff->total_before.inuse_bytes, diff->total_before.inuse_objects),
+                          shown(diff->total_after.inuse_bytes, diff->total_after.inuse_objects),
+                          diff->objects_only ? delta_count_text(change) : delta_bytes_text(change));
+  if (!needle.isEmpty()) text += tr(" — stacks through a function matching “%1”").arg(search_text_.trimmed());
+  summary_->setText(text);
+}
+
+}  // namespace ctxheap::gui
