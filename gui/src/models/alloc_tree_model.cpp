@@ -11,36 +11,30 @@ AllocTreeModel::AllocTreeModel(QObject* parent) : QAbstractItemModel(parent) { i
 
 void AllocTreeModel::set_source(std::shared_ptr<const an::AllocationStacks> stacks, Mode mode, an::AllocMeasure measure,
                                 an::FunctionId focus) {
-  announcing_ = true;
-  beginResetModel();
-  stacks_ = std::move(stacks);
-  mode_ = mode;
-  measure_ = measure;
-  focus_ = focus;
-  items_.clear();
-  items_.emplace_back();
-  if (stacks_) {
-    Item& root = items_[0];
-    switch (mode_) {
-      case Mode::TopDown: root.node = stacks_->root(an::AllocView::TopDown); break;
-      case Mode::BottomUp: root.node = stacks_->root(an::AllocView::BottomUp); break;
-      case Mode::Functions: root.pending = stacks_->functions(measure_); root.computed = true; break;
+  std::optional<std::vector<an::AllocNode>> rows;
+  if (stacks) {
+    switch (mode) {
+      case Mode::TopDown:
+      case Mode::BottomUp: break;  // the root's children are asked for when shown
+      case Mode::Functions: rows = stacks->functions(measure); break;
       case Mode::Callers:
       case Mode::Callees: {
-        auto cc = stacks_->caller_callee(focus_, measure_);
-        root.pending = std::move(mode_ == Mode::Callers ? cc.callers : cc.callees);
-        root.computed = true;
+        auto cc = stacks->caller_callee(focus, measure);
+        rows = std::move(mode == Mode::Callers ? cc.callers : cc.callees);
         break;
       }
     }
-    if (root.computed) root.node.has_children = !root.pending.empty();
   }
-  endResetModel();
-  announcing_ = false;
+  reset(std::move(stacks), mode, measure, focus, std::move(rows));
 }
 
 void AllocTreeModel::set_rows(std::shared_ptr<const an::AllocationStacks> stacks, Mode mode, an::AllocMeasure measure,
                               std::vector<an::AllocNode> rows, an::FunctionId focus) {
+  reset(std::move(stacks), mode, measure, focus, std::move(rows));
+}
+
+void AllocTreeModel::reset(std::shared_ptr<const an::AllocationStacks> stacks, Mode mode, an::AllocMeasure measure,
+                           an::FunctionId focus, std::optional<std::vector<an::AllocNode>> rows) {
   announcing_ = true;
   beginResetModel();
   stacks_ = std::move(stacks);
@@ -53,9 +47,11 @@ void AllocTreeModel::set_rows(std::shared_ptr<const an::AllocationStacks> stacks
     Item& root = items_[0];
     if (mode_ == Mode::TopDown) root.node = stacks_->root(an::AllocView::TopDown);
     if (mode_ == Mode::BottomUp) root.node = stacks_->root(an::AllocView::BottomUp);
-    root.pending = std::move(rows);
-    root.computed = true;
-    root.node.has_children = !root.pending.empty();
+    if (rows) {
+      root.pending = std::move(*rows);
+      root.computed = true;
+      root.node.has_children = !root.pending.empty();
+    }
   }
   endResetModel();
   announcing_ = false;

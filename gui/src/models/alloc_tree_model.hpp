@@ -50,6 +50,10 @@ class AllocTreeModel : public QAbstractItemModel {
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
+  /// Both setters: `rows` are the root's children when already known (else asked for lazily).
+  void reset(std::shared_ptr<const analyzer::AllocationStacks> stacks, Mode mode, analyzer::AllocMeasure measure,
+             analyzer::FunctionId focus, std::optional<std::vector<analyzer::AllocNode>> rows);
+
   struct Item {
     analyzer::AllocNode node{};
     std::size_t parent = 0;
