@@ -196,13 +196,14 @@ void write_snapshot_file(State& state, ContextTable& table, const SnapshotReques
   own("ctxheap.collector.inuse_bytes", state.internal.alloc_bytes.load() - state.internal.free_bytes.load());
   own("ctxheap.collector.inuse_objects", state.internal.alloc_objects.load() - state.internal.free_objects.load());
   own("ctxheap.side_table.bytes", state.side.committed_bytes());
-  for (const NoContextStripe& n : state.no_context) {
-    snap.totals.no_context_alloc_objects += n.alloc_objects.load(std::memory_order_relaxed);
-    snap.totals.no_context_alloc_bytes += n.alloc_bytes.load(std::memory_order_relaxed);
-    snap.totals.no_context_freed_objects += n.free_objects.load(std::memory_order_relaxed);
-    snap.totals.no_context_freed_bytes += n.free_bytes.load(std::memory_order_relaxed);
+  // Each stripe read once: the process's no-context totals are the threads' sum.
+  snap.totals.no_context_threads = thread_totals(state, strings);
+  for (const format::ThreadTotals& t : snap.totals.no_context_threads) {
+    snap.totals.no_context_alloc_objects += t.alloc_objects;
+    snap.totals.no_context_alloc_bytes += t.alloc_bytes;
+    snap.totals.no_context_freed_objects += t.freed_objects;
+    snap.totals.no_context_freed_bytes += t.freed_bytes;
   }
-  if (state.exact) snap.totals.no_context_threads = thread_totals(state, strings);
   snap.totals.contexts_tracked = infos.size();
   snap.totals.contexts_created = table.contexts_created();
 

@@ -23,10 +23,9 @@ inline constexpr std::uint32_t kInternalSlot = SideTable::kMaxSlot;
 struct alignas(64) NoContextStripe {
   std::atomic<std::uint64_t> alloc_objects{0}, alloc_bytes{0}, free_objects{0}, free_bytes{0};
   std::atomic<std::int32_t> tid{0};  ///< the owning thread (named stripes), set once; 0 = unowned
-  char name[16];                     ///< its name when it took the stripe (written before tid)
+  char name[16];  ///< its name when it took the stripe (written before tid), and again at its exit
 };
 
-struct State;
 inline constexpr int kNamedStripes = 64;   ///< the first 64 threads that allocate with no context
 inline constexpr int kSharedStripes = 16;  ///< later threads, spread over these
 inline constexpr int kStripeCount = kNamedStripes + kSharedStripes;

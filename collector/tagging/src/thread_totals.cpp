@@ -26,10 +26,14 @@ bool current_name(std::int32_t tid, std::string& name) {
 
 std::vector<format::ThreadTotals> thread_totals(const State& state, format::StringInterner& strings) {
   std::vector<format::ThreadTotals> out;
+  format::ThreadTotals others;
   for (int k = 0; k < kNamedStripes; ++k) {
     const NoContextStripe& n = state.no_context[k];
     const std::int32_t tid = n.tid.load(std::memory_order_acquire);
-    if (tid == 0) continue;
+    if (tid == 0) {
+      add_counts(others, n);  // counts of a thread still taking its stripe: not lost from the totals
+      continue;
+    }
     format::ThreadTotals t;
     t.tid = static_cast<std::uint64_t>(tid);
     std::string name;
@@ -39,7 +43,6 @@ std::vector<format::ThreadTotals> thread_totals(const State& state, format::Stri
     add_counts(t, n);
     out.push_back(t);
   }
-  format::ThreadTotals others;
   for (int k = kNamedStripes; k < kStripeCount; ++k) add_counts(others, state.no_context[k]);
   if (others != format::ThreadTotals{}) out.push_back(others);
   return out;
