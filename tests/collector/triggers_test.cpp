@@ -41,13 +41,17 @@ TEST(Triggers, PeriodWritesSnapshotsRepeatedly) {
   o.period_seconds = 0.2;
   o.snapshot_at_exit = false;
   ctxheap::collector::configure(o);
+  // The period ends with the test, also when an assertion returns early: otherwise the
+  // collector keeps writing into the directory after it was removed at exit.
+  struct PeriodOff {
+    ctxheap::collector::Options off;
+    ~PeriodOff() { ctxheap::collector::configure(off); }
+  } period_off{o};
+  period_off.off.period_seconds = 0;
   ASSERT_TRUE(ctxheap_test::eventually([&] { return std::filesystem::exists(numbered(prefix, 2)); }));
   const auto second = fmt::read_snapshot(numbered(prefix, 2));
   EXPECT_EQ(second.meta.reason, fmt::SnapshotReason::Period);
   EXPECT_EQ(second.meta.sequence, 1u);
-  ctxheap::collector::Options off = o;
-  off.period_seconds = 0;
-  ctxheap::collector::configure(off);
 }
 
 TEST(Triggers, ExitWritesAFinalSnapshot) {
