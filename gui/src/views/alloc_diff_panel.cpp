@@ -14,17 +14,15 @@
 #include "models/alloc_delta_model.hpp"
 #include "models/roles.hpp"
 #include "models/text.hpp"
+#include "views/frame_controls.hpp"
 
 namespace ctxheap::gui {
 
 namespace an = ctxheap::analyzer;
 
 AllocDiffPanel::AllocDiffPanel(QWidget* parent) : QWidget(parent) {
-  search_ = new QLineEdit(this);
-  search_->setObjectName(QStringLiteral("allocDiffSearch"));
-  search_->setPlaceholderText(tr("Search functions…"));
-  search_->setClearButtonEnabled(true);
-  search_->setToolTip(tr("Compare only the stacks through a function whose name contains this text"));
+  search_ = function_search_box(QStringLiteral("allocDiffSearch"),
+                                tr("Compare only the stacks through a function whose name contains this text"), this);
   search_timer_ = new QTimer(this);
   search_timer_->setSingleShot(true);
   search_timer_->setInterval(250);
@@ -32,10 +30,7 @@ AllocDiffPanel::AllocDiffPanel(QWidget* parent) : QWidget(parent) {
   rows_box_->setObjectName(QStringLiteral("allocDiffRows"));
   rows_box_->addItems({tr("Stacks"), tr("Functions")});
   rows_box_->setToolTip(tr("Stacks: each folded allocation stack that changed. Functions: each function's inclusive change."));
-  all_frames_ = new QCheckBox(tr("All frames"), this);
-  all_frames_->setObjectName(QStringLiteral("allocDiffAllFrames"));
-  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
-                             "(folded away by default, as in the reports)"));
+  all_frames_ = all_frames_box(QStringLiteral("allocDiffAllFrames"), this);
   summary_ = new QLabel(this);
   summary_->setTextFormat(Qt::PlainText);
   summary_->setWordWrap(true);

@@ -18,6 +18,7 @@
 
 #include "charts/flame_view.hpp"
 #include "models/text.hpp"
+#include "views/frame_controls.hpp"
 
 namespace ctxheap::gui {
 
@@ -46,11 +47,8 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   view_box_->addItems({tr("Top-down"), tr("Bottom-up"), tr("Caller/Callee"), tr("Flame graph")});
   view_box_->setToolTip(tr("Top-down: callers above callees, from main. Bottom-up: the allocating function first, "
                            "its callers below. Caller/Callee: one function's callers and callees."));
-  search_ = new QLineEdit(this);
-  search_->setObjectName(QStringLiteral("allocationsSearch"));
-  search_->setPlaceholderText(tr("Search functions…"));
-  search_->setClearButtonEnabled(true);
-  search_->setToolTip(tr("Keep the stacks through a function whose name contains this text"));
+  search_ = function_search_box(QStringLiteral("allocationsSearch"),
+                                tr("Keep the stacks through a function whose name contains this text"), this);
   search_timer_ = new QTimer(this);
   search_timer_->setSingleShot(true);
   search_timer_->setInterval(250);
@@ -58,10 +56,7 @@ AllocationsPage::AllocationsPage(QWidget* parent) : QWidget(parent) {
   measure_box_->setObjectName(QStringLiteral("allocationsMeasure"));
   measure_box_->addItems({tr("In use"), tr("Allocated")});
   measure_box_->setToolTip(tr("In use: what the heap still holds. Allocated: everything allocated, freed or not."));
-  all_frames_ = new QCheckBox(tr("All frames"), this);
-  all_frames_->setObjectName(QStringLiteral("allocationsAllFrames"));
-  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
-                             "(folded away by default, as in the reports)"));
+  all_frames_ = all_frames_box(QStringLiteral("allocationsAllFrames"), this);
   summary_ = new QLabel(this);
   summary_->setTextFormat(Qt::PlainText);
   summary_->setContentsMargins(4, 2, 4, 2);

@@ -11,6 +11,7 @@
 #include "models/roles.hpp"
 #include "models/stack_model.hpp"
 #include "models/text.hpp"
+#include "views/frame_controls.hpp"
 #include "views/source_viewer.hpp"
 
 namespace ctxheap::gui {
@@ -32,10 +33,7 @@ StacksPanel::StacksPanel(QWidget* parent) : QWidget(parent) {
   view_->setColumnWidth(StackModel::Inuse, 150);
   view_->setColumnWidth(StackModel::Allocated, 150);
   view_->setColumnWidth(StackModel::Module, 160);
-  all_frames_ = new QCheckBox(tr("All frames"), this);
-  all_frames_->setObjectName(QStringLiteral("allFrames"));
-  all_frames_->setToolTip(tr("Show standard-library, allocator and runtime frames and full template arguments "
-                             "(folded away by default, as in the reports)"));
+  all_frames_ = all_frames_box(QStringLiteral("allFrames"), this);
   auto* bar = new QHBoxLayout();
   bar->setContentsMargins(0, 0, 4, 0);
   bar->addWidget(title_, 1);
