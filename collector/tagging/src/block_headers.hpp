@@ -3,9 +3,10 @@
 // 16-byte header in front of it, so a free reads the owner next to the block instead of
 // looking its address up in the side table.
 //
-// A headed block is a tcmalloc block of size + 16 bytes; the program gets the address 16
-// bytes in (malloc's alignment is kept: tcmalloc's blocks of 16 bytes and more are
-// 16-aligned). Headers are only for blocks of malloc's own alignment: a block asked for
+// A headed block is a tcmalloc block of size + 16 bytes (17 for a zero-byte request, so that
+// the address handed out is always inside its own block, never the start of the next); the
+// program gets the address 16 bytes in (malloc's alignment is kept: tcmalloc's blocks of 16
+// bytes and more are 16-aligned). Headers are only for blocks of malloc's own alignment: a block asked for
 // with a larger alignment (memalign, aligned_alloc, posix_memalign, valloc, pvalloc,
 // aligned operator new), or larger than kMaxSize, is a plain block recorded in the side
 // table as before.
@@ -70,6 +71,10 @@ inline bool can_head(const void* base) noexcept { return may_be_headed(static_ca
 
 /// Whether `p` (a block the program frees or resizes) carries a live header.
 inline bool is_headed(void* p) noexcept { return may_be_headed(p) && header_of(p).check == check_for(p); }
+
+/// The bytes a headed block of `size` requested bytes asks of tcmalloc (also what a sized
+/// delete of it names).
+inline std::size_t block_bytes(std::size_t size) noexcept { return size + kHeader + (size == 0); }
 
 /// Whether a request of `size` bytes can be served as a headed block.
 inline bool fits(std::size_t size) noexcept { return size <= kMaxSize; }

@@ -159,8 +159,11 @@ constexpr bool headable(Call c) noexcept {
 }
 
 // The tcmalloc call for a headed block of `bytes` (at most headers::kMaxSize) requested bytes.
+// A zero-byte request still asks for one byte past the header: the address handed out must
+// lie inside its own tcmalloc block, never at the start of the next one (which may be
+// another block without a header, whose free would then read this header as its own).
 [[gnu::always_inline]] inline void* call_headed(Call c, std::size_t bytes) {
-  const std::size_t n = bytes + headers::kHeader;
+  const std::size_t n = headers::block_bytes(bytes);
   switch (c) {
     case Call::Malloc: return tc_malloc(n);
     case Call::Calloc: return tc_calloc(1, n);
@@ -232,6 +235,16 @@ enum class Release : unsigned char {
   __builtin_unreachable();
 }
 
+// The same release without the size (a sized delete's size is a hint tcmalloc may trust).
+constexpr Release unsized(Release r) noexcept {
+  switch (r) {
+    case Release::DeleteSized: return Release::Delete;
+    case Release::DeleteArraySized: return Release::DeleteArray;
+    case Release::DeleteSizedAligned: return Release::DeleteAligned;
+    case Release::DeleteArraySizedAligned: return Release::DeleteArrayAligned;
+    default: return r;
+  }
+}
 // Every mode but the sampled-only fast path: untag (a sampled block served with a header
 // is released here), then the tcmalloc call.
 CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void release_other(EntryMode m, Release r, void* p, std::size_t size,
@@ -244,9 +257,9 @@ CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void release_other(EntryMode m, Release r
       if (sampled::release_filtered(p)) return;
       break;
     case EntryMode::ExactHeaders:
-      if (headers::is_headed(p)) return release_call(r, tagging::on_free_headed(p), size + headers::kHeader, alignment);
+      if (headers::is_headed(p)) return release_call(r, tagging::on_free_headed(p), headers::block_bytes(size), alignment);
       tagging::on_free(p);
-      break;
+      return release_call(unsized(r), p, 0, alignment);  // see release_headed
     case EntryMode::ExactTable: tagging::on_free(p); break;
     case EntryMode::Forward: break;
   }
@@ -261,29 +274,30 @@ template <Release R>
 }
 
 // Exact mode with block headers, one instance per call: a headed block gives its tcmalloc
-// block back (a sized delete names that block's size, the request's + kHeader); any other
-// goes through the side table. Every path ends in a tail call (the rare ones below), so
+// block back (a sized delete names that block's size, block_bytes); any other goes through
+// the side table and is given back unsized: a block handed out without a header because it
+// would have started a page is block_bytes large too, not the size the program names. Every path ends in a tail call (the rare ones below), so
 // the common one — a block of the context this thread charges — saves no registers.
 template <Release R>
 [[gnu::noinline]] void release_headed_charged(void* p, std::uint64_t owner, std::size_t size,
                                               std::size_t alignment) noexcept {
   tagging::charge_free_headed(p, owner);
-  release_call(R, &headers::header_of(p), size + headers::kHeader, alignment);
+  release_call(R, &headers::header_of(p), headers::block_bytes(size), alignment);
 }
 template <Release R>
-[[gnu::noinline]] void release_unheaded(void* p, std::size_t size, std::size_t alignment) noexcept {
+[[gnu::noinline]] void release_unheaded(void* p, std::size_t alignment) noexcept {
   tagging::on_free(p);
-  release_call(R, p, size, alignment);
+  release_call(unsized(R), p, 0, alignment);
 }
 template <Release R>
 [[gnu::noinline]] void release_headed(void* p, std::size_t size, std::size_t alignment) noexcept {
   using namespace headers;
-  if (!is_headed(p)) [[unlikely]] return release_unheaded<R>(p, size, alignment);
+  if (!is_headed(p)) [[unlikely]] return release_unheaded<R>(p, alignment);
   Header& h = header_of(p);
   const std::uint64_t owner = h.owner;
   h.check = 0;  // untagged before tcmalloc gets the block back
   if (!tagging::try_free_headed_fast(owner)) [[unlikely]] return release_headed_charged<R>(p, owner, size, alignment);
-  release_call(R, &h, size + kHeader, alignment);
+  release_call(R, &h, block_bytes(size), alignment);
 }
 
 // Every freeing entry point: in sampled-only mode an address test and the tcmalloc call.
@@ -359,7 +373,7 @@ CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* realloc_headed(void* old, std::size
   }
   const std::uint64_t owner = h.owner;
   h.check = 0;
-  void* base = tc_realloc(&h, size + kHeader);
+  void* base = tc_realloc(&h, block_bytes(size));
   if (base == nullptr) {
     h.check = check_for(old);  // failed: the old block is still live and still its owner's
     return nullptr;
