@@ -14,6 +14,9 @@
 //                              for production use at a fraction of the cost
 //   CTXHEAP_DISPATCH=hooks     feed the collector through tcmalloc's malloc hooks instead
 //                              of its own malloc/operator new entry points (the default)
+//   CTXHEAP_EXACT_OWNER=table  exact mode keeps each block's owner in the address → owner
+//                              side table instead of a 16-byte header in front of the block
+//                              (the default with the collector's own entry points)
 //   CTXHEAP_HEAPPROFILE=<prefix> also run gperftools' heap profiler (pprof .heap files)
 //
 // Allocations are charged to ctxheap::current_charge_id(): make a context current with
