@@ -80,6 +80,8 @@ std::optional<Counters> counters(ContextId id);
 /// The collector's own view of the process.
 struct Totals {
   Counters no_context;                 ///< bytes in tcmalloc's size-class units
+  /// Live blocks in the side table (all tagged blocks with CTXHEAP_EXACT_OWNER=table or
+  /// hook dispatch; with block headers only the blocks that have none).
   std::uint64_t tagged_live_blocks = 0;
   std::uint64_t side_table_bytes = 0;  ///< memory the address → owner table has touched
   std::uint64_t slots_in_use = 0;
