@@ -198,11 +198,11 @@ template <Call c>
 [[gnu::always_inline]] inline void* allocate(std::size_t a, std::size_t b, std::size_t counted, std::size_t alignment) {
   if ((t_state.fast_countdown -= static_cast<std::int64_t>(counted)) >= 0) [[likely]] return call(c, a, b);
   const EntryMode m = entry_mode();
-  if (m >= EntryMode::Sampled) {
+  if (m == EntryMode::ExactHeaders) return allocate_headed<c>(a, b, counted);  // every allocation
+  if (m >= EntryMode::Sampled) {  // a countdown that ran out
     if (may_throw(c)) return allocate_sampled(c, a, b, counted, alignment);
     return allocate_sampled_nothrow(c, a, b, counted, alignment);
   }
-  if (m == EntryMode::ExactHeaders) return allocate_headed<c>(a, b, counted);
   if (m == EntryMode::ExactTable) return allocate_exact<c>(a, b, counted);
   if (may_throw(c)) return allocate_other(m, c, a, b, counted);
   return allocate_other_nothrow(m, c, a, b, counted);
