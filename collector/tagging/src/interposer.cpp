@@ -276,8 +276,9 @@ template <Release R>
 // Exact mode with block headers, one instance per call: a headed block gives its tcmalloc
 // block back (a sized delete names that block's size, block_bytes); any other goes through
 // the side table and is given back unsized: a block handed out without a header because it
-// would have started a page is block_bytes large too, not the size the program names. Every path ends in a tail call (the rare ones below), so
-// the common one — a block of the context this thread charges — saves no registers.
+// would have started a page is block_bytes large too, not the size the program names.
+// Every path ends in a tail call (the rare ones below), so the common one — a block of the
+// context this thread charges — saves no registers.
 template <Release R>
 [[gnu::noinline]] void release_headed_charged(void* p, std::uint64_t owner, std::size_t size,
                                               std::size_t alignment) noexcept {
