@@ -35,7 +35,12 @@ constexpr int kFallbackFrames = 2;
 // for (64 frames plus the ones they drop) fits.
 constexpr int kMemoFrames = 80;
 
-std::uintptr_t load(std::uintptr_t at) noexcept { return *reinterpret_cast<const std::uintptr_t*>(at); }
+// Any word between the stack pointer and the top of the stack may be read, including ones
+// AddressSanitizer poisons (other frames' red zones): the reads are checked against the
+// thread's stack bounds instead.
+__attribute__((no_sanitize("address"))) std::uintptr_t load(std::uintptr_t at) noexcept {
+  return *reinterpret_cast<const std::uintptr_t*>(at);
+}
 
 /// The walk's per-frame state, as WalkMemo keeps it.
 struct Frames {
@@ -82,7 +87,8 @@ struct WalkMemo {
     bool same = true;
     for (int k = j + 1; k < j + count; ++k) {
       same &= load(frames.sp[k] - 8) == frames.ra[k];
-      if (frames.rbp_from[k] != 0) same &= load(frames.rbp_from[k]) == frames.rbp[k];
+      // An rbp no frame uses (code without frame pointers keeps any value there) may change.
+      if (frames.rbp_from[k] != 0 && frames.rbp_matters[k]) same &= load(frames.rbp_from[k]) == frames.rbp[k];
     }
     if (j + count == n && complete && end_read != 0) same &= load(end_read) == 0;
     return same;

@@ -84,13 +84,6 @@ extern "C" {
   return 1;
 }
 
-[[gnu::noinline]] Captured stack_test_user_site() {
-  Captured c;
-  const int r = nofp_call(stack_test_callback, &c, 3);
-  asm volatile("" ::"r"(r) : "memory");
-  return c;
-}
-
 [[gnu::noinline]] int stack_test_compare(const void* a, const void* b) {
   static Captured* sink = nullptr;
   if (a == nullptr) sink = static_cast<Captured*>(const_cast<void*>(b));
@@ -109,6 +102,13 @@ extern "C" {
 }
 
 }  // extern "C"
+
+[[gnu::noinline]] Captured stack_test_user_site() {
+  Captured c;
+  const int r = nofp_call(stack_test_callback, &c, 3);
+  asm volatile("" ::"r"(r) : "memory");
+  return c;
+}
 
 // Two copies of one function (same code, same frame size) that call the same helper: the
 // helper's frame is the same in both, the frames above it are not.
