@@ -1,7 +1,7 @@
 // Finds the mapping that holds the stack pointer in /proc/self/maps, reading it in small
 // chunks into a buffer on the stack (open/read/close system calls: no malloc, no stdio
-// lock), and caches it per thread. The main thread's stack grows down: its low bound is
-// its rlimit below the top, so growing deeper does not look the mapping up again.
+// lock), and caches the last few per thread. The main thread's stack grows down: its low
+// bound is its rlimit below the top, so growing deeper does not look the mapping up again.
 #include "stack_bounds.hpp"
 
 #include <fcntl.h>
@@ -12,8 +12,14 @@
 namespace ctxheap::stacks {
 namespace {
 
-constinit thread_local StackBounds t_bounds{};
-constinit thread_local bool t_lookup_failed = false;  // no /proc: do not retry every capture
+// The last few stacks this thread ran on (its own, an alternate signal stack, fibers'),
+// most recent first; and whether /proc could not be read (then it is not retried).
+constexpr int kKnownStacks = 4;
+struct KnownStacks {
+  StackBounds stacks[kKnownStacks];
+  bool lookup_failed = false;
+};
+constinit thread_local KnownStacks t_known{};
 
 struct MapsLine {
   std::uintptr_t start = 0, end = 0;
@@ -109,12 +115,23 @@ StackBounds look_up(std::uintptr_t sp) noexcept {
 }  // namespace
 
 StackBounds stack_bounds(std::uintptr_t sp) noexcept {
-  StackBounds& b = t_bounds;
-  if (sp >= b.low && sp < b.high) return b;
-  if (t_lookup_failed) return {};
-  b = look_up(sp);
-  t_lookup_failed = b.high == 0;
-  return b;
+  KnownStacks& k = t_known;
+  if (sp >= k.stacks[0].low && sp < k.stacks[0].high) return k.stacks[0];
+  for (int i = 1; i < kKnownStacks; ++i) {
+    if (sp >= k.stacks[i].low && sp < k.stacks[i].high) {
+      const StackBounds b = k.stacks[i];
+      for (int j = i; j > 0; --j) k.stacks[j] = k.stacks[j - 1];
+      return k.stacks[0] = b;
+    }
+  }
+  if (k.lookup_failed) return {};
+  const StackBounds b = look_up(sp);
+  if (b.high == 0) {
+    k.lookup_failed = true;
+    return b;
+  }
+  for (int j = kKnownStacks - 1; j > 0; --j) k.stacks[j] = k.stacks[j - 1];
+  return k.stacks[0] = b;
 }
 
 }  // namespace ctxheap::stacks

@@ -24,7 +24,6 @@
 namespace ctxheap::stacks {
 namespace {
 
-constinit thread_local unsigned long t_fallbacks = 0;
 
 // Frames on the stack above the walk's first frame, in the libunwind fallback: the
 // fallback function itself and capture_stack/capture_stack_with (this file is built with
@@ -95,21 +94,37 @@ struct WalkMemo {
   }
 };
 
-constinit thread_local WalkMemo t_memo{};
-constinit thread_local bool t_walking = false;  // a signal handler's capture inside a capture
+// One thread-local block (one TLS lookup in a shared library: the default TLS model, so
+// that a library linking the context runtime can still be dlopen'ed).
+struct ThreadWalks {
+  WalkMemo memo;
+  bool walking = false;  // a signal handler's capture inside a capture
+  unsigned long fallbacks = 0;
+};
+constinit thread_local ThreadWalks t_walks{};
 
 /// Walks from `frame`, the frame-pointer frame of the public function that called it.
 /// Returns -1 when a frame needs the fallback.
-__attribute__((no_sanitize("address"))) int walk_frames(void* const* frame, void** out, int max) noexcept {
+/// `walks` is this thread's block, looked up once by the caller: with the default TLS model
+/// every access is a call the compiler spills registers around (noipa: no clone of this
+/// function with the thread-local block propagated into it).
+#if defined(__clang__)
+#define CTXHEAP_NO_IPA [[gnu::noinline]]
+#else
+#define CTXHEAP_NO_IPA [[gnu::noipa]]
+#endif
+CTXHEAP_NO_IPA __attribute__((no_sanitize("address"))) int walk_frames(ThreadWalks& walks, void* const* frame,
+                                                                   void** out, int max) noexcept {
   const auto frame_at = reinterpret_cast<std::uintptr_t>(frame);
   const StackBounds bounds = stack_bounds(frame_at);
   if (bounds.high == 0) return -1;
-  WalkMemo& memo = t_memo;
+  WalkMemo& memo = walks.memo;
   struct Busy {  // restores the flag on every return
-    bool nested = t_walking;
-    Busy() noexcept { t_walking = true; }
-    ~Busy() { t_walking = nested; }
-  } busy;
+    bool& flag;
+    bool nested = flag;
+    explicit Busy(bool& f) noexcept : flag(f) { flag = true; }
+    ~Busy() { flag = nested; }
+  } busy(walks.walking);
   const bool use_memo = !busy.nested && max <= kMemoFrames;
   bool memo_live = use_memo && memo.high == bounds.high && memo.n > 0;
   Frames walked;  // this walk's frames until it meets the memo
@@ -229,9 +244,10 @@ Unwinder default_unwinder() noexcept {
 [[gnu::noinline]] int capture_stack_with(Unwinder unwinder, void** out, int max) noexcept {
   if (max <= 0) return 0;
   if (unwinder == Unwinder::FrameRules) {
-    const int n = walk_frames(static_cast<void* const*>(__builtin_frame_address(0)), out, max);
+    ThreadWalks& walks = t_walks;
+    const int n = walk_frames(walks, static_cast<void* const*>(__builtin_frame_address(0)), out, max);
     if (n >= 0) return n;
-    ++t_fallbacks;
+    ++walks.fallbacks;
   }
   return libunwind_capture(out, max);
 }
@@ -239,13 +255,14 @@ Unwinder default_unwinder() noexcept {
 [[gnu::noinline]] int capture_stack(void** out, int max) noexcept {
   if (max <= 0) return 0;
   if (default_unwinder() == Unwinder::FrameRules) {
-    const int n = walk_frames(static_cast<void* const*>(__builtin_frame_address(0)), out, max);
+    ThreadWalks& walks = t_walks;
+    const int n = walk_frames(walks, static_cast<void* const*>(__builtin_frame_address(0)), out, max);
     if (n >= 0) return n;
-    ++t_fallbacks;
+    ++walks.fallbacks;
   }
   return libunwind_capture(out, max);
 }
 
-unsigned long fallbacks_on_this_thread() noexcept { return t_fallbacks; }
+unsigned long fallbacks_on_this_thread() noexcept { return t_walks.fallbacks; }
 
 }  // namespace ctxheap::stacks
