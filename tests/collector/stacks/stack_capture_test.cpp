@@ -174,6 +174,26 @@ TEST(StackCapture, OtherThreadsGetLibunwindsStacks) {
   EXPECT_GE(find(c.rules, "stack_test_user_site"), 0) << describe(c.rules);
 }
 
+TEST(StackCapture, ThreadsCapturingAtOnceShareTheRuleCache) {
+  // The rule cache is filled by whichever thread sees an address first, without a lock.
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &mismatches] {
+      for (int i = 0; i < 200; ++i) {
+        Captured c;
+        if ((i + t) % 2 == 0) c = stack_test_user_site();
+        else stack_test_recurse(i % 7, &c);
+        if (c.rules.size() < 3 || c.libunwind.size() < 3 ||
+            !std::equal(c.rules.begin() + 2, c.rules.end(), c.libunwind.begin() + 2, c.libunwind.end()))
+          ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
 namespace {
 Captured g_in_handler;
 unsigned long g_fallbacks_in_handler = 0;
