@@ -28,7 +28,12 @@ namespace {
 // Frames on the stack above the walk's first frame, in the libunwind fallback: the
 // fallback function itself and capture_stack/capture_stack_with (this file is built with
 // -fno-optimize-sibling-calls, so neither call is a tail call that would drop a frame).
+// Under ThreadSanitizer, backtrace() is TSan's interceptor, whose own frame comes first.
+#if defined(__SANITIZE_THREAD__)
+constexpr int kFallbackFrames = 3;
+#else
 constexpr int kFallbackFrames = 2;
+#endif
 
 // Frames a thread's walk memo keeps: the deepest capture the collector and the runtime ask
 // for (64 frames plus the ones they drop) fits.
