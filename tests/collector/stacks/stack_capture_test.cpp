@@ -211,6 +211,9 @@ extern "C" void stack_test_handler(int) {
 }  // namespace
 
 TEST(StackCapture, ASignalFrameHandsTheWalkToLibunwind) {
+  // The fallback's first call may load its unwinder (glibc's backtrace() under TSan dlopens
+  // libgcc_s, which allocates): make it outside the handler.
+  capture_in_handler();
   struct sigaction action{}, previous{};
   action.sa_handler = stack_test_handler;
   sigemptyset(&action.sa_mask);
