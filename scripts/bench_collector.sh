@@ -4,7 +4,8 @@
 # tcmalloc with hooks that do the least a tagger must (nothing; one shared atomic; a
 # per-thread side table with plain stores; that table plus stack sampling), ctxheap exact
 # tagging (with and without sampling; owners in block headers, the default, and in the side
-# table, CTXHEAP_EXACT_OWNER=table), ctxheap sampled-only, gperftools' heap profiler and
+# table, CTXHEAP_EXACT_OWNER=table), ctxheap sampled-only (and, on one thread, the cost of a
+# captured sample with each stack unwinder), gperftools' heap profiler and
 # heaptrack (record only); then the second workload (tests/bench/request_workload.cpp: 3
 # threads, operator new/delete, one context per worker). The variants run round-robin, N rounds, so machine noise hits
 # them alike; each is the median of its N runs, printed as a ratio to tcmalloc, in wall
@@ -20,7 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 names=(glibc tcmalloc barehooks barermw baretable baresampled exact exact_nosample exact_table sampled exact_hooks sampled_hooks
-       exact_1t tcmalloc_1t req_tcmalloc req_exact req_exact_table req_sampled heapprofile)
+       exact_1t tcmalloc_1t req_tcmalloc req_exact req_exact_table req_sampled every_none_1t every_rules_1t every_libunwind_1t
+       heapprofile)
 labels=("glibc malloc" "tcmalloc alone" "tcmalloc + empty hooks" "tcmalloc + hooks doing 1 atomic op"
         "tcmalloc + per-thread table hooks" "  + stack sampling (512 KiB)"
         "ctxheap exact tagging" "ctxheap exact, sampling off" "ctxheap exact, side table" "ctxheap sampled-only (512 KiB)"
@@ -28,6 +30,7 @@ labels=("glibc malloc" "tcmalloc alone" "tcmalloc + empty hooks" "tcmalloc + hoo
         "ctxheap exact, 1 thread" "tcmalloc alone, 1 thread"
         "request workload: tcmalloc alone" "request workload: ctxheap exact" "request workload: exact, side table"
         "request workload: sampled-only"
+        "sampled-only, no samples, 1 thread" "  every allocation sampled" "  the same, libunwind stacks"
         "gperftools heap profiler")
 cmds=("$bin/alloc_workload_glibc 2 $pairs"
       "$bin/alloc_workload_tcmalloc 2 $pairs"
@@ -47,6 +50,9 @@ cmds=("$bin/alloc_workload_glibc 2 $pairs"
       "$bin/request_workload_ctxheap 3 $pairs"
       "env CTXHEAP_EXACT_OWNER=table $bin/request_workload_ctxheap 3 $pairs"
       "env CTXHEAP_MODE=sampled $bin/request_workload_ctxheap 3 $pairs"
+      "env CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=0 $bin/alloc_workload_ctxheap 1 $pairs"
+      "env CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1 $bin/alloc_workload_ctxheap 1 $pairs"
+      "env CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1 CTXHEAP_UNWIND=libunwind $bin/alloc_workload_ctxheap 1 $pairs"
       "env HEAPPROFILE=$tmp/hp HEAP_PROFILE_ALLOCATION_INTERVAL=0 HEAP_PROFILE_INUSE_INTERVAL=0 $bin/alloc_workload_tcmalloc 2 $pairs")
 if command -v heaptrack >/dev/null; then
   names+=(heaptrack)
@@ -90,3 +96,8 @@ awk -v t="$base" -v e="$(median exact)" -v et="$(median exact_table)" -v s="$(me
     (e - t) * 2e9 / n, (et - t) * 2e9 / n, (s - t) * 2e9 / n
   printf "request workload vs tcmalloc: exact %.2fx (side table %.2fx), sampled-only %.2fx; ns added per pair (per thread): exact %.1f (side table %.1f), sampled-only %.1f\n",
     re / rt, ret / rt, rs / rt, (re - rt) * 3e9 / n, (ret - rt) * 3e9 / n, (rs - rt) * 3e9 / n }'
+# One thread, every allocation sampled, minus no samples: the cost of one captured sample
+# (its stack, site and sampled block), with the cached unwind rules and with libunwind.
+awk -v z="$(median every_none_1t)" -v r="$(median every_rules_1t)" -v u="$(median every_libunwind_1t)" -v n="$pairs" 'BEGIN {
+  printf "ns per captured sample (1 thread): cached unwind rules %.1f, libunwind %.1f (%.2fx)\n",
+    (r - z) * 1e9 / n, (u - z) * 1e9 / n, (u - z) / (r - z) }'

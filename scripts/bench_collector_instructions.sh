@@ -57,6 +57,11 @@ for workload in alloc request; do
   row "ctxheap exact, side table, sampling off" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_EXACT_OWNER=table CTXHEAP_SAMPLE=0
   row "ctxheap sampled-only (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled
   row "ctxheap sampled-only, no samples (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=0
+  row "ctxheap sampled-only, libunwind stacks" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_UNWIND=libunwind
+  # Every allocation sampled: minus the no-samples row, the cost of one captured sample
+  # (the stack, the site, the sampled block), with each unwinder.
+  row "ctxheap sampled-only, every allocation sampled" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1
+  row "  the same, libunwind stacks" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1 CTXHEAP_UNWIND=libunwind
   row "ctxheap exact (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks
   row "ctxheap sampled-only (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks CTXHEAP_MODE=sampled
   echo
