@@ -31,6 +31,9 @@ constexpr std::uint64_t kLeftoverNoteMinBytes = 16 * 1024;
 constexpr std::uint64_t kLeftoverSlotsPerChild = 16;
 /// A cancelCtx in Go 1.19 (64 B; 80 B from Go 1.20).
 constexpr std::uint64_t kSmallestChildBytes = 64;
+/// A sampled profile's missing children map is taken as missed by the sampler while the
+/// chance of missing it is above this.
+constexpr double kMapMissProbability = 0.05;
 /// Fewer expected samples of a sampled profile's children than this decide nothing.
 constexpr std::uint64_t kMinChildSamplesToDecide = 10;
 /// At most this many live contexts at one creation site to stand for long-lived parents.
@@ -127,7 +130,7 @@ std::uint64_t rounded(double v) { return v <= 0 ? 0 : static_cast<std::uint64_t>
 /// pod's status buffer). Larger objects are sampled far more often than the contexts, so
 /// they narrow the range; a one-off allocation (a cache, a table) falls outside it.
 Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, std::uint64_t rate,
-                         std::uint64_t& samples) {
+                         std::span<const Index> request_path, std::uint64_t& samples) {
   std::vector<StatementSamples> all;
   for (const auto* m : {&g.cancel_samples, &g.timer_samples})
     for (const auto& [pc, st] : *m) all.push_back(st);
@@ -138,7 +141,17 @@ Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, 
     if (site.sampled.inuse_objects == 0) continue;
     add_samples(others[p.stack_frames(site.stack)[0].address], site);
   }
-  for (const auto& [pc, st] : others) {
+  // The request path's own sites (what the caller allocated before creating the child:
+  // log tags, a request buffer) count the same way, each stack on its own: one request
+  // calls WithValue at several lines, all with the same leaf.
+  std::vector<StatementSamples> candidates;
+  for (const auto& [pc, st] : others) candidates.push_back(st);
+  for (const Index s : request_path) {
+    const Site& site = p.sites[s];
+    if (site.sampled.inuse_objects == 0) continue;
+    add_samples(candidates.emplace_back(), site);
+  }
+  for (const StatementSamples& st : candidates) {
     const double q = sample_probability(st.object_bytes, rate);
     const Estimate r = poisson_range(st.samples);
     if (q <= 0 || r.high / q < statements.low || r.low / q > statements.high) continue;
@@ -179,8 +192,8 @@ void subtract(Counters& from, const Counters& c) {
 
 /// Stable across profiles of one program (series growth and diff match by id and site),
 /// nine digits: far from the runtime's small ids, short enough to read.
-ContextId inferred_id(const Profile& p, StringId function, std::uint64_t salt) {
-  const std::uint64_t h = detail::hash_combine(detail::hash_text(p.str(function)), salt);
+ContextId inferred_id(std::string_view function, std::uint64_t salt) {
+  const std::uint64_t h = detail::hash_combine(detail::hash_text(function), salt);
   return kInferredIdBase + h % kInferredIdBase;
 }
 
@@ -197,6 +210,22 @@ StringId caller_of(const Profile& p, const Group& g) {
     return caller;
   }
   return 0;
+}
+
+/// The in-use sites that no creation function owns and no other group claimed, on the
+/// request path of a group (under the creation function's caller).
+std::vector<Index> request_path_sites(const Profile& p, const Group& g, std::span<const Index> unowned,
+                                      const std::vector<bool>& claimed) {
+  std::vector<Index> out;
+  const StringId caller = caller_of(p, g);
+  if (caller == 0) return out;
+  for (const Index s : unowned) {
+    if (claimed[s]) continue;
+    const auto frames = p.stack_frames(p.sites[s].stack);
+    if (std::any_of(frames.begin(), frames.end(), [&](const Frame& f) { return f.function == caller; }))
+      out.push_back(s);
+  }
+  return out;
 }
 
 /// Attributes to a group's children the in-use sites that no creation function owns but
@@ -223,6 +252,23 @@ void attribute_request_path(const Profile& p, Group& g, std::uint64_t children, 
 }
 
 }  // namespace
+
+ContextId inferred_children_id(std::string_view function) noexcept { return inferred_id(function, 1); }
+ContextId inferred_parent_id(std::string_view function) noexcept { return inferred_id(function, 2); }
+
+std::vector<SiteEstimate> undecided_creation_sites(const Profile& heap) {
+  // The recognizer again, on a copy: the sites it charged before are skipped, so what it
+  // finds is what it could not decide (and the statements' freed samples of decided sets).
+  Profile copy = heap;
+  std::vector<SiteEstimate> out;
+  for (SiteEstimate& e : recognize_context_leaks(copy)) {
+    const ContextId id = inferred_children_id(e.function);
+    const bool decided = std::any_of(heap.contexts.begin(), heap.contexts.end(),
+                                     [&](const Context& c) { return c.inferred && c.id == id; });
+    if (!e.holds_children && !decided && e.creation_stack != kNoIndex) out.push_back(std::move(e));
+  }
+  return out;
+}
 
 std::string_view to_string(Retention retention) noexcept {
   switch (retention) {
@@ -261,10 +307,14 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const SampleCounts& e = site.estimated;
     // Every statement that made children, in use or not: each live child keeps one object
     // there, so a statement with no sample in use is evidence too (estimate_calls).
+    g.estimate.statement_samples += site.sampled.alloc_objects;
     if (info[s].role == Role::CancelCtx) add_samples(g.cancel_samples[frames[0].address], site);
     if (info[s].role == Role::TimerCtx) add_samples(g.timer_samples[frames[0].address], site);
     if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
+      // Where its children were made when no context statement of it was sampled (any
+      // statement's stack replaces this one below).
+      if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;
       for (const Frame& fr : frames)
         if (p.str(fr.function).starts_with("internal/runtime/maps.")) g.swiss_map = true;
     } else if (e.inuse_objects >= g.creation_weight) {
@@ -340,7 +390,8 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const bool sampled = rate > 1;
     const Estimate cancels = calls_of(g.cancel_samples, rate), timers = calls_of(g.timer_samples, rate);
     Estimate total = {cancels.value + timers.value, cancels.low + timers.low, cancels.high + timers.high, !sampled};
-    if (sampled && total.value > 0) total = pooled_children(p, g, total, rate, est.child_samples);
+    if (sampled && total.value > 0)
+      total = pooled_children(p, g, total, rate, request_path_sites(p, g, unowned, claimed), est.child_samples);
     // The split by kind follows the statements' own estimates.
     const double cancel_share = cancels.value + timers.value > 0 ? cancels.value / (cancels.value + timers.value) : 0;
     est.cancel_contexts = sampled ? rounded(total.value * cancel_share) : largest(g.cancel_by_statement);
@@ -349,7 +400,24 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     est.children_low = sampled ? rounded(std::floor(total.low)) : children;
     est.children_high = sampled ? rounded(std::ceil(total.high)) : children;
     est.map_slots = est.map_bytes * 100 / (g.swiss_map ? kSwissMapBytesPerEntryX100 : kBucketMapBytesPerEntryX100);
-    const bool registered = g.map_alloc_objects > 0;
+    // A sampled profile often holds no sample of the parent's children map: one bucket
+    // array of about kBucketMapBytesPerEntryX100 / 100 bytes per child, sampled with
+    // p = 1 - exp(-bytes / rate) (10,000 children: 40 % at 512 KiB). Cancel children in
+    // use with no map sample are taken as registered while missing the map is likely at
+    // the low end of their count; the other reading (children of Background kept by the
+    // program) would leave a map sample that often.
+    const bool map_unseen =
+        sampled && g.map_alloc_objects == 0 && est.timer_contexts == 0 && children > 0 &&
+        std::exp(-static_cast<double>(est.children_low * kBucketMapBytesPerEntryX100 / 100) /
+                 static_cast<double>(rate)) > kMapMissProbability;
+    if (map_unseen)
+      p.meta.notes.push_back("No sample of a children map holds the " + format_count(children) +
+                             " children created at " + est.function + ", which a sampled profile misses often (a map for " +
+                             format_count(est.children_low) + " children is sampled with probability " +
+                             format_share(1 - std::exp(-static_cast<double>(est.children_low * kBucketMapBytesPerEntryX100 / 100) /
+                                                       static_cast<double>(rate))) +
+                             "): they are taken as registered in their cancelable parent's map.");
+    const bool registered = g.map_alloc_objects > 0 || map_unseen;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
                           children * kLeftoverSlotsPerChild < est.map_slots;
     // Were the map full enough to be a leak (capacity / 16 children of at least 64 bytes),
@@ -383,11 +451,14 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const bool holds = est.retention == Retention::ChildrenMap ? children > 0
                        : est.retention == Retention::PendingTimers ? est.timer_contexts > 0 && est.pending_timers > 0
                                                                      : false;
+    est.creation_stack = g.creation_stack;
+    est.parent_stack = parent_stack;
+    est.holds_children = holds;
     if (holds) {
       if (est.retention == Retention::ChildrenMap) g.sites.insert(g.sites.end(), g.map_sites.begin(), g.map_sites.end());
       Context child;
       child.inferred = true;
-      child.id = inferred_id(p, g.function, 1);
+      child.id = inferred_children_id(p.str(g.function));
       child.kind = est.timer_contexts > est.cancel_contexts ? ContextKind::Deadline : ContextKind::Cancel;
       child.creation_stack = g.creation_stack;
       child.count_sampled = sampled;
@@ -398,7 +469,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         child.count_high = est.children_high;
         Context parent;
         parent.inferred = true;
-        parent.id = inferred_id(p, g.function, 2);
+        parent.id = inferred_parent_id(p.str(g.function));
         parent.kind = ContextKind::Cancel;
         parent.name = p.strings.add("cancelable parent (inferred)");
         parent.creation_stack = parent_stack;
