@@ -34,6 +34,10 @@ constexpr std::uint64_t kSmallestChildBytes = 64;
 /// A sampled profile's missing children map is taken as missed by the sampler while the
 /// chance of missing it is above this.
 constexpr double kMapMissProbability = 0.05;
+/// A cancelCtx from Go 1.20: the object each child surely has, for a set none of whose
+/// statements was sampled.
+constexpr std::uint64_t kUnsampledChildBytes = 80;
+constexpr std::uint64_t kUnsampledTimerChildBytes = 112;
 /// Fewer expected samples of a sampled profile's children than this decide nothing.
 constexpr std::uint64_t kMinChildSamplesToDecide = 10;
 /// At most this many live contexts at one creation site to stand for long-lived parents.
@@ -85,6 +89,7 @@ struct Group {
   SiteEstimate estimate{};
   std::uint64_t map_alloc_objects = 0;
   bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
+  bool timers_seen = false;         ///< a deadline timer of its children was sampled
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
   std::vector<bool> statement_site{};  ///< per profile site: one of its context statements
@@ -151,11 +156,20 @@ Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, 
     if (site.sampled.inuse_objects == 0) continue;
     add_samples(candidates.emplace_back(), site);
   }
+  // Best evidence first, each judged against the range pooled so far: a well-sampled
+  // buffer narrows it before a one-sample table (whose wide range would meet a range
+  // that starts at 0) can join and drag the count down.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const StatementSamples& a, const StatementSamples& b) {
+                     return a.samples != b.samples ? a.samples > b.samples : a.object_bytes > b.object_bytes;
+                   });
+  Estimate range = statements;
   for (const StatementSamples& st : candidates) {
     const double q = sample_probability(st.object_bytes, rate);
     const Estimate r = poisson_range(st.samples);
-    if (q <= 0 || r.high / q < statements.low || r.low / q > statements.high) continue;
+    if (q <= 0 || r.high / q < range.low || r.low / q > range.high) continue;
     all.push_back(st);
+    range = estimate_calls(all, rate);
   }
   samples = 0;
   for (const StatementSamples& st : all) samples += st.samples;
@@ -294,7 +308,11 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     while (user < frames.size() && go_internal(p.str(frames[user].function))) ++user;
     if (user == frames.size()) continue;  // nothing outside the runtime
     info[s] = {role_of(p, frames, user), user};
-    if (info[s].role != Role::CancelCtx && info[s].role != Role::TimerCtx && info[s].role != Role::ChildrenMap) continue;
+    // A deadline's timer (time.AfterFunc under WithDeadline) is evidence of timer children
+    // too, when none of their statements was sampled.
+    if (info[s].role != Role::CancelCtx && info[s].role != Role::TimerCtx && info[s].role != Role::ChildrenMap &&
+        info[s].role != Role::Timer)
+      continue;
     const StringId f = frames[user].function;
     if (f == 0) continue;
     auto [it, added] = group_of.emplace(f, static_cast<Index>(groups.size()));
@@ -310,7 +328,10 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     g.estimate.statement_samples += site.sampled.alloc_objects;
     if (info[s].role == Role::CancelCtx) add_samples(g.cancel_samples[frames[0].address], site);
     if (info[s].role == Role::TimerCtx) add_samples(g.timer_samples[frames[0].address], site);
-    if (info[s].role == Role::ChildrenMap) {
+    if (info[s].role == Role::Timer) {
+      g.timers_seen = true;
+      if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;  // as for the map below
+    } else if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
       // Where its children were made when no context statement of it was sampled (any
       // statement's stack replaces this one below).
@@ -388,9 +409,16 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const std::uint64_t rate = p.meta.sampling_interval_bytes;
     // Sampled: every statement's samples pooled, with a range; unsampled: exact counts.
     const bool sampled = rate > 1;
+    // Children whose map or deadline timers were sampled but none of whose statements
+    // left a sample: each child still has its cancelCtx (80 bytes from Go 1.20) or
+    // timerCtx (112), whose zero samples are evidence too (how many the sampler missed).
+    if (sampled && g.cancel_samples.empty() && g.timer_samples.empty()) {
+      if (g.timers_seen) g.timer_samples[0] = {0, static_cast<double>(kUnsampledTimerChildBytes)};
+      else if (g.map_alloc_objects > 0) g.cancel_samples[0] = {0, static_cast<double>(kUnsampledChildBytes)};
+    }
     const Estimate cancels = calls_of(g.cancel_samples, rate), timers = calls_of(g.timer_samples, rate);
     Estimate total = {cancels.value + timers.value, cancels.low + timers.low, cancels.high + timers.high, !sampled};
-    if (sampled && total.value > 0)
+    if (sampled && total.high > 0)
       total = pooled_children(p, g, total, rate, request_path_sites(p, g, unowned, claimed), est.child_samples);
     // The split by kind follows the statements' own estimates.
     const double cancel_share = cancels.value + timers.value > 0 ? cancels.value / (cancels.value + timers.value) : 0;
@@ -449,7 +477,8 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       est.retention = Retention::PendingTimers;
     }
     const bool holds = est.retention == Retention::ChildrenMap ? children > 0
-                       : est.retention == Retention::PendingTimers ? est.timer_contexts > 0 && est.pending_timers > 0
+                       // A sampled profile seldom holds a sample of the ~100-byte timers themselves.
+                       : est.retention == Retention::PendingTimers ? est.timer_contexts > 0 && (est.pending_timers > 0 || sampled)
                                                                      : false;
     est.creation_stack = g.creation_stack;
     est.parent_stack = parent_stack;
@@ -504,10 +533,11 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       p.contexts.push_back(child);
       std::string split;
       if (est.cancel_contexts > 0)
-        split = format_count(est.cancel_contexts) + " cancelCtx (" + line_list(p, g.cancel_lines) + ")";
+        split = format_count(est.cancel_contexts) + " cancelCtx" +
+                (g.cancel_lines.empty() ? "" : " (" + line_list(p, g.cancel_lines) + ")");
       if (est.timer_contexts > 0)
-        split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx (" +
-                 line_list(p, g.timer_lines) + ")";
+        split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx" +
+                 (g.timer_lines.empty() ? "" : " (" + line_list(p, g.timer_lines) + ")");
       const std::string range = sampled ? " (estimated from " + format_count(est.child_samples) + " samples: " +
                                               format_count(child.count_low) + "–" + format_count(child.count_high) +
                                               ", 95 % range)"

@@ -34,6 +34,26 @@ const SiteEstimate* creation_site_for(const std::vector<SiteEstimate>& undecided
   return best;
 }
 
+/// No undecided creation site: the user function under which the context package made
+/// values (WithValue) in about the goroutines' number, in use — the request path the
+/// children were derived on (the bridge's serve wraps each request in a value before
+/// WithCancel). Its stack, or kNoIndex.
+Index value_site_for(const Profile& heap, std::uint64_t goroutines) {
+  Index best = kNoIndex;
+  std::uint64_t best_gap = 0;
+  for (const Site& site : heap.sites) {
+    const std::uint64_t n = site.estimated.inuse_objects;
+    if (site.context_id != 0 || n * 2 < goroutines || n > goroutines * 2) continue;
+    const auto frames = heap.stack_frames(site.stack);
+    if (frames.size() < 2 || heap.str(frames[0].function) != "context.WithValue") continue;
+    const std::string_view user = heap.str(frames[1].function);
+    if (user.empty() || user.starts_with("context.") || user.starts_with("runtime.")) continue;
+    const std::uint64_t gap = n > goroutines ? n - goroutines : goroutines - n;
+    if (best == kNoIndex || gap < best_gap) best = site.stack, best_gap = gap;
+  }
+  return best;
+}
+
 /// The goroutines' stack from the waiting function down, copied into `heap` (its frames
 /// and strings are the goroutine profile's).
 Index copy_waiting_stack(Profile& heap, const Profile& goroutines, const BlockedGoroutines& b) {
@@ -85,12 +105,15 @@ Context* infer_waited_children(Profile& heap, const Profile& goroutines, const B
                                const std::vector<SiteEstimate>& undecided) {
   if (b.goroutines < kParkedGoroutinesBound || b.stack == kNoIndex) return nullptr;
   const SiteEstimate* site = creation_site_for(undecided, b.goroutines, heap.meta.sampling_interval_bytes > 1);
-  const std::string function = site != nullptr ? site->function : b.waiting_in;
+  const Index value_stack = site == nullptr ? value_site_for(heap, b.goroutines) : kNoIndex;
+  std::string function = site != nullptr ? site->function : b.waiting_in;
+  if (value_stack != kNoIndex) function = std::string(heap.str(heap.stack_frames(value_stack)[1].function));
   Context parent;
   parent.inferred = true;
   parent.id = inferred_parent_id(function);
   parent.kind = ContextKind::Cancel;
-  parent.name = heap.strings.add(site != nullptr ? "cancelable parent (inferred)" : "waited-on parent (inferred)");
+  const bool named = site != nullptr || value_stack != kNoIndex;
+  parent.name = heap.strings.add(named ? "cancelable parent (inferred)" : "waited-on parent (inferred)");
   parent.creation_stack = site != nullptr ? site->parent_stack : kNoIndex;
   Context child;
   child.inferred = true;
@@ -99,10 +122,12 @@ Context* infer_waited_children(Profile& heap, const Profile& goroutines, const B
                                                                                : ContextKind::Cancel;
   // Goroutine profiles are not sampled: one waiter per child, counted exactly.
   child.count = b.goroutines;
-  child.creation_stack = site != nullptr ? site->creation_stack : copy_waiting_stack(heap, goroutines, b);
+  child.creation_stack = site != nullptr            ? site->creation_stack
+                         : value_stack != kNoIndex ? value_stack
+                                                   : copy_waiting_stack(heap, goroutines, b);
   child.parent_id = parent.id;
   child.registered_under_id = parent.id;
-  const std::uint64_t bytes = site != nullptr ? charge_sites_under(heap, function, child) : 0;
+  const std::uint64_t bytes = named ? charge_sites_under(heap, function, child) : 0;
   if (std::none_of(heap.contexts.begin(), heap.contexts.end(), [&](const Context& c) { return c.id == parent.id; }))
     heap.contexts.push_back(parent);
   heap.contexts.push_back(child);
@@ -114,6 +139,13 @@ Context* infer_waited_children(Profile& heap, const Profile& goroutines, const B
         " in use) to decide alone, and its range for that site (" + format_count(site->children_low) + "–" +
         format_count(site->children_high) + ") fits the count; the " + format_bytes(bytes) +
         " in use under " + function + " is charged to them.");
+  } else if (value_stack != kNoIndex) {
+    heap.meta.notes.push_back(
+        "The " + format_count(b.goroutines) + " goroutines parked in " + b.waiting_in +
+        " (exact: goroutine profiles are not sampled) are counted as children derived in " + function +
+        ": the heap profile holds no sample of where they were created, but about as many context values made "
+        "there are in use (the line named is that of the values); the " + format_bytes(bytes) + " in use under " +
+        function + " is charged to them.");
   } else {
     heap.meta.notes.push_back("The " + format_count(b.goroutines) + " goroutines parked in " + b.waiting_in +
                               " (exact: goroutine profiles are not sampled) match no context creation site of the "
