@@ -18,5 +18,9 @@ void write_idle_warnings(Analysis& analysis);
 void write_suspect_sentences(Analysis& analysis);
 /// Growth of parents and stale groups across the series, into the latest analysis.
 void analyze_growth(SeriesAnalysis& series);
+/// The raw in-use samples `previous` holds at the allocation stacks charged to the
+/// inferred set `set` of `latest` (matched by their shown frames' functions and lines):
+/// what the set had before when the recognizer inferred no set there.
+std::uint64_t samples_before(const Profile& latest, ContextId set, const Profile& previous);
 
 }  // namespace ctxheap::analyzer::detail

@@ -191,4 +191,15 @@ TEST(InFlightBound, SampledSetAbsentBeforeHasNotGrownOnOneSample) {
   EXPECT_FALSE(s.latest().findings.in_flight[0].flat);
 }
 
+TEST(InFlightBound, SetAbsentBeforeIsJudgedByTheSamplesThePreviousProfileHeldAtItsStacks) {
+  // 1,500 estimated from 13 samples (range 800-2,600): grown from nothing sampled before,
+  // flat when the previous profile held 11 samples at the same stacks (a busy server's
+  // request bodies sampled before, its contexts not).
+  const Context latest = sampled(handle_child(), 1500, 800, 2600, 13).c;
+  EXPECT_EQ(inferred_set_change(latest, nullptr, 0), SetChange::Grown);
+  EXPECT_EQ(inferred_set_change(latest, nullptr, 11), SetChange::Flat);
+  // A leak that grew from 1 sample's worth to 13 still grew.
+  EXPECT_EQ(inferred_set_change(sampled(handle_child(), 10'000, 6'000, 16'000, 13).c, nullptr, 1), SetChange::Grown);
+}
+
 }  // namespace

@@ -75,7 +75,9 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
     for (const InFlightSet& s : latest.findings.in_flight) {
       const Context& c = latest.context(s.context);
       const Index j = previous.forest.find(c.id);
-      const SetChange change = inferred_set_change(c, j == kNoIndex ? nullptr : &previous.context(j));
+      const std::uint64_t before =
+          j == kNoIndex && c.count_sampled ? detail::samples_before(*latest.profile, c.id, *previous.profile) : 0;
+      const SetChange change = inferred_set_change(c, j == kNoIndex ? nullptr : &previous.context(j), before);
       if (change == SetChange::Grown) grown.push_back(c.id);
       if (change == SetChange::Flat) flat.push_back(c.id);
     }

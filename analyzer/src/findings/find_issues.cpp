@@ -41,20 +41,24 @@ std::string_view to_string(GrowthVerdict verdict) noexcept {
   return "unknown";
 }
 
-SetChange inferred_set_change(const Context& latest, const Context* previous) noexcept {
+SetChange inferred_set_change(const Context& latest, const Context* previous, std::uint64_t samples_before) noexcept {
   const auto low = [](const Context& c) { return c.count_sampled ? c.count_low : c.count; };
   const auto high = [](const Context& c) { return c.count_sampled ? c.count_high : c.count; };
-  double previous_high = 0;
+  double previous_high = 0, previous_low = 0;
   if (previous != nullptr) {
     previous_high = static_cast<double>(high(*previous));
+    previous_low = static_cast<double>(low(*previous));
   } else if (latest.count_sampled) {
-    // Absent before: no sample there. Zero samples allow up to poisson_range(0).high
-    // samples' worth, at the latest's calls per sample.
+    // Absent before: the recognizer inferred no set there, from the samples it held at
+    // the set's stacks (often none). They allow up to poisson_range(K).high samples'
+    // worth, at the latest's calls per sample.
     const double per_sample = static_cast<double>(latest.count) / static_cast<double>(std::max<std::uint64_t>(1, latest.count_samples));
-    previous_high = poisson_range(0).high * per_sample;
+    previous_high = poisson_range(samples_before).high * per_sample;
+    previous_low = poisson_range(samples_before).low * per_sample;
   }
   if (static_cast<double>(low(latest)) > previous_high) return SetChange::Grown;
-  if (previous != nullptr && low(*previous) <= high(latest)) return SetChange::Flat;
+  if ((previous != nullptr || samples_before > 0) && previous_low <= static_cast<double>(high(latest)))
+    return SetChange::Flat;
   return SetChange::Neither;
 }
 

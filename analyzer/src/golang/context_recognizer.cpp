@@ -31,6 +31,13 @@ constexpr std::uint64_t kLeftoverNoteMinBytes = 16 * 1024;
 constexpr std::uint64_t kLeftoverSlotsPerChild = 16;
 /// A cancelCtx in Go 1.19 (64 B; 80 B from Go 1.20).
 constexpr std::uint64_t kSmallestChildBytes = 64;
+/// A sampled profile's missing children map is taken as missed by the sampler while the
+/// chance of missing it is above this.
+constexpr double kMapMissProbability = 0.05;
+/// A cancelCtx from Go 1.20: the object each child surely has, for a set none of whose
+/// statements was sampled.
+constexpr std::uint64_t kUnsampledChildBytes = 80;
+constexpr std::uint64_t kUnsampledTimerChildBytes = 112;
 /// Fewer expected samples of a sampled profile's children than this decide nothing.
 constexpr std::uint64_t kMinChildSamplesToDecide = 10;
 /// At most this many live contexts at one creation site to stand for long-lived parents.
@@ -82,6 +89,7 @@ struct Group {
   SiteEstimate estimate{};
   std::uint64_t map_alloc_objects = 0;
   bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
+  bool timers_seen = false;         ///< a deadline timer of its children was sampled
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
   std::vector<bool> statement_site{};  ///< per profile site: one of its context statements
@@ -127,7 +135,7 @@ std::uint64_t rounded(double v) { return v <= 0 ? 0 : static_cast<std::uint64_t>
 /// pod's status buffer). Larger objects are sampled far more often than the contexts, so
 /// they narrow the range; a one-off allocation (a cache, a table) falls outside it.
 Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, std::uint64_t rate,
-                         std::uint64_t& samples) {
+                         std::span<const Index> request_path, std::uint64_t& samples) {
   std::vector<StatementSamples> all;
   for (const auto* m : {&g.cancel_samples, &g.timer_samples})
     for (const auto& [pc, st] : *m) all.push_back(st);
@@ -138,11 +146,30 @@ Estimate pooled_children(const Profile& p, const Group& g, Estimate statements, 
     if (site.sampled.inuse_objects == 0) continue;
     add_samples(others[p.stack_frames(site.stack)[0].address], site);
   }
-  for (const auto& [pc, st] : others) {
+  // The request path's own sites (what the caller allocated before creating the child:
+  // log tags, a request buffer) count the same way, each stack on its own: one request
+  // calls WithValue at several lines, all with the same leaf.
+  std::vector<StatementSamples> candidates;
+  for (const auto& [pc, st] : others) candidates.push_back(st);
+  for (const Index s : request_path) {
+    const Site& site = p.sites[s];
+    if (site.sampled.inuse_objects == 0) continue;
+    add_samples(candidates.emplace_back(), site);
+  }
+  // Best evidence first, each judged against the range pooled so far: a well-sampled
+  // buffer narrows it before a one-sample table (whose wide range would meet a range
+  // that starts at 0) can join and drag the count down.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const StatementSamples& a, const StatementSamples& b) {
+                     return a.samples != b.samples ? a.samples > b.samples : a.object_bytes > b.object_bytes;
+                   });
+  Estimate range = statements;
+  for (const StatementSamples& st : candidates) {
     const double q = sample_probability(st.object_bytes, rate);
     const Estimate r = poisson_range(st.samples);
-    if (q <= 0 || r.high / q < statements.low || r.low / q > statements.high) continue;
+    if (q <= 0 || r.high / q < range.low || r.low / q > range.high) continue;
     all.push_back(st);
+    range = estimate_calls(all, rate);
   }
   samples = 0;
   for (const StatementSamples& st : all) samples += st.samples;
@@ -179,8 +206,8 @@ void subtract(Counters& from, const Counters& c) {
 
 /// Stable across profiles of one program (series growth and diff match by id and site),
 /// nine digits: far from the runtime's small ids, short enough to read.
-ContextId inferred_id(const Profile& p, StringId function, std::uint64_t salt) {
-  const std::uint64_t h = detail::hash_combine(detail::hash_text(p.str(function)), salt);
+ContextId inferred_id(std::string_view function, std::uint64_t salt) {
+  const std::uint64_t h = detail::hash_combine(detail::hash_text(function), salt);
   return kInferredIdBase + h % kInferredIdBase;
 }
 
@@ -197,6 +224,22 @@ StringId caller_of(const Profile& p, const Group& g) {
     return caller;
   }
   return 0;
+}
+
+/// The in-use sites that no creation function owns and no other group claimed, on the
+/// request path of a group (under the creation function's caller).
+std::vector<Index> request_path_sites(const Profile& p, const Group& g, std::span<const Index> unowned,
+                                      const std::vector<bool>& claimed) {
+  std::vector<Index> out;
+  const StringId caller = caller_of(p, g);
+  if (caller == 0) return out;
+  for (const Index s : unowned) {
+    if (claimed[s]) continue;
+    const auto frames = p.stack_frames(p.sites[s].stack);
+    if (std::any_of(frames.begin(), frames.end(), [&](const Frame& f) { return f.function == caller; }))
+      out.push_back(s);
+  }
+  return out;
 }
 
 /// Attributes to a group's children the in-use sites that no creation function owns but
@@ -224,6 +267,23 @@ void attribute_request_path(const Profile& p, Group& g, std::uint64_t children, 
 
 }  // namespace
 
+ContextId inferred_children_id(std::string_view function) noexcept { return inferred_id(function, 1); }
+ContextId inferred_parent_id(std::string_view function) noexcept { return inferred_id(function, 2); }
+
+std::vector<SiteEstimate> undecided_creation_sites(const Profile& heap) {
+  // The recognizer again, on a copy: the sites it charged before are skipped, so what it
+  // finds is what it could not decide (and the statements' freed samples of decided sets).
+  Profile copy = heap;
+  std::vector<SiteEstimate> out;
+  for (SiteEstimate& e : recognize_context_leaks(copy)) {
+    const ContextId id = inferred_children_id(e.function);
+    const bool decided = std::any_of(heap.contexts.begin(), heap.contexts.end(),
+                                     [&](const Context& c) { return c.inferred && c.id == id; });
+    if (!e.holds_children && !decided && e.creation_stack != kNoIndex) out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::string_view to_string(Retention retention) noexcept {
   switch (retention) {
     case Retention::ChildrenMap: return "children_map";
@@ -248,7 +308,11 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     while (user < frames.size() && go_internal(p.str(frames[user].function))) ++user;
     if (user == frames.size()) continue;  // nothing outside the runtime
     info[s] = {role_of(p, frames, user), user};
-    if (info[s].role != Role::CancelCtx && info[s].role != Role::TimerCtx && info[s].role != Role::ChildrenMap) continue;
+    // A deadline's timer (time.AfterFunc under WithDeadline) is evidence of timer children
+    // too, when none of their statements was sampled.
+    if (info[s].role != Role::CancelCtx && info[s].role != Role::TimerCtx && info[s].role != Role::ChildrenMap &&
+        info[s].role != Role::Timer)
+      continue;
     const StringId f = frames[user].function;
     if (f == 0) continue;
     auto [it, added] = group_of.emplace(f, static_cast<Index>(groups.size()));
@@ -261,10 +325,17 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const SampleCounts& e = site.estimated;
     // Every statement that made children, in use or not: each live child keeps one object
     // there, so a statement with no sample in use is evidence too (estimate_calls).
+    g.estimate.statement_samples += site.sampled.alloc_objects;
     if (info[s].role == Role::CancelCtx) add_samples(g.cancel_samples[frames[0].address], site);
     if (info[s].role == Role::TimerCtx) add_samples(g.timer_samples[frames[0].address], site);
-    if (info[s].role == Role::ChildrenMap) {
+    if (info[s].role == Role::Timer) {
+      g.timers_seen = true;
+      if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;  // as for the map below
+    } else if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
+      // Where its children were made when no context statement of it was sampled (any
+      // statement's stack replaces this one below).
+      if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;
       for (const Frame& fr : frames)
         if (p.str(fr.function).starts_with("internal/runtime/maps.")) g.swiss_map = true;
     } else if (e.inuse_objects >= g.creation_weight) {
@@ -338,9 +409,17 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     const std::uint64_t rate = p.meta.sampling_interval_bytes;
     // Sampled: every statement's samples pooled, with a range; unsampled: exact counts.
     const bool sampled = rate > 1;
+    // Children whose map or deadline timers were sampled but none of whose statements
+    // left a sample: each child still has its cancelCtx (80 bytes from Go 1.20) or
+    // timerCtx (112), whose zero samples are evidence too (how many the sampler missed).
+    if (sampled && g.cancel_samples.empty() && g.timer_samples.empty()) {
+      if (g.timers_seen) g.timer_samples[0] = {0, static_cast<double>(kUnsampledTimerChildBytes)};
+      else if (g.map_alloc_objects > 0) g.cancel_samples[0] = {0, static_cast<double>(kUnsampledChildBytes)};
+    }
     const Estimate cancels = calls_of(g.cancel_samples, rate), timers = calls_of(g.timer_samples, rate);
     Estimate total = {cancels.value + timers.value, cancels.low + timers.low, cancels.high + timers.high, !sampled};
-    if (sampled && total.value > 0) total = pooled_children(p, g, total, rate, est.child_samples);
+    if (sampled && total.high > 0)
+      total = pooled_children(p, g, total, rate, request_path_sites(p, g, unowned, claimed), est.child_samples);
     // The split by kind follows the statements' own estimates.
     const double cancel_share = cancels.value + timers.value > 0 ? cancels.value / (cancels.value + timers.value) : 0;
     est.cancel_contexts = sampled ? rounded(total.value * cancel_share) : largest(g.cancel_by_statement);
@@ -349,7 +428,24 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
     est.children_low = sampled ? rounded(std::floor(total.low)) : children;
     est.children_high = sampled ? rounded(std::ceil(total.high)) : children;
     est.map_slots = est.map_bytes * 100 / (g.swiss_map ? kSwissMapBytesPerEntryX100 : kBucketMapBytesPerEntryX100);
-    const bool registered = g.map_alloc_objects > 0;
+    // A sampled profile often holds no sample of the parent's children map: one bucket
+    // array of about kBucketMapBytesPerEntryX100 / 100 bytes per child, sampled with
+    // p = 1 - exp(-bytes / rate) (10,000 children: 40 % at 512 KiB). Cancel children in
+    // use with no map sample are taken as registered while missing the map is likely at
+    // the low end of their count; the other reading (children of Background kept by the
+    // program) would leave a map sample that often.
+    const bool map_unseen =
+        sampled && g.map_alloc_objects == 0 && est.timer_contexts == 0 && children > 0 &&
+        std::exp(-static_cast<double>(est.children_low * kBucketMapBytesPerEntryX100 / 100) /
+                 static_cast<double>(rate)) > kMapMissProbability;
+    if (map_unseen)
+      p.meta.notes.push_back("No sample of a children map holds the " + format_count(children) +
+                             " children created at " + est.function + ", which a sampled profile misses often (a map for " +
+                             format_count(est.children_low) + " children is sampled with probability " +
+                             format_share(1 - std::exp(-static_cast<double>(est.children_low * kBucketMapBytesPerEntryX100 / 100) /
+                                                       static_cast<double>(rate))) +
+                             "): they are taken as registered in their cancelable parent's map.");
+    const bool registered = g.map_alloc_objects > 0 || map_unseen;
     const bool leftover = registered && est.map_bytes >= kLeftoverNoteMinBytes &&
                           children * kLeftoverSlotsPerChild < est.map_slots;
     // Were the map full enough to be a leak (capacity / 16 children of at least 64 bytes),
@@ -381,13 +477,17 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       est.retention = Retention::PendingTimers;
     }
     const bool holds = est.retention == Retention::ChildrenMap ? children > 0
-                       : est.retention == Retention::PendingTimers ? est.timer_contexts > 0 && est.pending_timers > 0
+                       // A sampled profile seldom holds a sample of the ~100-byte timers themselves.
+                       : est.retention == Retention::PendingTimers ? est.timer_contexts > 0 && (est.pending_timers > 0 || sampled)
                                                                      : false;
+    est.creation_stack = g.creation_stack;
+    est.parent_stack = parent_stack;
+    est.holds_children = holds;
     if (holds) {
       if (est.retention == Retention::ChildrenMap) g.sites.insert(g.sites.end(), g.map_sites.begin(), g.map_sites.end());
       Context child;
       child.inferred = true;
-      child.id = inferred_id(p, g.function, 1);
+      child.id = inferred_children_id(p.str(g.function));
       child.kind = est.timer_contexts > est.cancel_contexts ? ContextKind::Deadline : ContextKind::Cancel;
       child.creation_stack = g.creation_stack;
       child.count_sampled = sampled;
@@ -398,7 +498,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         child.count_high = est.children_high;
         Context parent;
         parent.inferred = true;
-        parent.id = inferred_id(p, g.function, 2);
+        parent.id = inferred_parent_id(p.str(g.function));
         parent.kind = ContextKind::Cancel;
         parent.name = p.strings.add("cancelable parent (inferred)");
         parent.creation_stack = parent_stack;
@@ -433,10 +533,11 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       p.contexts.push_back(child);
       std::string split;
       if (est.cancel_contexts > 0)
-        split = format_count(est.cancel_contexts) + " cancelCtx (" + line_list(p, g.cancel_lines) + ")";
+        split = format_count(est.cancel_contexts) + " cancelCtx" +
+                (g.cancel_lines.empty() ? "" : " (" + line_list(p, g.cancel_lines) + ")");
       if (est.timer_contexts > 0)
-        split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx (" +
-                 line_list(p, g.timer_lines) + ")";
+        split += (split.empty() ? "" : " + ") + format_count(est.timer_contexts) + " timerCtx" +
+                 (g.timer_lines.empty() ? "" : " (" + line_list(p, g.timer_lines) + ")");
       const std::string range = sampled ? " (estimated from " + format_count(est.child_samples) + " samples: " +
                                               format_count(child.count_low) + "–" + format_count(child.count_high) +
                                               ", 95 % range)"

@@ -40,9 +40,17 @@ std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goro
   // without a second set of notes.
   std::vector<BlockedGoroutines> blocked = find_blocked_goroutines(goroutines);
   for (std::string& note : goroutines.meta.notes) heap.meta.notes.push_back("Goroutine profile: " + std::move(note));
+  std::vector<SiteEstimate> undecided;
+  bool undecided_known = false;
   for (const BlockedGoroutines& b : blocked) {
     if (b.goroutines < 2) continue;
     Context* child = children_waited_on(heap, b.goroutines);
+    const bool inferred_here = child == nullptr;
+    if (inferred_here) {
+      if (!undecided_known) undecided = undecided_creation_sites(heap);
+      undecided_known = true;
+      child = infer_waited_children(heap, goroutines, b, undecided);
+    }
     if (child == nullptr) continue;
     child->waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines + static_cast<std::uint64_t>(child->waiters), INT32_MAX));
     // A sampled set's range is narrowed by the exact goroutine count: one waiter per child,
@@ -53,7 +61,9 @@ std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goro
                                 " (exact: goroutine profiles are not sampled) raise the low end of the sampled "
                                 "children count to " + format_count(child->count_low) + ".");
     }
-    if (b.in_context_package) continue;
+    // context's own watchers hold the children's done channels: charged with the set
+    // inferred here; a set the heap profile decided keeps the charge it made.
+    if (b.in_context_package && !inferred_here) continue;
     // The heap the waiting function itself allocated and still holds, one or a few per goroutine.
     std::uint64_t bytes = 0, sites = 0;
     for (Site& site : heap.sites) {

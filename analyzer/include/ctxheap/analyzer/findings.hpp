@@ -45,10 +45,12 @@ struct FindingOptions {
 
 /// Over a series: whether an inferred set's count at the latest snapshot lies beyond the
 /// previous snapshot's (Grown: its low end above the previous high end; a set absent
-/// before had no samples there, so its high end is what zero samples allow), or within it
-/// (Flat, the set present in both). Exact counts compare as points.
+/// before had `samples_before` samples at the set's stacks there, so its high end is what
+/// that many samples allow), or within it (Flat, the set present in both, or absent before
+/// with samples there whose range meets the latest's). Exact counts compare as points.
 enum class SetChange : std::uint8_t { Grown, Flat, Neither };
-SetChange inferred_set_change(const Context& latest, const Context* previous) noexcept;
+SetChange inferred_set_change(const Context& latest, const Context* previous,
+                              std::uint64_t samples_before = 0) noexcept;
 
 enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
 std::string_view to_string(FindingKind kind) noexcept;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctxheap/analyzer/findings.hpp"
@@ -48,6 +49,13 @@ struct SiteEstimate {
   std::uint64_t attributed_sites = 0;
   std::uint64_t attributed_bytes = 0;
   std::string attributed_via{};
+  Index creation_stack = kNoIndex;     ///< the children's creation stack in the profile
+  Index parent_stack = kNoIndex;       ///< the long-lived parent's creation stack, when the profile holds it
+  /// Raw samples of its context statements and of propagateCancel under it, allocated (in
+  /// use or freed since): evidence that the function makes children at all, when none of
+  /// them is sampled in use.
+  std::uint64_t statement_samples = 0;
+  bool holds_children = false;         ///< it got inferred contexts
 };
 
 /// Runs the recognizer on a Go heap profile read by read_pprof: appends the inferred
@@ -56,6 +64,16 @@ struct SiteEstimate {
 /// (Site::context_id, out of the no-context bucket) and adds a note per leftover map.
 /// Returns the per-site estimates (also for sites that got no contexts).
 std::vector<SiteEstimate> recognize_context_leaks(Profile& profile);
+
+/// The ids the recognizer gives a creation function's inferred children and their
+/// parent: stable across profiles of one program (series growth and diff match by id).
+ContextId inferred_children_id(std::string_view function) noexcept;
+ContextId inferred_parent_id(std::string_view function) noexcept;
+
+/// The creation sites of a heap profile that went through recognize_context_leaks and
+/// got no inferred children (too few samples of them, or of their parent's map), with
+/// their evidence: what a goroutine profile of the same moment can still decide.
+std::vector<SiteEstimate> undecided_creation_sites(const Profile& heap);
 
 /// Goroutines of a goroutine profile parked on a context wait, grouped by stack.
 struct BlockedGoroutines {
@@ -88,9 +106,20 @@ std::size_t infer_parked_waits(Profile& goroutines, const std::vector<BlockedGor
 /// recognize_context_leaks: each group of goroutines parked under a user function (or in
 /// context's own watchers) whose count matches an inferred child set (within a factor of
 /// 2) waits on those children: Context::waiters, and the heap sites under that function
-/// with a matching count are charged to them. The goroutine notes move to the heap
-/// profile. Returns the parked groups.
+/// with a matching count are charged to them. A group of at least kParkedGoroutinesBound
+/// that matches no inferred set (a default-rate heap profile with too few samples of the
+/// children or of the map) is not lost: it becomes the children of the undecided creation
+/// site its count fits (infer_waited_children), counted exactly. The goroutine notes move
+/// to the heap profile. Returns the parked groups.
 std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goroutines);
+
+/// A group of parked goroutines that no inferred child set of `heap` explains, as that
+/// set: an inferred parent and children counted by the goroutines (exact), created at the
+/// undecided creation site whose sampled evidence fits the count (the most samples among
+/// them), or where they wait when no site does; the heap sites under the creation
+/// function are charged to them. nullptr if the group is below kParkedGoroutinesBound.
+Context* infer_waited_children(Profile& heap, const Profile& goroutines, const BlockedGoroutines& blocked,
+                               const std::vector<SiteEstimate>& undecided);
 
 // Heap and goroutine profiles of one process given together, in any order, are paired by
 // the run identity rule (order_series, run_identity.hpp), which calls use_goroutine_profile.

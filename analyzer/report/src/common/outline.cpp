@@ -80,6 +80,7 @@ std::vector<FindingSection> findings_outline(const analyzer::Analysis& a, std::s
   add(FindingPart::BlockedWaiters, "Blocked waiters", f.blocked_waiters.size(), "blocked waiters");
   if (a.series_length > 1)
     add(FindingPart::GrowingChildrenSets, "Growing children sets", f.unbounded_children.size(), "growing children sets");
+  if (!f.in_flight.empty()) add(FindingPart::InFlightSets, "In-flight sets", f.in_flight.size(), "in-flight sets");
   return out;
 }
 

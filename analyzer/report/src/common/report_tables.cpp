@@ -89,6 +89,8 @@ std::vector<std::string> finding_sentences(FindingPart part, const Analysis& a, 
   if (part == FindingPart::GrowingChildrenSets)
     for (std::size_t k = 0; k < rows && k < f.unbounded_children.size(); ++k)
       out.push_back(analyzer::describe(a, f.unbounded_children[k]));
+  if (part == FindingPart::InFlightSets)
+    for (std::size_t k = 0; k < rows && k < f.in_flight.size(); ++k) out.push_back(analyzer::describe(a, f.in_flight[k]));
   return out;
 }
 

@@ -84,6 +84,18 @@ void write_findings_json(JsonStream& out, const analyzer::Analysis& a, const Rep
                 {"idle_ns", e.idle_ns},
                 {"sentence", analyzer::describe(a, e)}};
   });
+  write_kind(out, "in_flight", f.in_flight, o.findings, [&](const analyzer::InFlightSet& s) {
+    return Json{{"context", context_json(a, s.context)},
+                {"site", s.site == analyzer::kNoIndex ? Json(nullptr) : site_json(*a.profile, a.sites[s.site])},
+                {"count", s.count},
+                {"low", s.low},
+                {"high", s.high},
+                {"sampled", s.sampled},
+                {"samples", s.samples},
+                {"bound", s.bound},
+                {"flat", s.flat},
+                {"sentence", analyzer::describe(a, s)}};
+  });
   out.end();
 }
 

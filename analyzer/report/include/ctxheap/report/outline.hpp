@@ -64,7 +64,13 @@ std::vector<DiffSection> diff_outline(const analyzer::ProfileDiff& diff, std::si
                                       bool goroutines = false);
 
 /// The kinds of finding under Findings, each with its count and how many are listed.
-enum class FindingPart : std::uint8_t { StaleChildEntries, RetainedAfterCancel, BlockedWaiters, GrowingChildrenSets };
+enum class FindingPart : std::uint8_t {
+  StaleChildEntries,
+  RetainedAfterCancel,
+  BlockedWaiters,
+  GrowingChildrenSets,
+  InFlightSets,  ///< inferred sets below the in-flight bound (warnings), only when there are some
+};
 struct FindingSection {
   FindingPart part;
   std::string heading;  ///< "Stale child entries: 20,000, the 5 largest", "Blocked waiters: none"
@@ -72,7 +78,8 @@ struct FindingSection {
   std::size_t listed = 0;  ///< the first `listed` findings of the kind are shown
   std::string not_shown;   ///< the not_shown_text() line when listed < count, else ""
 };
-/// `limit` findings listed per kind (0 = all); growing children sets only for a series.
+/// `limit` findings listed per kind (0 = all); growing children sets only for a series,
+/// in-flight sets only when the analysis has some.
 std::vector<FindingSection> findings_outline(const analyzer::Analysis& analysis, std::size_t limit);
 
 /// One line of the Summary section: "heap in use" -> "86.8 MiB in 20,041 objects, ...".
