@@ -204,7 +204,6 @@ void AllocationsPage::refresh_models() {
   // The flame graph draws the unfiltered stacks (a search highlights there) on the UI
   // thread, laid out for the window only: nothing to wait for.
   flame_->set_stacks(document_ ? document_->allocation_stacks(detail_) : nullptr);
-  flame_->set_search(search_text_);
   flame_->set_measure(measure_);
   if (view_ == View::FlameGraph) stack_->setCurrentIndex(2);
   const std::uint64_t generation = ++generation_;
@@ -224,6 +223,8 @@ void AllocationsPage::refresh_models() {
                : view_ == View::BottomUp ? AllocQuery::Rows::BottomUp
                                          : AllocQuery::Rows::Functions;
   query.measure = measure_;
+  // The flame graph's search highlights; its matches are found with the rows.
+  if (view_ == View::FlameGraph) query.highlight_in = query.source;
   asked_source_ = query.source;
   asked_needle_ = query.needle;
   pending_ = true;
@@ -258,6 +259,7 @@ void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
   stacks_ = std::move(answer.stacks);
   stacks_source_ = asked_source_;
   stacks_needle_ = asked_needle_;
+  if (answer.highlighted) flame_->set_matches(search_text_, *answer.highlighted);
   const bool tree = view_ != View::CallerCallee;  // the flame graph's summary is the top-down answer's
   stack_->setCurrentIndex(view_ == View::FlameGraph ? 2 : tree ? 0 : 1);
   const auto mode = view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown;
