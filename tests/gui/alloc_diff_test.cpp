@@ -14,6 +14,7 @@
 #include "gui_test_support.hpp"
 #include "models/alloc_delta_model.hpp"
 #include "models/site_delta_model.hpp"
+#include "models/text.hpp"
 #include "views/alloc_diff_panel.hpp"
 #include "views/diff_page.hpp"
 
@@ -191,6 +192,27 @@ class AllocDiffTest : public QObject {
     panel.set_functions(true);
     QVERIFY(!panel.busy());
     QCOMPARE(panel.model()->rowCount(), static_cast<int>(expected.functions.size()));
+  }
+
+  void aDiffOfMoreStacksThanTheTableListsShowsTheLargestAndCountsThemAll() {
+    const int n = gui::AllocDeltaModel::kMaxRows + 50;
+    std::vector<StackText> after;
+    for (int k = 0; k < n; ++k) after.push_back({{"malloc", "handler_" + std::to_string(k), "serve", "main"}, 64 * static_cast<std::uint64_t>(k + 1)});
+    const auto doc = compared({{{"malloc", "serve", "main"}, 64}}, after);
+    gui::AllocDiffPanel panel;
+    QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    panel.set_document(doc);
+    panel.settle();
+    const an::AllocationDiff* d = panel.model()->alloc_diff();
+    QVERIFY(d != nullptr);
+    QVERIFY(d->stacks.size() > static_cast<std::size_t>(gui::AllocDeltaModel::kMaxRows));
+    QCOMPARE(panel.model()->rowCount(), gui::AllocDeltaModel::kMaxRows);
+    QCOMPARE(panel.model()->total_rows(), d->stacks.size());
+    // The analyzer's order: the largest change first, the smallest ones left out.
+    QCOMPARE(panel.model()->index(0, gui::AllocDeltaModel::Name).data().toString(),
+             QString::fromStdString("main \u203a serve \u203a handler_" + std::to_string(n - 1)));
+    const QString summary = panel.summary_label()->text();
+    QVERIFY2(summary.contains(gui::count_text(d->stacks.size())) && summary.contains(QStringLiteral("10,000 largest")), qPrintable(summary));
   }
 
   void goroutineProfilesAreCountedInGoroutines() {

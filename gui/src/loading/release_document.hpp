@@ -5,6 +5,7 @@
 // dropped on a worker thread instead.
 #pragma once
 
+#include <QtConcurrent/QtConcurrentRun>
 #include <memory>
 
 namespace ctxheap::gui {
@@ -14,5 +15,13 @@ class Document;
 /// Drops `document` on a worker thread (the pool's; it waits for it at exit). When other
 /// references remain, whichever is dropped last frees it, as always.
 void release_in_background(std::shared_ptr<const Document> document);
+
+/// The same for any other big answer the UI thread lets go of (a diff of a million
+/// stacks is millions of strings).
+template <class T>
+void release_in_background(std::shared_ptr<T> big) {
+  if (!big) return;
+  (void)QtConcurrent::run([p = std::move(big)]() mutable { p.reset(); });
+}
 
 }  // namespace ctxheap::gui

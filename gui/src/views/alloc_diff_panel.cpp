@@ -13,7 +13,9 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <utility>
 
+#include "loading/release_document.hpp"
 #include "models/alloc_delta_model.hpp"
 #include "models/roles.hpp"
 #include "models/text.hpp"
@@ -116,7 +118,9 @@ void AllocDiffPanel::set_functions(bool functions) {
   }
   functions_ = functions;
   // The answer has both lists: switching shows the other one, nothing to ask.
-  if (!pending_) model_->set_diff(diff_ ? document_ : nullptr, diff_, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  if (pending_) return;
+  model_->set_diff(diff_ ? document_ : nullptr, diff_, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  update_summary();
 }
 
 void AllocDiffPanel::rebuild() {
@@ -167,11 +171,15 @@ void AllocDiffPanel::apply(std::uint64_t generation, AllocDiffAnswer answer) {
   if (generation != generation_ || !pending_) return;
   pending_ = false;
   busy_bar_->hide();
-  before_ = std::move(answer.before);
-  after_ = std::move(answer.after);
-  diff_ = std::move(answer.diff);
+  // What is replaced is freed on a worker: a million stacks' names are millions of strings.
+  auto old_before = std::exchange(before_, std::move(answer.before));
+  auto old_after = std::exchange(after_, std::move(answer.after));
+  auto old_diff = std::exchange(diff_, std::move(answer.diff));
   shown_search_ = search_text_.trimmed();
   model_->set_diff(diff_ ? document_ : nullptr, diff_, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  release_in_background(std::move(old_diff));
+  release_in_background(std::move(old_before));
+  release_in_background(std::move(old_after));
   update_summary();
   Q_EMIT answered();
 }
@@ -196,6 +204,8 @@ void AllocDiffPanel::update_summary() {
                           shown(diff->total_after.inuse_bytes, diff->total_after.inuse_objects),
                           diff->objects_only ? delta_count_text(change) : delta_bytes_text(change));
   if (!shown_search_.isEmpty()) text += tr(" — stacks through a function matching “%1”").arg(shown_search_);
+  if (model_->total_rows() > static_cast<std::size_t>(AllocDeltaModel::kMaxRows))
+    text += tr(" (the %1 largest changes listed)").arg(count_text(AllocDeltaModel::kMaxRows));
   summary_->setText(text);
 }
 

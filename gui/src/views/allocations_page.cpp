@@ -16,7 +16,10 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFutureWatcher>
 
+#include <utility>
+
 #include "charts/flame_view.hpp"
+#include "loading/release_document.hpp"
 #include "models/text.hpp"
 #include "views/frame_controls.hpp"
 
@@ -256,7 +259,8 @@ void AllocationsPage::settle() {
 void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
   if (generation != generation_) return;
   pending_ = false;
-  stacks_ = std::move(answer.stacks);
+  // The stacks of a previous search are freed on a worker once the models let go of them.
+  std::shared_ptr<const an::AllocationStacks> previous = std::exchange(stacks_, std::move(answer.stacks));
   stacks_source_ = asked_source_;
   stacks_needle_ = asked_needle_;
   if (answer.highlighted) flame_->set_matches(search_text_, *answer.highlighted);
@@ -296,6 +300,7 @@ void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
     // Selecting the first function shows the callers and callees answered with it.
     if (functions_model_->rowCount() > 0) functions_->setCurrentIndex(functions_model_->index(0, 0));
   }
+  release_in_background(std::move(previous));  // the last reference, when a search's
   update_busy();
   update_summary();
   Q_EMIT answered();
