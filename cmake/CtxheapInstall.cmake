@@ -13,6 +13,7 @@ set(CTXHEAP_PKGCONFIG_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 # installer is referenced by nothing).
 set(_ctxheap_exported
   ctxheap_vocabulary:vocabulary
+  ctxheap_stacks:stacks
   ctxheap_context:context
   ctxheap_format:format
   ctxheap_symbolize:symbolize

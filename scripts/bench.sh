@@ -11,6 +11,10 @@ mkdir -p "$out"
 
 ./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel' \
   --benchmark_repetitions="$reps" --benchmark_format=csv 2>/dev/null >"$out/cpp.csv"
+# The same 16-frame loops with libunwind capturing the stacks (the unwinder before the frame
+# rules; CTXHEAP_UNWIND=libunwind), as rows of their own.
+CTXHEAP_UNWIND=libunwind ./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel.*stack_depth:16' \
+  --benchmark_repetitions="$reps" --benchmark_format=csv 2>/dev/null | sed 's/^"BM_\([A-Za-z]*\)/"BM_\1_libunwind/' >>"$out/cpp.csv"
 (cd tests/bench/go_context && GOCACHE="$PWD/../../../$out/gocache" GOFLAGS=-mod=mod \
   go test -run '^$' -bench . -cpu 1,2 -count "$reps") >"$out/go.txt"
 
@@ -40,7 +44,7 @@ awk -F, '
   END {
     printf "%-44s %14s %14s %10s\n", "loop (ns per op, all threads)", "ctxheap", "Go 1.19", "Go/ctxheap"
     for (k in cpp) {
-      split(k, p, " "); gk = p[1] " " p[3]
+      split(k, p, " "); gl = p[1]; sub(/_libunwind$/, "", gl); gk = gl " " p[3]
       c = median(cpp[k]); g = (gk in go) ? median(go[gk]) : 0
       printf "%-44s %14.1f %14s %10s\n", k, c, g ? sprintf("%.1f", g) : "-", g ? sprintf("%.2fx", g / c) : "-"
     }

@@ -3,7 +3,8 @@
 # --tool=cachegrind): deterministic, so unaffected by other programs on the machine. Each
 # variant runs at two sizes; (Ir(large) - Ir(small)) / (pairs(large) - pairs(small)) is its
 # instructions per pair with start-up and exit removed, printed beside tcmalloc alone's.
-# Workloads: tests/bench/alloc_workload.cpp (malloc/free, 2 threads) and
+# Exact mode runs with both owner designs (block headers, the default; the side table,
+# CTXHEAP_EXACT_OWNER=table). Workloads: tests/bench/alloc_workload.cpp (malloc/free, 2 threads) and
 # tests/bench/request_workload.cpp (operator new/delete, 3 threads, one context each).
 # Usage: scripts/bench_collector_instructions.sh [small] [large]   (default 100000 300000)
 set -euo pipefail
@@ -52,8 +53,15 @@ for workload in alloc request; do
   printf '%-44s %8s %10s\n' "tcmalloc alone" "$base" "+0"
   row "ctxheap exact (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_SAMPLE=524288
   row "ctxheap exact, sampling off (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_SAMPLE=0
+  row "ctxheap exact, side table (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_EXACT_OWNER=table CTXHEAP_SAMPLE=524288
+  row "ctxheap exact, side table, sampling off" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_EXACT_OWNER=table CTXHEAP_SAMPLE=0
   row "ctxheap sampled-only (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled
   row "ctxheap sampled-only, no samples (interposed)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=0
+  row "ctxheap sampled-only, libunwind stacks" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_UNWIND=libunwind
+  # Every allocation sampled: minus the no-samples row, the cost of one captured sample
+  # (the stack, the site, the sampled block), with each unwinder.
+  row "ctxheap sampled-only, every allocation sampled" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1
+  row "  the same, libunwind stacks" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_MODE=sampled CTXHEAP_SAMPLE=1 CTXHEAP_UNWIND=libunwind
   row "ctxheap exact (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks
   row "ctxheap sampled-only (hooks)" "$threads" "$bin/${workload}_workload_ctxheap" CTXHEAP_DISPATCH=hooks CTXHEAP_MODE=sampled
   echo

@@ -14,9 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Tests of the stress suites that run under TSan (ctest -R): the context runtime's, the
-# collector's, its per-thread side tables' and its exit path's (shutdown order).
-TSAN_TARGETS=(ctxheap_context_tests ctxheap_collector_stress_tests ctxheap_side_table_tests ctxheap_shutdown_tests)
-TSAN_TESTS='^(Stress|DeepChain|CollectorStress|SideTable|Shutdown)\.'
+# collector's, its per-thread side tables', its exit path's (shutdown order) and the stack
+# capture's (a rule cache filled by threads at once, without a lock).
+TSAN_TARGETS=(ctxheap_context_tests ctxheap_collector_stress_tests ctxheap_side_table_tests ctxheap_shutdown_tests
+              ctxheap_stack_capture_tests)
+TSAN_TESTS='^(Stress|DeepChain|CollectorStress|SideTable|Shutdown|StackCapture)\.'
 
 stages=("$@")
 if ((${#stages[@]} == 0)) || [[ " ${stages[*]} " == *" all "* ]]; then

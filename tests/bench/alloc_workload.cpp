@@ -7,7 +7,11 @@
 // Usage: alloc_workload THREADS PAIRS [HOLD]
 //   prints "seconds=<wall> checksum=<n> cpu_seconds=<user + system, all threads>"; with the
 //   collector, HOLD small blocks are kept live at the end and "side_table_bytes_per_block=<x>"
-//   is printed too.
+//   is printed too; with the collector and CTXHEAP_WORKLOAD_HEADER_BYTES=1, each thread's
+//   live window at the end is priced too: "header_bytes_per_live_block=<x>" is what a block
+//   header costs each live block in tcmalloc memory, nallocx(size + 16) - nallocx(size),
+//   averaged over the live blocks (block_headers.hpp: a headed block is asked of tcmalloc
+//   16 bytes larger).
 #include <sys/resource.h>
 
 #include <atomic>
@@ -21,6 +25,8 @@
 #include <vector>
 
 #ifdef CTXHEAP_WORKLOAD_COLLECTOR
+#include <gperftools/nallocx.h>
+
 #include "ctxheap/collector/collector.hpp"
 #include "ctxheap/context/all.hpp"
 #endif
@@ -166,6 +172,10 @@ double cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
+#ifdef CTXHEAP_WORKLOAD_COLLECTOR
+std::atomic<std::uint64_t> g_header_bytes{0}, g_live_blocks{0};
+#endif
+
 std::uint64_t run_thread(std::uint64_t pairs, std::uint64_t seed) {
   std::vector<unsigned char*> window(kWindow, nullptr);
   std::vector<std::size_t> sizes(kWindow, 0);
@@ -187,6 +197,15 @@ std::uint64_t run_thread(std::uint64_t pairs, std::uint64_t seed) {
     window[slot] = p;
     sizes[slot] = size;
   }
+#ifdef CTXHEAP_WORKLOAD_COLLECTOR
+  if (std::getenv("CTXHEAP_WORKLOAD_HEADER_BYTES") != nullptr) {
+    for (std::size_t s = 0; s < kWindow; ++s)
+      if (window[s] != nullptr) {
+        g_header_bytes += nallocx(sizes[s] + 16, 0) - nallocx(sizes[s], 0);
+        g_live_blocks += 1;
+      }
+  }
+#endif
   for (std::size_t s = 0; s < kWindow; ++s) {
     if (window[s]) checksum += window[s][0];
     std::free(window[s]);
@@ -220,6 +239,10 @@ int main(int argc, char** argv) {
   const double cpu = cpu_seconds() - cpu_start;
   std::printf("seconds=%.4f checksum=%llu cpu_seconds=%.4f\n", seconds, static_cast<unsigned long long>(checksum.load()), cpu);
 #ifdef CTXHEAP_WORKLOAD_COLLECTOR
+  if (g_live_blocks.load() > 0)
+    std::printf("header_bytes_per_live_block=%.2f live_blocks=%llu\n",
+                static_cast<double>(g_header_bytes.load()) / static_cast<double>(g_live_blocks.load()),
+                static_cast<unsigned long long>(g_live_blocks.load()));
   if (hold > 0) {
     std::vector<void*> held(hold);
     {

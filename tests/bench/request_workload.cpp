@@ -19,6 +19,8 @@
 #include <vector>
 
 #ifdef CTXHEAP_WORKLOAD_COLLECTOR
+#include <gperftools/nallocx.h>
+
 #include "ctxheap/context/all.hpp"
 #endif
 
@@ -48,6 +50,12 @@ std::size_t next_size(std::uint64_t& state) {
   return 32768 + (r >> 7) % (131072 - 32768);
 }
 
+#ifdef CTXHEAP_WORKLOAD_COLLECTOR
+// CTXHEAP_WORKLOAD_HEADER_BYTES=1: what a block header (16 bytes more asked of tcmalloc,
+// block_headers.hpp) costs the live set at the end, nallocx(size + 16) - nallocx(size) per block.
+std::atomic<std::uint64_t> g_header_bytes{0}, g_live_blocks{0};
+#endif
+
 std::uint64_t serve(std::uint64_t operations, std::uint64_t seed) {
   std::vector<Block> live(kLive, Block{nullptr, 0});
   std::uint64_t state = seed, checksum = 0;
@@ -64,6 +72,15 @@ std::uint64_t serve(std::uint64_t operations, std::uint64_t seed) {
     b.data[0] = static_cast<unsigned char>(i);
     b.data[b.size - 1] = static_cast<unsigned char>(b.size);
   }
+#ifdef CTXHEAP_WORKLOAD_COLLECTOR
+  if (std::getenv("CTXHEAP_WORKLOAD_HEADER_BYTES") != nullptr) {
+    for (const Block& b : live)
+      if (b.data != nullptr) {
+        g_header_bytes += nallocx(b.size + 16, 0) - nallocx(b.size, 0);
+        g_live_blocks += 1;
+      }
+  }
+#endif
   for (Block& b : live)
     if (b.data != nullptr) ::operator delete(b.data, b.size);
   return checksum;
@@ -94,5 +111,11 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("seconds=%.4f checksum=%llu cpu_seconds=%.4f\n", seconds, static_cast<unsigned long long>(checksum.load()),
               cpu_seconds() - cpu_start);
+#ifdef CTXHEAP_WORKLOAD_COLLECTOR
+  if (g_live_blocks.load() > 0)
+    std::printf("header_bytes_per_live_block=%.2f live_blocks=%llu\n",
+                static_cast<double>(g_header_bytes.load()) / static_cast<double>(g_live_blocks.load()),
+                static_cast<unsigned long long>(g_live_blocks.load()));
+#endif
   return 0;
 }

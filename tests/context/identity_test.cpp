@@ -233,6 +233,31 @@ TEST(Identity, CreationStackHasTheDefaultDepth) {
   cancel();
 }
 
+[[gnu::noinline]] Context created_deep_in_a_recursion(int depth, const Context& parent) {
+  if (depth == 0) {
+    auto [c, cancel] = with_cancel(parent);
+    cancel();
+    return c;
+  }
+  Context c = created_deep_in_a_recursion(depth - 1, parent);
+  asm volatile("" ::: "memory");  // not a tail call: every level keeps its frame
+  return c;
+}
+
+TEST(Identity, ADeepRecursionsCreationStackIsCappedAtTheDepthSetting) {
+  ctxheap_test::StackDepthGuard restore;
+  for (int asked : {16, 64, 1000}) {
+    set_creation_stack_depth(asked);
+    const Context c = created_deep_in_a_recursion(500, background());
+    const std::size_t cap = asked > 64 ? 64 : static_cast<std::size_t>(asked);
+    EXPECT_EQ(creation_stack_depth(), static_cast<int>(cap));
+    ASSERT_EQ(c.creation_stack().size(), cap) << "asked for " << asked;
+    // Every frame is the recursion: the walk neither stops early nor skips a level.
+    const auto stack = c.creation_stack();
+    for (std::size_t i = 1; i < stack.size(); ++i) EXPECT_EQ(stack[i], stack[1]) << "frame " << i;
+  }
+}
+
 TEST(Identity, StackDepthZeroGivesEmptyStacks) {
   ctxheap_test::StackDepthGuard restore;
   set_creation_stack_depth(0);

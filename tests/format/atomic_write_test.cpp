@@ -89,7 +89,7 @@ TEST(AtomicWrite, WriterThatRejectedARecordCleansUpWhenDestroyed) {
     SnapshotWriter writer(path);
     writer.write(Metadata{});
     writer.write_string("");
-    EXPECT_THROW(writer.write(ContextRecord{.id = 1, .name = 5}), std::invalid_argument);
+    EXPECT_THROW(writer.write(ContextRecord({.id = 1, .name = 5})), std::invalid_argument);
   }
   EXPECT_TRUE(dir.entries().empty());
 }

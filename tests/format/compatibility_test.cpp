@@ -34,8 +34,8 @@ Snapshot fixture_snapshot() {
                     .frames = {Frame{.address = 0x401234, .function = 1, .file = 2, .line = 88, .module = 3,
                                      .module_offset = 0x1234, .inlined = false}}}};
   s.contexts = {
-      ContextRecord{.id = 1, .kind = ContextKind::Background},
-      ContextRecord{.id = 7,
+      ContextRecord({.id = 1, .kind = ContextKind::Background}),
+      ContextRecord({.id = 7,
                     .kind = ContextKind::Cancel,
                     .parent_id = 1,
                     .registered_under_id = 0,
@@ -43,13 +43,8 @@ Snapshot fixture_snapshot() {
                     .created_ns = 1'000'000'000ull,
                     .state = ContextState::Live,
                     .cancel_dropped = true,
-                    .creation_stack_id = 1,
                     .waiters = 1,
-                    .last_alloc_ns = 1'500'000'000ull,
-                    .alloc_objects = 10,
-                    .alloc_bytes = 10240,
-                    .freed_objects = 2,
-                    .freed_bytes = 2048},
+                    .last_alloc_ns = 1'500'000'000ull}, 1, {.alloc_objects = 10, .alloc_bytes = 10240, .freed_objects = 2, .freed_bytes = 2048}),
   };
   s.sites = {Site{.context_id = 7,
                   .stack_id = 1,

@@ -49,7 +49,7 @@ TEST_P(RoundTrip, StringTableLargerThanOneChunkKeepsIdsInOrder) {
   snapshot.strings.push_back("");
   for (int i = 0; i < 150'000; ++i) snapshot.strings.push_back("function_" + std::to_string(i));
   snapshot.strings.push_back(std::string(kMaxStringBytes, 'x'));  // the longest string allowed
-  snapshot.contexts.push_back(ContextRecord{.id = 7, .name = 149'999});
+  snapshot.contexts.push_back(ContextRecord({.id = 7, .name = 149'999}));
   write_snapshot(dir_ / "strings.ctxheap", snapshot, options());
   const Snapshot read = read_snapshot(dir_ / "strings.ctxheap");
   EXPECT_EQ(read.strings, snapshot.strings);
@@ -63,11 +63,11 @@ TEST_P(RoundTrip, StreamingWriterInterleavesStringsWithRecords) {
     writer.write(Metadata{.program = "interleaved"});
     EXPECT_EQ(writer.write_string(""), 0u);
     EXPECT_EQ(writer.write_string("first"), 1u);
-    writer.write(ContextRecord{.id = 5, .name = 1});
+    writer.write(ContextRecord({.id = 5, .name = 1}));
     const std::vector<std::string> more = {"second", "third"};
     EXPECT_EQ(writer.write_strings(more), 2u);
     writer.write(Stack{.id = 1, .frames = {Frame{.function = 3}}});
-    writer.write(ContextRecord{.id = 6, .name = 2, .creation_stack_id = 1});
+    writer.write(ContextRecord({.id = 6, .name = 2}, 1));
     writer.write(Totals{});
     writer.finish();
   }

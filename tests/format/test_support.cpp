@@ -96,7 +96,7 @@ Snapshot make_full_snapshot() {
                                             .module_offset = kMax64 - 1, .inlined = true}}});
 
   // Every field distinct from every other and from its default.
-  s.contexts.push_back(ContextRecord{.id = kMax64,
+  s.contexts.push_back(ContextRecord({.id = kMax64,
                                      .kind = ContextKind::AfterFunc,
                                      .parent_id = kMax64 - 1,
                                      .registered_under_id = kMax64 - 2,
@@ -107,23 +107,18 @@ Snapshot make_full_snapshot() {
                                      .err = ContextErr::DeadlineExceeded,
                                      .cause = 10,
                                      .cancel_dropped = true,
-                                     .creation_stack_id = 3,
                                      .deadline_ns = 1'000'003,
                                      .waiters = std::numeric_limits<std::int32_t>::max(),
                                      .last_alloc_ns = 1'000'004,
-                                     .alloc_objects = 1'000'005,
-                                     .alloc_bytes = 1ull << 63,
-                                     .freed_objects = 1'000'006,
-                                     .freed_bytes = (1ull << 63) - 7,
-                                     .destroyed = true});
-  s.contexts.push_back(ContextRecord{.id = 1, .kind = ContextKind::Background});
-  s.contexts.push_back(ContextRecord{.id = 2, .kind = ContextKind::Todo, .waiters = -3});
+                                     .destroyed = true}, 3, {.alloc_objects = 1'000'005, .alloc_bytes = 1ull << 63, .freed_objects = 1'000'006, .freed_bytes = (1ull << 63) - 7}));
+  s.contexts.push_back(ContextRecord({.id = 1, .kind = ContextKind::Background}));
+  s.contexts.push_back(ContextRecord({.id = 2, .kind = ContextKind::Todo, .waiters = -3}));
   const ContextKind kinds[] = {ContextKind::Cancel, ContextKind::Deadline, ContextKind::Value,
                                ContextKind::WithoutCancel, ContextKind::AfterFunc};
   const ContextState states[] = {ContextState::Live, ContextState::Cancelled, ContextState::Expired};
   const ContextErr errs[] = {ContextErr::None, ContextErr::Canceled, ContextErr::DeadlineExceeded};
   for (std::uint64_t i = 0; i < 1000; ++i) {
-    s.contexts.push_back(ContextRecord{.id = 100 + i,
+    s.contexts.push_back(ContextRecord({.id = 100 + i,
                                        .kind = kinds[i % 5],
                                        .parent_id = 1 + i / 10,
                                        .registered_under_id = i % 3 == 0 ? 0 : 1 + i / 10,
@@ -134,15 +129,10 @@ Snapshot make_full_snapshot() {
                                        .err = errs[i % 3],
                                        .cause = static_cast<StringId>((i + 1) % s.strings.size()),
                                        .cancel_dropped = i % 7 == 0,
-                                       .creation_stack_id = i % 4,
                                        .deadline_ns = i % 5 == 1 ? 10 * i + 9 : 0,
                                        .waiters = static_cast<std::int32_t>(i % 4),
                                        .last_alloc_ns = 10 * i + 3,
-                                       .alloc_objects = i * 3,
-                                       .alloc_bytes = i * 300,
-                                       .freed_objects = i,
-                                       .freed_bytes = i * 100,
-                                       .destroyed = i % 11 == 0});
+                                       .destroyed = i % 11 == 0}, i % 4, {.alloc_objects = i * 3, .alloc_bytes = i * 300, .freed_objects = i, .freed_bytes = i * 100}));
   }
 
   s.sites.push_back(Site{.context_id = kMax64,
@@ -178,18 +168,13 @@ Snapshot make_large_snapshot(std::size_t contexts) {
   s.stacks.push_back(Stack{.id = 1, .frames = {Frame{.address = 0x1000, .function = 1, .file = 2, .line = 9}}});
   s.contexts.reserve(contexts);
   for (std::uint64_t i = 0; i < contexts; ++i) {
-    s.contexts.push_back(ContextRecord{.id = 3 + i,
+    s.contexts.push_back(ContextRecord({.id = 3 + i,
                                        .kind = ContextKind::Cancel,
                                        .parent_id = 1,
                                        .registered_under_id = 0,
                                        .name = 1,
                                        .created_ns = 1000 + i * 17,
-                                       .creation_stack_id = 1,
-                                       .last_alloc_ns = 2000 + i * 13,
-                                       .alloc_objects = i % 97,
-                                       .alloc_bytes = (i * 2654435761u) % 100000,
-                                       .freed_objects = i % 13,
-                                       .freed_bytes = i % 1009});
+                                       .last_alloc_ns = 2000 + i * 13}, 1, {.alloc_objects = i % 97, .alloc_bytes = (i * 2654435761u) % 100000, .freed_objects = i % 13, .freed_bytes = i % 1009}));
   }
   s.sites.push_back(Site{.context_id = 3, .stack_id = 1, .sampled_alloc_objects = 1});
   s.totals.contexts_tracked = contexts;

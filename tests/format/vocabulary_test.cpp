@@ -94,7 +94,7 @@ TEST(Vocabulary, EveryKindStateAndErrSurvivesTheFile) {
   for (const auto& kind : kContextKinds) {
     for (const auto& state : kContextStates) {
       for (const auto& err : kContextErrs) {
-        snapshot.contexts.push_back(ContextRecord{.id = id++, .kind = kind.value, .state = state.value, .err = err.value});
+        snapshot.contexts.push_back(ContextRecord({.id = id++, .kind = kind.value, .state = state.value, .err = err.value}));
       }
     }
   }

@@ -27,7 +27,7 @@ class WriterRules : public ::testing::Test {
 TEST_F(WriterRules, RecordsBeforeMetadataAreRefused) {
   SnapshotWriter writer(dir_ / "s.ctxheap");
   EXPECT_THROW(writer.write_string(""), std::invalid_argument);
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1}), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1})), std::invalid_argument);
   EXPECT_THROW(writer.write(Totals{}), std::invalid_argument);
 }
 
@@ -45,7 +45,7 @@ TEST_F(WriterRules, OverlongStringIsRefused) {
 
 TEST_F(WriterRules, UnknownStringIdIsRefused) {
   SnapshotWriter writer = started();
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1, .name = 2}), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1, .name = 2})), std::invalid_argument);
   EXPECT_THROW(writer.write(Stack{.id = 1, .frames = {Frame{.file = 9}}}), std::invalid_argument);
   EXPECT_THROW(writer.write(Totals{.allocator = {AllocatorProperty{.name = 2, .value = 1}}}),
                std::invalid_argument);
@@ -62,7 +62,7 @@ TEST_F(WriterRules, StackIdsMustBeDenseFromOne) {
 TEST_F(WriterRules, StackMustPrecedeItsUsers) {
   SnapshotWriter writer = started();
   EXPECT_THROW(writer.write(Site{.context_id = 1, .stack_id = 1}), std::invalid_argument);
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1, .creation_stack_id = 1}), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1}, 1)), std::invalid_argument);
 }
 
 TEST_F(WriterRules, TooManyFramesAreRefused) {
@@ -73,15 +73,15 @@ TEST_F(WriterRules, TooManyFramesAreRefused) {
 
 TEST_F(WriterRules, DuplicateAndZeroContextIdsAreRefused) {
   SnapshotWriter writer = started();
-  EXPECT_THROW(writer.write(ContextRecord{.id = 0}), std::invalid_argument);
-  writer.write(ContextRecord{.id = 7});
-  EXPECT_THROW(writer.write(ContextRecord{.id = 7}), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 0})), std::invalid_argument);
+  writer.write(ContextRecord({.id = 7}));
+  EXPECT_THROW(writer.write(ContextRecord({.id = 7})), std::invalid_argument);
 }
 
 TEST_F(WriterRules, EnumValuesOutsideTheSchemaAreRefused) {
   SnapshotWriter writer = started();
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1, .kind = static_cast<ContextKind>(0)}), std::invalid_argument);
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1, .state = static_cast<ContextState>(9)}), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1, .kind = static_cast<ContextKind>(0)})), std::invalid_argument);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1, .state = static_cast<ContextState>(9)})), std::invalid_argument);
   SnapshotWriter fresh(dir_ / "fresh.ctxheap");
   EXPECT_THROW(fresh.write(Metadata{.reason = static_cast<SnapshotReason>(0)}), std::invalid_argument);
   fresh.write(Metadata{.reason = SnapshotReason::Exit});
@@ -105,13 +105,13 @@ TEST_F(WriterRules, FinishingTwiceIsALogicError) {
   writer.write(Totals{});
   writer.finish();
   EXPECT_THROW(writer.finish(), std::logic_error);
-  EXPECT_THROW(writer.write(ContextRecord{.id = 1}), std::logic_error);
+  EXPECT_THROW(writer.write(ContextRecord({.id = 1})), std::logic_error);
 }
 
 TEST_F(WriterRules, RefusedRecordLeavesTheWriterUsableAndTheFileValid) {
   SnapshotWriter writer = started();
-  EXPECT_THROW(writer.write(ContextRecord{.id = 3, .name = 99}), std::invalid_argument);
-  writer.write(ContextRecord{.id = 3, .name = 1});
+  EXPECT_THROW(writer.write(ContextRecord({.id = 3, .name = 99})), std::invalid_argument);
+  writer.write(ContextRecord({.id = 3, .name = 1}));
   writer.write(Totals{});
   writer.finish();
   const Snapshot read = read_snapshot(dir_ / "s.ctxheap");

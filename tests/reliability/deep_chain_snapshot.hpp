@@ -64,20 +64,18 @@ inline DeepChainFacts write_deep_chain_snapshot(const std::filesystem::path& pat
   writer.write(fmt::Stack{.id = 3, .frames = {frame(0x4000, 10, 9, 44), frame(0x3010, 8, 9, 41), frame(0x2100, 6, 7, 20)}});
 
   DeepChainFacts facts;
-  writer.write(fmt::ContextRecord{.id = 1, .kind = fmt::ContextKind::Background});
-  writer.write(fmt::ContextRecord{.id = 2, .kind = fmt::ContextKind::Cancel, .parent_id = 1, .name = 1,
-                                  .created_ns = second, .creation_stack_id = 1, .last_alloc_ns = now - second,
-                                  .alloc_objects = 1, .alloc_bytes = kDeepChainLinkBytes});
+  writer.write(fmt::ContextRecord({.id = 1, .kind = fmt::ContextKind::Background}));
+  writer.write(fmt::ContextRecord({.id = 2, .kind = fmt::ContextKind::Cancel, .parent_id = 1, .name = 1,
+                                  .created_ns = second, .last_alloc_ns = now - second}, 1, {.alloc_objects = 1, .alloc_bytes = kDeepChainLinkBytes}));
   facts.contexts = 2;
   facts.inuse_bytes = kDeepChainLinkBytes;
   std::uint64_t parent = 2;
   for (std::uint64_t k = 0; k < links; ++k) {
     const std::uint64_t id = 3 + k;
-    writer.write(fmt::ContextRecord{.id = id, .kind = fmt::ContextKind::Cancel, .parent_id = parent,
+    writer.write(fmt::ContextRecord({.id = id, .kind = fmt::ContextKind::Cancel, .parent_id = parent,
                                     .registered_under_id = parent, .name = 2, .created_ns = 10 * second + k,
-                                    .cancel_dropped = true, .creation_stack_id = 2,
-                                    .last_alloc_ns = 10 * second + k, .alloc_objects = 1,
-                                    .alloc_bytes = kDeepChainLinkBytes});
+                                    .cancel_dropped = true,
+                                    .last_alloc_ns = 10 * second + k}, 2, {.alloc_objects = 1, .alloc_bytes = kDeepChainLinkBytes}));
     parent = id;
   }
   facts.contexts += links;

@@ -108,21 +108,17 @@ inline void write_hostile_snapshot(const std::filesystem::path& path, const Host
       fmt::Frame{.address = 0x3000, .function = id("main"), .file = id("main.cpp"), .line = 10, .module = module, .module_offset = 0x3000}}});
 
   const std::uint64_t second = 1'000'000'000ull;
-  s.contexts.push_back(fmt::ContextRecord{.id = 1, .kind = fmt::ContextKind::Background, .name = id("background")});
-  s.contexts.push_back(fmt::ContextRecord{.id = 16, .kind = fmt::ContextKind::Cancel, .parent_id = 1,
-                                          .name = id(t.server_name), .created_ns = 1 * second,
-                                          .creation_stack_id = 2, .alloc_objects = 1, .alloc_bytes = 256});
+  s.contexts.push_back(fmt::ContextRecord({.id = 1, .kind = fmt::ContextKind::Background, .name = id("background")}));
+  s.contexts.push_back(fmt::ContextRecord({.id = 16, .kind = fmt::ContextKind::Cancel, .parent_id = 1,
+                                          .name = id(t.server_name), .created_ns = 1 * second}, 2, {.alloc_objects = 1, .alloc_bytes = 256}));
   std::uint64_t inuse = 256;
   for (int i = 0; i < children; ++i) {
     const auto n = static_cast<std::uint64_t>(i);
-    s.contexts.push_back(fmt::ContextRecord{.id = 1000 + n, .kind = fmt::ContextKind::Value, .parent_id = 16,
-                                            .name = id(t.value_name), .created_ns = (10 + n) * second,
-                                            .creation_stack_id = 1, .last_alloc_ns = (10 + n) * second,
-                                            .alloc_objects = 1, .alloc_bytes = 4096});
-    s.contexts.push_back(fmt::ContextRecord{.id = 2000 + n, .kind = fmt::ContextKind::Cancel, .parent_id = 1000 + n,
+    s.contexts.push_back(fmt::ContextRecord({.id = 1000 + n, .kind = fmt::ContextKind::Value, .parent_id = 16,
+                                            .name = id(t.value_name), .created_ns = (10 + n) * second, .last_alloc_ns = (10 + n) * second}, 1, {.alloc_objects = 1, .alloc_bytes = 4096}));
+    s.contexts.push_back(fmt::ContextRecord({.id = 2000 + n, .kind = fmt::ContextKind::Cancel, .parent_id = 1000 + n,
                                             .registered_under_id = 16, .name = id(t.child_name),
-                                            .created_ns = (10 + n) * second, .cancel_dropped = true,
-                                            .creation_stack_id = 1, .alloc_objects = 1, .alloc_bytes = 128});
+                                            .created_ns = (10 + n) * second, .cancel_dropped = true}, 1, {.alloc_objects = 1, .alloc_bytes = 128}));
     s.sites.push_back(fmt::Site{.context_id = 1000 + n, .stack_id = 3,
                                 .sampled_alloc_objects = 1, .sampled_alloc_bytes = 4096,
                                 .sampled_inuse_objects = 1, .sampled_inuse_bytes = 4096,
@@ -130,12 +126,10 @@ inline void write_hostile_snapshot(const std::filesystem::path& path, const Host
                                 .estimated_inuse_objects = 1, .estimated_inuse_bytes = 4096});
     inuse += 4096 + 128;
   }
-  s.contexts.push_back(fmt::ContextRecord{.id = 3000, .kind = fmt::ContextKind::Cancel, .parent_id = 16,
+  s.contexts.push_back(fmt::ContextRecord({.id = 3000, .kind = fmt::ContextKind::Cancel, .parent_id = 16,
                                           .name = id(t.child_name), .created_ns = 5 * second,
                                           .ended_ns = 6 * second, .state = fmt::ContextState::Cancelled,
-                                          .err = fmt::ContextErr::Canceled, .cause = id(t.cause),
-                                          .creation_stack_id = 1, .last_alloc_ns = 5 * second,
-                                          .alloc_objects = 2, .alloc_bytes = 1 << 20});
+                                          .err = fmt::ContextErr::Canceled, .cause = id(t.cause), .last_alloc_ns = 5 * second}, 1, {.alloc_objects = 2, .alloc_bytes = 1 << 20}));
   inuse += 1 << 20;
   s.totals.contexts_tracked = s.contexts.size();
   s.totals.contexts_created = s.contexts.size();

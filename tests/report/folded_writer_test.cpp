@@ -68,6 +68,7 @@ TEST(FoldedWriter, SemicolonsAndNewlinesInNamesCannotBreakTheFormat) {
   ProfileBuilder b;
   Context c;
   c.id = 5;
+  c.kind = ContextKind::Cancel;
   c.name = b.intern("a;b\nc");
   b.add_context(c);
   const FrameText frames[] = {{"f;g", "x.cpp", 1, "", 0, 0, false}};

@@ -81,6 +81,7 @@ inline Profile leak_profile(const LeakShape& shape = {}) {
 
   Context server;
   server.id = 16;
+  server.kind = ContextKind::Cancel;
   server.parent_id = 1;
   server.name = b.intern(shape.server_name);
   server.creation_stack = stack("main", "/src/app/main.cpp", 42);

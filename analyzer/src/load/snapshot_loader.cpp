@@ -58,22 +58,8 @@ class ModelVisitor final : public fmt::SnapshotVisitor {
 
   void on_context(const fmt::ContextRecord& r) override {
     Context c;
-    c.id = r.id;
-    c.kind = r.kind;
-    c.state = r.state;
-    c.err = r.err;
-    c.cancel_dropped = r.cancel_dropped;
-    c.destroyed = r.destroyed;
-    c.waiters = r.waiters;
-    c.parent_id = r.parent_id;
-    c.registered_under_id = r.registered_under_id;
-    c.name = r.name;
-    c.cause = r.cause;
+    static_cast<ContextFacts&>(c) = r;  // one type on both sides: no field-by-field copy
     c.creation_stack = stack(r.creation_stack_id);
-    c.created_ns = r.created_ns;
-    c.ended_ns = r.ended_ns;
-    c.deadline_ns = r.deadline_ns;
-    c.last_alloc_ns = r.last_alloc_ns;
     c.counters = {r.alloc_objects, r.alloc_bytes, r.freed_objects, r.freed_bytes};
     builder_.add_context(c);
   }

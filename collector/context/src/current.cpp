@@ -5,7 +5,7 @@
 namespace ctxheap {
 namespace detail {
 
-thread_local ThreadCurrent tls_current{nullptr, kNoContext};
+constinit thread_local ThreadCurrent tls_current{nullptr, kNoContext};
 
 ChargeScope::ChargeScope(ContextId id) noexcept : saved_(tls_current.charge) {
   tls_current.charge = id;

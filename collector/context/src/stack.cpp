@@ -1,16 +1,10 @@
-// Creation stacks: raw return addresses, captured with libunwind's cached fast trace
-// (tens of nanoseconds for a typical depth; glibc's backtrace() costs ~1 µs here).
-#if defined(__SANITIZE_THREAD__)
-#include <execinfo.h>
-#else
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-#endif
-
+// Creation stacks: raw return addresses, captured by ctxheap::stacks (cached unwind
+// rules; libunwind where a frame has none), up to CTXHEAP_STACK_DEPTH frames.
 #include <atomic>
 #include <cstdlib>
 
 #include "ctxheap/context/context.hpp"
+#include "ctxheap/stacks/stack_walk.hpp"
 
 namespace ctxheap {
 namespace {
@@ -20,9 +14,6 @@ constexpr int kMaxDepth = 64;
 constexpr int kSkip = 2;
 
 int initial_depth() noexcept {
-#if !defined(__SANITIZE_THREAD__)
-  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-#endif
   if (const char* env = std::getenv("CTXHEAP_STACK_DEPTH")) {
     char* end = nullptr;
     const long v = std::strtol(env, &end, 10);
@@ -50,19 +41,9 @@ int stack_capacity() noexcept { return creation_stack_depth(); }
 
 [[gnu::noinline]] int capture_stack(void** buf, int max) noexcept {
   if (max <= 0) return 0;
+  if (max > kMaxDepth) max = kMaxDepth;
   void* raw[kMaxDepth + kSkip];
-#if defined(__SANITIZE_THREAD__)
-  // Under ThreadSanitizer, libunwind's per-thread cache is freed by a thread-exit
-  // destructor after TSan has torn the thread down, which crashes (google/sanitizers#943).
-  // glibc's backtrace() (libgcc's unwinder, no per-thread cache) is slower but safe there.
-  // Its first frame is backtrace() itself: one more to skip.
-  void* with_self[kMaxDepth + kSkip + 1];
-  const int m = backtrace(with_self, max + kSkip + 1);
-  for (int i = 1; i < m; ++i) raw[i - 1] = with_self[i];
-  const int n = m > 0 ? m - 1 : 0;
-#else
-  const int n = unw_backtrace(raw, max + kSkip);
-#endif
+  const int n = stacks::capture_stack(raw, max + kSkip);
   int out = 0;
   for (int i = kSkip; i < n; ++i) buf[out++] = raw[i];
   return out;

@@ -17,12 +17,15 @@ inline void set_dispatch(Dispatch d) noexcept { g_dispatch.store(d, std::memory_
 inline Dispatch dispatch_now() noexcept { return g_dispatch.load(std::memory_order_relaxed); }
 
 /// What the collector's own entry points do, read (one relaxed byte load) by every one of
-/// them: Forward (not installed, or hook dispatch: call tcmalloc only), Exact (tag every
-/// block), Sampled (sampled-only mode: a thread-local countdown on allocation; sampled
+/// them: Forward (not installed, or hook dispatch: call tcmalloc only), ExactHeaders (tag
+/// every block, its owner in a header in front of it: block_headers.hpp; the default),
+/// ExactTable (tag every block, its owner in the side table: CTXHEAP_EXACT_OWNER=table),
+/// Sampled (sampled-only mode: a thread-local countdown on allocation; sampled
 /// blocks are served with a header so a free tells them by address, sampled_blocks.hpp),
 /// SampledFiltered (as Sampled, while some over-aligned sampled block, which has no header,
 /// is live: frees also probe the sampled-block filter).
-enum class EntryMode : unsigned char { Forward, Exact, Sampled, SampledFiltered };
+enum class EntryMode : unsigned char { Forward, ExactHeaders, ExactTable, Sampled, SampledFiltered };
+inline constexpr bool is_exact(EntryMode m) noexcept { return m == EntryMode::ExactHeaders || m == EntryMode::ExactTable; }
 [[gnu::visibility("hidden")]] extern std::atomic<EntryMode> g_entry_mode;
 /// The free fast path's test, one word for every mode: a free leaves the fast path when
 /// (address % 1024) - 16, unsigned, is at most this: in Sampled mode 0 (only blocks at the

@@ -13,17 +13,23 @@
 // Every entry point reads one global byte, the entry mode (dispatch.hpp). In sampled-only
 // mode an allocation is a thread-local countdown and the tcmalloc call, and a free an
 // address test and the tcmalloc call (sampled_blocks.hpp); in exact mode the tagging path
-// (tag_path.hpp) runs around the tcmalloc call.
+// runs around the tcmalloc call: with block headers (header_path.hpp, the default) a block
+// of malloc's alignment is asked of tcmalloc 16 bytes larger and carries its owner in
+// front of it; with the side table (tag_path.hpp, CTXHEAP_EXACT_OWNER=table), and for
+// over-aligned blocks in either, the owner is recorded by address.
 #include <atomic>
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include "ctxheap/collector/collector.hpp"
 #include "dispatch.hpp"
+#include "header_path.hpp"
 #include "sampled_blocks.hpp"
 #include "tag_path.hpp"
 
@@ -45,7 +51,7 @@ namespace {
 // not inlined; all of them are in the entry-point section, which the sampler drops.
 constexpr int kEntryFrames = 0;
 
-inline bool tagging_on() noexcept { return entry_mode() == EntryMode::Exact; }
+inline bool tagging_on() noexcept { return is_exact(entry_mode()); }
 
 // Install asks whether calls to malloc and operator new reach these entry points (see
 // interposer_owns_malloc): while it probes, an entry point that forwards notes it ran.
@@ -57,6 +63,16 @@ std::atomic<bool> g_probe_reached{false};
 CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* tag(void* p, std::size_t size) noexcept {
   tagging::on_alloc(p, size, kEntryFrames);
   return p;
+}
+
+// The same for a headed block: `base` is the tcmalloc block of size + kHeader bytes; returns
+// the address the program gets (header_path.hpp).
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* tag_headed_slow(void* base, std::size_t size) noexcept {
+  return tagging::on_alloc_headed(base, size, kEntryFrames);
+}
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* tag_headed(void* base, std::size_t size) noexcept {
+  if (void* p = tagging::try_alloc_headed_fast(base, size)) [[likely]] return p;
+  return tag_headed_slow(base, size);  // a tail call: the fast path saves no registers
 }
 
 inline void* forwarded(void* p) noexcept {
@@ -102,7 +118,7 @@ constexpr bool may_throw(Call c) noexcept {
 [[gnu::always_inline]] inline void* other_body(EntryMode m, Call c, std::size_t a, std::size_t b, std::size_t counted) {
   t_state.fast_countdown = kNeverFast;
   void* p = call(c, a, b);
-  return m == EntryMode::Exact ? tag(p, counted) : forwarded(p);
+  return is_exact(m) ? tag(p, counted) : forwarded(p);
 }
 [[gnu::always_inline]] inline void* sampled_body(Call c, std::size_t a, std::size_t b, std::size_t counted,
                                                  std::size_t alignment) {
@@ -136,6 +152,44 @@ template <Call C>
   return tag(call(C, a, b), counted);
 }
 
+// Which calls serve blocks of malloc's own alignment, which exact mode heads.
+constexpr bool headable(Call c) noexcept {
+  return c == Call::Malloc || c == Call::Calloc || c == Call::New || c == Call::NewArray || c == Call::NewNothrow ||
+         c == Call::NewArrayNothrow;
+}
+
+// The tcmalloc call for a headed block of `bytes` (at most headers::kMaxSize) requested bytes.
+// A zero-byte request still asks for one byte past the header: the address handed out must
+// lie inside its own tcmalloc block, never at the start of the next one (which may be
+// another block without a header, whose free would then read this header as its own).
+[[gnu::always_inline]] inline void* call_headed(Call c, std::size_t bytes) {
+  const std::size_t n = headers::block_bytes(bytes);
+  switch (c) {
+    case Call::Malloc: return tc_malloc(n);
+    case Call::Calloc: return tc_calloc(1, n);
+    case Call::New: return tc_new(n);
+    case Call::NewArray: return tc_newarray(n);
+    case Call::NewNothrow: return tc_new_nothrow(n, std::nothrow);
+    case Call::NewArrayNothrow: return tc_newarray_nothrow(n, std::nothrow);
+    default: break;
+  }
+  __builtin_unreachable();
+}
+
+// Exact mode with block headers, one instance per call: the tcmalloc call for the block and
+// its header, then tag_headed() by a tail call (as allocate_exact). Over-aligned and huge
+// blocks go through the side table.
+template <Call C>
+[[gnu::noinline]] void* allocate_headed(std::size_t a, std::size_t b, std::size_t counted) noexcept(!may_throw(C)) {
+  if constexpr (!headable(C)) {
+    return allocate_exact<C>(a, b, counted);
+  } else {
+    if (!headers::fits(counted)) [[unlikely]] return allocate_exact<C>(a, b, counted);
+    t_state.fast_countdown = kNeverFast;
+    return tag_headed(call_headed(C, counted), counted);
+  }
+}
+
 // Every allocating entry point: `counted` is the bytes the block counts for, `alignment` 0
 // for malloc's own. The fast path (sampled-only mode, countdown not run out) is a
 // thread-local subtraction and the tcmalloc call; every path ends in a tail call, so the
@@ -144,11 +198,12 @@ template <Call c>
 [[gnu::always_inline]] inline void* allocate(std::size_t a, std::size_t b, std::size_t counted, std::size_t alignment) {
   if ((t_state.fast_countdown -= static_cast<std::int64_t>(counted)) >= 0) [[likely]] return call(c, a, b);
   const EntryMode m = entry_mode();
-  if (m >= EntryMode::Sampled) {
+  if (m == EntryMode::ExactHeaders) return allocate_headed<c>(a, b, counted);  // every allocation
+  if (m >= EntryMode::Sampled) {  // a countdown that ran out
     if (may_throw(c)) return allocate_sampled(c, a, b, counted, alignment);
     return allocate_sampled_nothrow(c, a, b, counted, alignment);
   }
-  if (m == EntryMode::Exact) return allocate_exact<c>(a, b, counted);
+  if (m == EntryMode::ExactTable) return allocate_exact<c>(a, b, counted);
   if (may_throw(c)) return allocate_other(m, c, a, b, counted);
   return allocate_other_nothrow(m, c, a, b, counted);
 }
@@ -180,6 +235,16 @@ enum class Release : unsigned char {
   __builtin_unreachable();
 }
 
+// The same release without the size (a sized delete's size is a hint tcmalloc may trust).
+constexpr Release unsized(Release r) noexcept {
+  switch (r) {
+    case Release::DeleteSized: return Release::Delete;
+    case Release::DeleteArraySized: return Release::DeleteArray;
+    case Release::DeleteSizedAligned: return Release::DeleteAligned;
+    case Release::DeleteArraySizedAligned: return Release::DeleteArrayAligned;
+    default: return r;
+  }
+}
 // Every mode but the sampled-only fast path: untag (a sampled block served with a header
 // is released here), then the tcmalloc call.
 CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void release_other(EntryMode m, Release r, void* p, std::size_t size,
@@ -191,7 +256,11 @@ CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void release_other(EntryMode m, Release r
     case EntryMode::SampledFiltered:
       if (sampled::release_filtered(p)) return;
       break;
-    case EntryMode::Exact: tagging::on_free(p); break;
+    case EntryMode::ExactHeaders:
+      if (headers::is_headed(p)) return release_call(r, tagging::on_free_headed(p), headers::block_bytes(size), alignment);
+      tagging::on_free(p);
+      return release_call(unsized(r), p, 0, alignment);  // see release_headed
+    case EntryMode::ExactTable: tagging::on_free(p); break;
     case EntryMode::Forward: break;
   }
   release_call(r, p, size, alignment);
@@ -204,13 +273,42 @@ template <Release R>
   release_call(R, p, size, alignment);
 }
 
+// Exact mode with block headers, one instance per call: a headed block gives its tcmalloc
+// block back (a sized delete names that block's size, block_bytes); any other goes through
+// the side table and is given back unsized: a block handed out without a header because it
+// would have started a page is block_bytes large too, not the size the program names.
+// Every path ends in a tail call (the rare ones below), so the common one — a block of the
+// context this thread charges — saves no registers.
+template <Release R>
+[[gnu::noinline]] void release_headed_charged(void* p, std::uint64_t owner, std::size_t size,
+                                              std::size_t alignment) noexcept {
+  tagging::charge_free_headed(p, owner);
+  release_call(R, &headers::header_of(p), headers::block_bytes(size), alignment);
+}
+template <Release R>
+[[gnu::noinline]] void release_unheaded(void* p, std::size_t alignment) noexcept {
+  tagging::on_free(p);
+  release_call(unsized(R), p, 0, alignment);
+}
+template <Release R>
+[[gnu::noinline]] void release_headed(void* p, std::size_t size, std::size_t alignment) noexcept {
+  using namespace headers;
+  if (!is_headed(p)) [[unlikely]] return release_unheaded<R>(p, alignment);
+  Header& h = header_of(p);
+  const std::uint64_t owner = h.owner;
+  h.check = 0;  // untagged before tcmalloc gets the block back
+  if (!tagging::try_free_headed_fast(owner)) [[unlikely]] return release_headed_charged<R>(p, owner, size, alignment);
+  release_call(R, &h, block_bytes(size), alignment);
+}
+
 // Every freeing entry point: in sampled-only mode an address test and the tcmalloc call.
 template <Release r>
 [[gnu::always_inline]] inline void release(void* p, std::size_t size = 0, std::size_t alignment = 0) noexcept {
   const std::uintptr_t offset = (reinterpret_cast<std::uintptr_t>(p) & (sampled::kMarkModulus - 1)) - sampled::kHeader;
   if (offset > g_free_window.load(std::memory_order_relaxed)) [[likely]] return release_call(r, p, size, alignment);
   const EntryMode m = entry_mode();
-  if (m == EntryMode::Exact) return release_exact<r>(p, size, alignment);
+  if (m == EntryMode::ExactHeaders) return release_headed<r>(p, size, alignment);
+  if (m == EntryMode::ExactTable) return release_exact<r>(p, size, alignment);
   return release_other(m, r, p, size, alignment);
 }
 
@@ -254,6 +352,39 @@ CTXHEAP_ENTRY_HELPER inline void* realloc_tagged(void* old, std::size_t size) no
   return p;
 }
 
+// realloc of a headed block: the header moves with the block (tc_realloc copies it), its
+// check word cleared while tcmalloc may free the old block and set again for the new one.
+// Same charges as realloc_tagged. A block without a header takes realloc_tagged's path.
+CTXHEAP_ENTRY_HELPER [[gnu::noinline]] void* realloc_headed(void* old, std::size_t size) noexcept {
+  using namespace headers;
+  if (old == nullptr) return allocate<Call::Malloc>(size, 0, size, 0);
+  if (!is_headed(old)) return realloc_tagged(old, size);
+  if (size == 0) {  // tcmalloc's realloc(p, 0): frees p, returns null
+    tc_free(tagging::on_free_headed(old));
+    return nullptr;
+  }
+  Header& h = header_of(old);
+  if (!fits(size)) {
+    // Too large for a header: moves to a block recorded in the side table.
+    void* p = tc_malloc(size);
+    if (p == nullptr) return nullptr;
+    std::memcpy(p, old, std::min(tc_malloc_size(&h) - kHeader, size));
+    tc_free(tagging::on_free_headed(old));
+    return tag(p, size);
+  }
+  const std::uint64_t owner = h.owner;
+  h.check = 0;
+  void* base = tc_realloc(&h, block_bytes(size));
+  if (base == nullptr) {
+    h.check = check_for(old);  // failed: the old block is still live and still its owner's
+    return nullptr;
+  }
+  tagging::charge_free_headed(old, owner);
+  void* p = tag_headed(base, size);
+  if (p == base) std::memmove(base, static_cast<char*>(base) + kHeader, size);  // handed out without a header
+  return p;
+}
+
 std::size_t page_size() noexcept {
   static const std::size_t size = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   return size;
@@ -263,6 +394,7 @@ std::size_t page_size() noexcept {
 }  // namespace ctxheap::collector
 
 using ctxheap::collector::allocate;
+using ctxheap::collector::realloc_headed;
 using ctxheap::collector::realloc_tagged;
 using ctxheap::collector::release;
 using ctxheap::collector::Release;
@@ -285,7 +417,9 @@ CTXHEAP_ENTRY void* calloc(std::size_t n, std::size_t size) noexcept {
 }
 
 CTXHEAP_ENTRY void* realloc(void* old, std::size_t size) noexcept {
-  if (ctxheap::collector::entry_mode() >= EntryMode::Sampled) return sampled::reallocate(old, size);
+  const EntryMode m = ctxheap::collector::entry_mode();
+  if (m >= EntryMode::Sampled) return sampled::reallocate(old, size);
+  if (m == EntryMode::ExactHeaders) return realloc_headed(old, size);
   return realloc_tagged(old, size);
 }
 
@@ -320,7 +454,7 @@ CTXHEAP_ENTRY int posix_memalign(void** out, std::size_t alignment, std::size_t 
   }
   void* p = nullptr;
   const int status = tc_posix_memalign(&p, alignment, size);
-  if (status == 0 && m == EntryMode::Exact) ctxheap::collector::tag(p, size);
+  if (status == 0 && ctxheap::collector::is_exact(m)) ctxheap::collector::tag(p, size);
   if (status == 0) *out = p;
   return status;
 }
@@ -339,6 +473,9 @@ CTXHEAP_ENTRY void* pvalloc(std::size_t size) noexcept {
 
 CTXHEAP_ENTRY std::size_t malloc_usable_size(void* p) noexcept {
   if (p == nullptr) return 0;
+  namespace headers = ctxheap::collector::headers;
+  if (ctxheap::collector::entry_mode() == EntryMode::ExactHeaders && headers::is_headed(p))
+    return tc_malloc_size(&headers::header_of(p)) - headers::kHeader;
   if (ctxheap::collector::entry_mode() >= EntryMode::Sampled && sampled::may_be_marked(p))
     if (void* base = sampled::marked_base(p)) return tc_malloc_size(base) - sampled::kHeader;
   return tc_malloc_size(p);

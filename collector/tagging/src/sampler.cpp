@@ -1,11 +1,10 @@
 #include "sampler.hpp"
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
+
+#include "ctxheap/stacks/stack_walk.hpp"
 
 namespace ctxheap::collector {
 namespace {
@@ -130,7 +129,7 @@ std::uint32_t Sampler::site_for(ContextId ctx, std::uint32_t stack) noexcept {
 
 void Sampler::record_alloc(ContextId ctx, std::uintptr_t address, std::uint64_t size, int skip) noexcept {
   void* raw[kMaxFrames + 16];
-  const int n = unw_backtrace(raw, kMaxFrames + skip + 2);
+  const int n = stacks::capture_stack(raw, kMaxFrames + skip + 2);
   std::uintptr_t frames[kMaxFrames];
   int depth = 0;
   // An entry point that only forwarded to tcmalloc (hook dispatch) may sit between the

@@ -1,6 +1,6 @@
 // Sampled allocation stacks, aggregated per (context, stack) site, as tcmalloc samples:
 // a Poisson process over allocated bytes with a configurable mean interval. Everything
-// here runs on the hook's rare path: stacks are captured with libunwind (no malloc), and
+// here runs on the hook's rare path: stacks are captured by ctxheap::stacks (no malloc), and
 // stacks, sites and sampled addresses live in mmap'd tables behind collector-only locks.
 #pragma once
 

@@ -2,6 +2,8 @@
 // choice between the collector's own entry points and tcmalloc's hooks.
 #include "tag_path.hpp"
 
+#include "header_path.hpp"
+
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -131,6 +133,16 @@ void after_fork_in_child() {
   t.in_hook = false;
 }
 
+// A headed block whose free is not the common case (header_path.hpp): another context's
+// or thread's, sampled, or freed inside the tagging path (then only untagged, not charged).
+[[gnu::noinline]] void charge_free_headed(const void* p, std::uint64_t owner) noexcept {
+  ThreadState& t = t_state;
+  if (t.in_hook) return;
+  t.in_hook = true;
+  charge_free(*g_state, t, p, Owner{headers::slot_of(owner), headers::size_of(owner), headers::sampled_of(owner)});
+  t.in_hook = false;
+}
+
 }  // namespace tagging
 
 std::int64_t monotonic_ns() noexcept {
@@ -155,7 +167,11 @@ bool install_tagging(State* state) noexcept {
   if (!want_hooks && interposer_owns_malloc()) {
     g_state = state;
     set_dispatch(Dispatch::Interposed);
-    set_entry_mode(state->exact ? EntryMode::Exact : EntryMode::Sampled);
+    // Exact mode keeps each block's owner in a header in front of it (block_headers.hpp)
+    // unless CTXHEAP_EXACT_OWNER=table asks for the side table.
+    const char* owner = std::getenv("CTXHEAP_EXACT_OWNER");
+    const bool table = owner && std::string_view(owner) == "table";
+    set_entry_mode(!state->exact ? EntryMode::Sampled : table ? EntryMode::ExactTable : EntryMode::ExactHeaders);
   } else {
     if (!want_hooks && interposer_linked())
       std::fprintf(stderr,

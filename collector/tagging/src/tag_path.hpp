@@ -9,7 +9,9 @@
 //     (the state is never destroyed).
 // The common path is a TLS read, a few plain per-thread counter updates and one insert
 // into, or erase from, the thread's own side table; sampling, slot assignment and frees of
-// other threads' blocks are separate, slower paths (tag_path.cpp).
+// other threads' blocks are separate, slower paths (tag_path.cpp). With block headers (the
+// interposed default) header_path.hpp does the same charges with the owner kept in front of
+// the block; this path then serves only blocks without a header.
 #pragma once
 
 #include <gperftools/nallocx.h>

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctxheap/context_facts.hpp"
 #include "ctxheap/vocabulary.hpp"
 
 namespace ctxheap::analyzer {
@@ -19,6 +20,7 @@ namespace ctxheap::analyzer {
 /// Index into Profile::strings. Id 0 is always the empty string ("unknown" / "none").
 using StringId = std::uint32_t;
 /// The runtime's process-unique context id (Background is 1, TODO is 2); 0 = none.
+using ctxheap::ContextFacts;
 using ctxheap::ContextId;
 /// A position in one of the model's (or analysis') vectors.
 using Index = std::uint32_t;
@@ -136,27 +138,12 @@ struct Stack {
   std::uint32_t frame_count = 0;
 };
 
-/// One context as the profile saw it. Field meanings follow Go's context
-/// package and docs/context-runtime.md.
-struct Context {
-  ContextId id = 0;
-  ContextKind kind = ContextKind::Cancel;
-  ContextState state = ContextState::Live;
-  ContextErr err = ContextErr::None;
-  bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
-  bool destroyed = false;       ///< the runtime has freed the context's own node
-  std::int32_t waiters = 0;     ///< threads blocked on done() at the snapshot
-  ContextId parent_id = 0;      ///< what it was derived from (created-from); 0 = none
-  /// The cancelable ancestor whose children set holds it (the real retainer); 0 = none
-  /// (a child of Background, a value context, or already removed).
-  ContextId registered_under_id = 0;
-  StringId name = 0;
-  StringId cause = 0;
+/// One context as the profile saw it (field meanings follow Go's context package and
+/// docs/context-runtime.md): the facts its snapshot recorded (ctxheap/context_facts.hpp, the same type
+/// as the file's record, so loading assigns them whole), where it was created, and what
+/// was charged to it.
+struct Context : ContextFacts {
   Index creation_stack = kNoIndex;  ///< index into Profile::stacks
-  std::uint64_t created_ns = 0;
-  std::uint64_t ended_ns = 0;       ///< 0 = not ended
-  std::uint64_t deadline_ns = 0;    ///< effective deadline; 0 = none
-  std::uint64_t last_alloc_ns = 0;  ///< most recent tagged allocation (coarse clock); 0 = none
   Counters counters{};              ///< allocations charged to this context itself
   /// Inferred by a recognizer from an allocation-site profile (a Go heap profile), not
   /// observed: then `count` identical contexts stand behind this one record, and its
@@ -172,8 +159,6 @@ struct Context {
   /// Kept alive only by its pending timer (a WithTimeout/WithDeadline child registered
   /// nowhere, e.g. under Background): the timer, not a children set, retains it.
   bool timer_held = false;
-
-  bool ended() const noexcept { return state != ContextState::Live; }
 };
 
 /// Sampled allocations of one (context, allocation stack) pair.

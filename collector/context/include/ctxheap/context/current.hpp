@@ -12,7 +12,9 @@ struct ThreadCurrent {
   Node* node;        ///< the context made current by CurrentScope, or nullptr
   ContextId charge;  ///< the id allocations are charged to now (see current_charge_id)
 };
-extern thread_local ThreadCurrent tls_current;
+/// constinit: constant-initialised, so a read is one TLS access with no call to (or check
+/// for) a TLS init wrapper.
+extern constinit thread_local ThreadCurrent tls_current;
 }  // namespace detail
 
 /// The context made current on this thread, or Background.

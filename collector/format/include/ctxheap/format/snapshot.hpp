@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctxheap/context_facts.hpp"
 #include "ctxheap/vocabulary.hpp"
 
 namespace ctxheap::format {
@@ -18,6 +19,7 @@ using StringId = std::uint32_t;
 /// Stack ids are dense: 1..stacks.size(); 0 means "no stack".
 using StackId = std::uint64_t;
 /// The runtime's process-unique context id; 0 means "no context".
+using ctxheap::ContextFacts;
 using ctxheap::ContextId;
 
 // Kinds, states, errs and reasons are the shared vocabulary (ctxheap/vocabulary.hpp):
@@ -67,27 +69,32 @@ struct Stack {
   bool operator==(const Stack&) const = default;
 };
 
-struct ContextRecord {
-  ContextId id = 0;
-  ContextKind kind = ContextKind::Background;
-  ContextId parent_id = 0;
-  ContextId registered_under_id = 0;  ///< whose children set holds it; 0 = none
-  StringId name = 0;
-  std::uint64_t created_ns = 0;
-  std::uint64_t ended_ns = 0;  ///< 0 = not ended
-  ContextState state = ContextState::Live;
-  ContextErr err = ContextErr::None;
-  StringId cause = 0;
-  bool cancel_dropped = false;  ///< its cancel handle was destroyed uncalled
-  StackId creation_stack_id = 0;
-  std::uint64_t deadline_ns = 0;  ///< 0 = no deadline
-  std::int32_t waiters = 0;       ///< threads blocked on done() at the snapshot
-  std::uint64_t last_alloc_ns = 0;  ///< 0 = never allocated
+/// What was allocated and freed while a context was current.
+struct ContextAllocations {
   std::uint64_t alloc_objects = 0;
   std::uint64_t alloc_bytes = 0;
   std::uint64_t freed_objects = 0;
   std::uint64_t freed_bytes = 0;
-  bool destroyed = false;  ///< the runtime has freed the context's node
+};
+
+/// One context as the snapshot records it: its facts (ctxheap/context_facts.hpp, the type
+/// the analyzer's model shares), its creation stack and its own allocation counters.
+struct ContextRecord : ContextFacts {
+  StackId creation_stack_id = 0;
+  std::uint64_t alloc_objects = 0;
+  std::uint64_t alloc_bytes = 0;
+  std::uint64_t freed_objects = 0;
+  std::uint64_t freed_bytes = 0;
+
+  ContextRecord() = default;
+  explicit ContextRecord(const ContextFacts& facts, StackId creation_stack = 0,
+                         const ContextAllocations& allocations = {}) noexcept
+      : ContextFacts(facts),
+        creation_stack_id(creation_stack),
+        alloc_objects(allocations.alloc_objects),
+        alloc_bytes(allocations.alloc_bytes),
+        freed_objects(allocations.freed_objects),
+        freed_bytes(allocations.freed_bytes) {}
 
   bool operator==(const ContextRecord&) const = default;
 };

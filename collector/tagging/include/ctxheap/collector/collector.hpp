@@ -14,6 +14,9 @@
 //                              for production use at a fraction of the cost
 //   CTXHEAP_DISPATCH=hooks     feed the collector through tcmalloc's malloc hooks instead
 //                              of its own malloc/operator new entry points (the default)
+//   CTXHEAP_EXACT_OWNER=table  exact mode keeps each block's owner in the address → owner
+//                              side table instead of a 16-byte header in front of the block
+//                              (the default with the collector's own entry points)
 //   CTXHEAP_HEAPPROFILE=<prefix> also run gperftools' heap profiler (pprof .heap files)
 //
 // Allocations are charged to ctxheap::current_charge_id(): make a context current with
@@ -77,6 +80,8 @@ std::optional<Counters> counters(ContextId id);
 /// The collector's own view of the process.
 struct Totals {
   Counters no_context;                 ///< bytes in tcmalloc's size-class units
+  /// Live blocks in the side table (all tagged blocks with CTXHEAP_EXACT_OWNER=table or
+  /// hook dispatch; with block headers only the blocks that have none).
   std::uint64_t tagged_live_blocks = 0;
   std::uint64_t side_table_bytes = 0;  ///< memory the address → owner table has touched
   std::uint64_t slots_in_use = 0;
