@@ -85,4 +85,10 @@ TEST(Robustness, MallocHooksInstalledBeforeAndAfterTheCollectorAllSeeEveryAlloca
   EXPECT_EQ(run.exit_code, 0) << run.err;
 }
 
+TEST(Robustness, MallocHooksSeeTheProgramsOwnSizesWhenOwnersAreKeptInTheSideTable) {
+  const ctxheap_test::TempDir scoped("ctxheap-other-hooks-table");  // removed even when the test fails
+  const ProgramRun run = run_program(CTXHEAP_OTHER_HOOKS, scoped.path(), {"CTXHEAP_EXACT_OWNER=table"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
 }  // namespace
