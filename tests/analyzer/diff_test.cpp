@@ -165,4 +165,35 @@ TEST(Diff, ModeCanBeForced) {
   EXPECT_TRUE(same_run(*after.profile, *before.profile));  // one run whatever the argument order
 }
 
+/// Two gperftools heap dumps of one program: allocation sites, no contexts.
+Analysis dump_without_contexts(std::uint64_t now_s, std::uint64_t body_bytes) {
+  ProfileBuilder b;
+  b.meta().source_kind = "gperftools";
+  b.meta().program = "server";
+  b.meta().pid = 7;
+  b.meta().wall_time_ns = now_s * kSecond;
+  const std::vector<FrameText> frames = {{"make_body(int)", "server.cpp", 20, "server", 0x4010, 0x10},
+                                         {"main", "server.cpp", 40, "server", 0x4020, 0x20}};
+  Site site;
+  site.stack = b.add_stack(std::span<const FrameText>(frames));
+  site.estimated = {body_bytes / 64, body_bytes, body_bytes / 64, body_bytes};
+  site.sampled = site.estimated;
+  b.add_site(site);
+  return analyze(std::move(b).finish());
+}
+
+TEST(Diff, TheMatchRuleIsWordedByTheAnalyzerForEveryOutput) {
+  EXPECT_EQ(match_rule_text(diff(handler_run(7, 10, 16, 10, 0), handler_run(7, 20, 16, 10, 0))), "contexts matched by id (same run)");
+  EXPECT_EQ(match_rule_text(diff(handler_run(7, 10, 16, 10, 0), handler_run(8, 10, 500, 0, 10))),
+            "contexts matched by creation path (different runs)");
+}
+
+TEST(Diff, DumpsWithoutContextsSayNoContextsWereMatched) {
+  const ProfileDiff d = diff(dump_without_contexts(10, 4096), dump_without_contexts(20, 8192));
+  EXPECT_FALSE(d.contexts);
+  EXPECT_EQ(match_rule_text(d), "no contexts to match: allocation stacks compared by function");
+  // One side with contexts is enough for the contexts rule.
+  EXPECT_TRUE(diff(dump_without_contexts(10, 4096), handler_run(7, 20, 16, 10, 0)).contexts);
+}
+
 }  // namespace

@@ -105,4 +105,58 @@ TEST(ShownFrames, CallTreeHasNoRuntimeNodesUnlessAskedForAll) {
   EXPECT_EQ(p.str(all.back().function), "tcmalloc::allocate_full_cpp_throw_oom(unsigned long)");
 }
 
+// Sessions kept by a pool whose small-object instantiation forwards to its large one:
+// two neighbouring frames that read as one function once templates are shortened, under
+// std::vector and allocator frames of two instantiations of their own.
+const std::vector<FrameText> kPoolGrowth = {
+    {"operator new(unsigned long)", "", 0, "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4", 0x1020, 0x1020},
+    {"std::__new_allocator<Session>::allocate(unsigned long, void const*)", "/usr/include/c++/12/bits/new_allocator.h", 137, "app", 0x2110, 0x2110},
+    {"std::vector<Session, std::allocator<Session> >::reserve(unsigned long)", "/usr/include/c++/12/bits/vector.tcc", 66, "app", 0x2120, 0x2120},
+    {"Pool<Session, LargeBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3110, 0x3110},
+    {"Pool<Session, SmallBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3120, 0x3120},
+    {"open_session(int)", "/src/app/sessions.cpp", 12, "app", 0x3130, 0x3130},
+    {"main", "/src/app/main.cpp", 40, "app", 0x3030, 0x3030},
+};
+// The same pool grown through its other instantiation only, and a pool that really recurses.
+const std::vector<FrameText> kPoolDirect = {
+    {"operator new(unsigned long)", "", 0, "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4", 0x1020, 0x1020},
+    {"std::vector<Session, std::allocator<Session> >::_M_default_append(unsigned long)", "/usr/include/c++/12/bits/vector.tcc", 640, "app", 0x2130, 0x2130},
+    {"Pool<Session, SmallBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3120, 0x3120},
+    {"Pool<Session, SmallBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3120, 0x3120},
+    {"open_session(int)", "/src/app/sessions.cpp", 12, "app", 0x3130, 0x3130},
+    {"main", "/src/app/main.cpp", 40, "app", 0x3030, 0x3030},
+};
+
+std::vector<std::string> calls(const Profile& p, Index stack, FrameDetail detail) {
+  const auto frames = p.stack_frames(stack);
+  std::vector<std::string> out;
+  for (std::uint32_t i : shown_calls(p, frames, detail)) out.push_back(shown_function(p.str(frames[i].function), detail));
+  return out;
+}
+
+TEST(ShownCalls, NeighbouringInstantiationsOfOneTemplateAreOneCall) {
+  const Profile p = profile_of({kPoolGrowth, kPoolDirect});
+  EXPECT_EQ(calls(p, p.sites[0].stack, FrameDetail::Folded),
+            (std::vector<std::string>{"Pool<…>::grow(unsigned long)", "open_session(int)", "main"}));
+  // A frame calling itself again is recursion, not two instantiations: it stays.
+  EXPECT_EQ(calls(p, p.sites[1].stack, FrameDetail::Folded),
+            (std::vector<std::string>{"Pool<…>::grow(unsigned long)", "Pool<…>::grow(unsigned long)", "open_session(int)", "main"}));
+  // All frames: full names differ, so every frame is its own call.
+  EXPECT_EQ(calls(p, p.sites[0].stack, FrameDetail::All).size(), kPoolGrowth.size());
+}
+
+TEST(ShownCalls, TheCallTreeFoldsInstantiationsAsTheAllocationViewsDo) {
+  const Profile p = profile_of({kPoolGrowth, kPoolDirect});
+  const auto tree = call_tree(p);
+  // root > main > open_session > Pool<…>::grow (both stacks) > Pool<…>::grow (the recursion)
+  ASSERT_EQ(tree.size(), 5u);
+  EXPECT_EQ(tree[3].name, "Pool<…>::grow(unsigned long)");
+  EXPECT_EQ(tree[3].cumulative.inuse_bytes, 2 * 4096u);
+  EXPECT_EQ(tree[3].self.inuse_bytes, 4096u);
+  EXPECT_EQ(tree[4].name, "Pool<…>::grow(unsigned long)");
+  EXPECT_EQ(tree[4].parent, 3u);
+  EXPECT_EQ(tree[4].self.inuse_bytes, 4096u);
+  for (const CallTreeNode& n : tree) EXPECT_EQ(n.name.find("std::"), std::string::npos) << n.name;
+}
+
 }  // namespace

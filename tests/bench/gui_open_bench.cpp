@@ -4,7 +4,10 @@
 // its ticks). Side by side in the same process: the analyzer alone (load_profile +
 // analyze), so the ratio is the GUI's own cost. Then the stalls of two things a user does
 // next on that tree: sorting a column and the "stale only" filter.
-//   gui_open_bench [runs=3] [contexts=1000000] [wide|deep]
+//   gui_open_bench [runs=3] [contexts=1000000] [wide|deep|alloc|alloc-diff]
+// alloc: the Allocations tab on a million distinct allocation stacks (then bottom-up, a
+// search, caller/callee, another function, the flame graph, and opening the file again);
+// alloc-diff: two such snapshots compared, on the Diff tab's allocation stacks.
 // Targets (issue 6): usable tree ≤ 3 s, longest UI stall while loading ≤ 100 ms.
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
+#include <QTableView>
 #include <QTreeView>
 #include <algorithm>
 #include <chrono>
@@ -20,15 +24,21 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "ctxheap/analyzer/all.hpp"
 #include "document/load_document.hpp"
 #include "loading/load_controller.hpp"
+#include "models/alloc_delta_model.hpp"
 #include "models/context_tree_model.hpp"
 #include "synthetic_snapshot.hpp"
+#include "charts/flame_view.hpp"
+#include "views/alloc_diff_panel.hpp"
 #include "views/allocations_page.hpp"
 #include "views/context_page.hpp"
+#include "views/diff_page.hpp"
 #include "views/main_window.hpp"
 
 namespace {
@@ -39,6 +49,7 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 double median(std::vector<double> v) {
+  if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
@@ -192,6 +203,8 @@ Action act(gui::AllocationsPage* page, F&& action) {
 struct AllocRun {
   double paint_ms = 0, stall_ms = 0, stall_cpu_ms = 0;
   Action bottom_up, search, caller_callee, other_function;
+  Action flame;   ///< answer_ms: to the flame graph's first paint
+  Action reopen;  ///< open the file again: the first document is replaced (and freed)
   std::size_t stacks = 0;
 };
 
@@ -233,6 +246,101 @@ AllocRun open_allocations(const std::filesystem::path& snapshot) {
   run.other_function = act(page, [page] {
     page->functions_view()->setCurrentIndex(page->functions_model()->index(1, 0));
   });
+  {  // The flame graph, searched as above: to its first paint (it lays out when painted).
+    page->set_search({});
+    page->settle();
+    QApplication::processEvents();
+    QEventLoop flame_loop;
+    PaintWatch flame_watch(flame_loop);
+    flame_watch.armed = true;
+    page->flame_view()->installEventFilter(&flame_watch);
+    StallMeter m;
+    m.start();
+    const auto t = Clock::now();
+    page->set_view(gui::AllocationsPage::View::FlameGraph);
+    if (!flame_watch.painted) flame_loop.exec();
+    run.flame.answer_ms = ms_since(t);
+    page->settle();
+    QApplication::processEvents();
+    m.stop();
+    run.flame.stall_ms = m.worst_ms();
+    run.flame.stall_cpu_ms = m.worst_cpu_ms();
+    page->flame_view()->removeEventFilter(&flame_watch);
+    page->set_view(gui::AllocationsPage::View::TopDown);
+    page->settle();
+  }
+  {  // Open the same file again: the UI stays live while it loads and the first goes.
+    QEventLoop again;
+    QObject::connect(page, &gui::AllocationsPage::answered, &again, [&again, &window] {
+      if (window.document()) again.quit();
+    });
+    const auto first = window.document();
+    StallMeter m;
+    m.start();
+    const auto t = Clock::now();
+    window.open({{snapshot}, {}});
+    again.exec();
+    QApplication::processEvents();
+    run.reopen.answer_ms = ms_since(t);
+    m.stop();
+    run.reopen.stall_ms = m.worst_ms();
+    run.reopen.stall_cpu_ms = m.worst_cpu_ms();
+    if (window.document() == first) std::exit(1);
+  }
+  return run;
+}
+
+/// The Diff tab's allocation-stack table on two snapshots of a million stacks each:
+/// open to the table's first paint with rows, the longest UI stall meanwhile, then a search.
+struct DiffRun {
+  double paint_ms = 0, stall_ms = 0, stall_cpu_ms = 0;
+  Action search;
+  std::size_t rows = 0;
+};
+
+DiffRun open_alloc_diff(const std::filesystem::path& before, const std::filesystem::path& after) {
+  DiffRun run;
+  gui::MainWindow window(nullptr, /*persistent=*/false);
+  window.resize(1440, 900);
+  window.show_tab(gui::MainWindow::Tab::Diff);
+  gui::AllocDiffPanel* panel = window.diff_page()->allocations();
+  window.diff_page()->tables()->setCurrentWidget(panel);
+  window.show();
+  QApplication::processEvents();
+  QEventLoop loop;
+  PaintWatch watch(loop);
+  panel->view()->viewport()->installEventFilter(&watch);
+  QObject::connect(panel, &gui::AllocDiffPanel::answered, &watch, [&watch, &window] {
+    if (window.document()) watch.armed = true;
+  });
+  StallMeter meter;
+  meter.start();
+  const auto t0 = Clock::now();
+  window.open({{before}, after});
+  loop.exec();
+  run.paint_ms = ms_since(t0);
+  meter.stop();
+  run.stall_ms = meter.worst_ms();
+  run.stall_cpu_ms = meter.worst_cpu_ms();
+  run.rows = static_cast<std::size_t>(panel->model()->rowCount());
+  if (run.rows == 0) {
+    std::fprintf(stderr, "gui_open_bench: the allocation-stack diff is empty\n");
+    std::exit(1);
+  }
+  {
+    QEventLoop answered;
+    QObject::connect(panel, &gui::AllocDiffPanel::answered, &answered, &QEventLoop::quit);
+    StallMeter m;
+    m.start();
+    const auto t = Clock::now();
+    panel->set_search(QStringLiteral("fn_7"));
+    if (panel->busy()) answered.exec();
+    QApplication::processEvents();
+    run.search.answer_ms = ms_since(t);
+    m.stop();
+    run.search.stall_ms = m.worst_ms();
+    run.search.stall_cpu_ms = m.worst_cpu_ms();
+  }
   return run;
 }
 
@@ -254,6 +362,16 @@ double load_document_alone(const std::filesystem::path& snapshot) {
   return ms;
 }
 
+/// Runs a headless measurement on a thread of its own, as the app loads on one: what it
+/// allocates and frees stays out of the UI thread's malloc arena. (Run on the UI thread,
+/// its gigabytes of freed blocks stay in that arena, where the UI thread's next frees may
+/// consolidate them during the measured open: a stall of the bench's own making.)
+template <class F>
+void off_ui_thread(F&& work) {
+  std::thread worker(std::forward<F>(work));
+  worker.join();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -266,7 +384,8 @@ int main(int argc, char** argv) {
   // "alloc": one distinct allocation stack per request context (about a million stacks
   // at 1M contexts), measured on the Allocations tab.
   const bool alloc = argc > 3 && std::string(argv[3]) == "alloc";
-  if (alloc) shape.alloc_stacks = static_cast<std::uint32_t>(shape.contexts);
+  const bool alloc_diff = argc > 3 && std::string(argv[3]) == "alloc-diff";
+  if (alloc || alloc_diff) shape.alloc_stacks = static_cast<std::uint32_t>(shape.contexts);
 
   const auto dir = std::filesystem::temp_directory_path() / ("ctxheap-gui-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -281,20 +400,53 @@ int main(int argc, char** argv) {
               static_cast<double>(stats.file_bytes) / (1 << 20), runs);
   std::fflush(stdout);
 
+  if (alloc_diff) {
+    ctxheap_bench::SyntheticShape other = shape;
+    other.seed = shape.seed + 1;  // another run: its stacks drawn differently
+    const auto after = dir / "synthetic-after.ctxheap";
+    ctxheap_bench::write_synthetic_snapshot(after, other);
+    std::vector<double> paint, stall, cpu;
+    std::vector<Action> search;
+    std::size_t rows = 0;
+    for (int r = 0; r < runs; ++r) {
+      const DiffRun d = open_alloc_diff(snapshot, after);
+      paint.push_back(d.paint_ms);
+      stall.push_back(d.stall_ms);
+      cpu.push_back(d.stall_cpu_ms);
+      search.push_back(d.search);
+      rows = d.rows;
+    }
+    std::printf("| measure (Diff tab, allocation stacks, %zu changed stacks) | value | target |\n| --- | ---: | ---: |\n", rows);
+    std::printf("| open to first paint of the allocation-stack table | %.2f s | |\n", median(paint) / 1000);
+    std::printf("| longest UI-thread stall while loading and comparing, wall | %.0f ms (worst run %.0f ms) | ≤ 100 ms |\n",
+                median(stall), *std::max_element(stall.begin(), stall.end()));
+    std::printf("| the same stall, UI-thread CPU time | %.0f ms | |\n", median(cpu));
+    std::vector<double> st, sc, sa;
+    for (const Action& x : search) {
+      st.push_back(x.stall_ms);
+      sc.push_back(x.stall_cpu_ms);
+      sa.push_back(x.answer_ms);
+    }
+    std::printf("| then: search \"fn_7\": longest stall, wall / CPU | %.0f ms / %.0f ms | ≤ 100 ms |\n", median(st), median(sc));
+    std::printf("| then: search \"fn_7\": answer shown after | %.2f s | |\n", median(sa) / 1000);
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
+
   if (alloc) {
     std::vector<double> paint, astall, acpu, doc, build;
-    std::vector<Action> actions[4];
+    std::vector<Action> actions[6];
     std::size_t stacks = 0;
     for (int r = 0; r < runs; ++r) {
-      doc.push_back(load_document_alone(snapshot));
-      {
+      off_ui_thread([&] {
+        doc.push_back(load_document_alone(snapshot));
         const ctxheap::analyzer::Profile p = ctxheap::analyzer::load_profile(snapshot);
         const auto t = Clock::now();
         const ctxheap::analyzer::AllocationStacks folded(p, ctxheap::analyzer::FrameDetail::Folded);
         const ctxheap::analyzer::AllocationStacks all(p, ctxheap::analyzer::FrameDetail::All);
         build.push_back(ms_since(t));
         if (folded.stack_count() == 0 || all.stack_count() == 0) std::exit(1);
-      }
+      });
       const AllocRun a = open_allocations(snapshot);
       paint.push_back(a.paint_ms);
       astall.push_back(a.stall_ms);
@@ -303,6 +455,8 @@ int main(int argc, char** argv) {
       actions[1].push_back(a.search);
       actions[2].push_back(a.caller_callee);
       actions[3].push_back(a.other_function);
+      actions[4].push_back(a.flame);
+      actions[5].push_back(a.reopen);
       stacks = a.stacks;
     }
     std::printf("| measure (Allocations tab, %zu folded stacks) | value | target |\n| --- | ---: | ---: |\n", stacks);
@@ -314,8 +468,9 @@ int main(int argc, char** argv) {
     std::printf("| of which: the allocation stacks, folded and all frames | %.2f s | |\n", median(build) / 1000);
     std::printf("\n| then, one after another | longest UI-thread stall, wall | its UI-thread CPU | answer shown after |\n"
                 "| --- | ---: | ---: | ---: |\n");
-    const char* names[4] = {"switch to bottom-up", "search \"fn_7\"", "switch to caller/callee", "select another function"};
-    for (int k = 0; k < 4; ++k) {
+    const char* names[6] = {"switch to bottom-up", "search \"fn_7\"", "switch to caller/callee", "select another function",
+                            "switch to the flame graph (to its first paint)", "open the file again (the first document freed)"};
+    for (int k = 0; k < 6; ++k) {
       std::vector<double> st, cpu, ans;
       for (const Action& x : actions[k]) {
         st.push_back(x.stall_ms);
@@ -330,8 +485,10 @@ int main(int argc, char** argv) {
 
   std::vector<double> usable, stall, stall_cpu, sort, filter, headless, document;
   for (int r = 0; r < runs; ++r) {  // interleaved, so all see the same machine
-    headless.push_back(analyze_headless(snapshot));
-    document.push_back(load_document_alone(snapshot));
+    off_ui_thread([&] {
+      headless.push_back(analyze_headless(snapshot));
+      document.push_back(load_document_alone(snapshot));
+    });
 
     const GuiRun g = open_in_gui(snapshot);
     usable.push_back(g.usable_ms);

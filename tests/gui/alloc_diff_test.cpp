@@ -14,6 +14,7 @@
 #include "gui_test_support.hpp"
 #include "models/alloc_delta_model.hpp"
 #include "models/site_delta_model.hpp"
+#include "models/text.hpp"
 #include "views/alloc_diff_panel.hpp"
 #include "views/diff_page.hpp"
 
@@ -83,6 +84,7 @@ class AllocDiffTest : public QObject {
     QVERIFY(doc->diff() != nullptr);
     gui::DiffPage page;
     page.set_document(doc);
+    page.allocations()->settle();  // answered on a worker thread
     QCOMPARE(page.tables()->tabText(page.tables()->indexOf(page.allocations())), QStringLiteral("Allocation stacks"));
     const gui::AllocDeltaModel& m = *page.allocations()->model();
     const auto expected = an::diff_allocation_stacks(*doc->diff_before()->profile, *doc->diff_after()->profile, an::FrameDetail::Folded);
@@ -98,16 +100,36 @@ class AllocDiffTest : public QObject {
 
     // All frames: the two builds' vector internals differ, so the body shows gone and new.
     page.allocations()->set_all_frames(true);
+    page.allocations()->settle();
     const auto all = an::diff_allocation_stacks(*doc->diff_before()->profile, *doc->diff_after()->profile, an::FrameDetail::All);
     QCOMPARE(m.rowCount(), static_cast<int>(all.stacks.size()));
     QVERIFY(names(m).join(QStringLiteral("\n")).contains(QStringLiteral("std::vector<char, std::allocator<char> >::reserve")));
     page.allocations()->set_all_frames(false);
+    page.allocations()->settle();
 
     // Functions: the analyzer's inclusive deltas.
     page.allocations()->set_functions(true);
     QCOMPARE(m.rowCount(), static_cast<int>(expected.functions.size()));
     QCOMPARE(m.index(0, gui::AllocDeltaModel::Name).data().toString(), QString::fromStdString(expected.functions[0].name));
     QVERIFY(page.allocations()->summary_label()->text().contains(QStringLiteral("allocation stacks and")));
+  }
+
+  void theHeadlineSaysTheAnalyzersMatchRuleForDumpsWithoutContexts() {
+    // Two gperftools dumps of one run have no contexts: no "matched by context id".
+    const auto doc = compared(server_stacks(100, 0), server_stacks(900, 1));
+    gui::DiffPage page;
+    page.set_document(doc);
+    const QString headline = page.headline()->text();
+    QVERIFY2(headline.contains(QString::fromUtf8(an::match_rule_text(*doc->diff()).data()).toHtmlEscaped()), qPrintable(headline));
+    QVERIFY2(headline.contains(QStringLiteral("no contexts to match")), qPrintable(headline));
+    QVERIFY2(!headline.contains(QStringLiteral("context id")), qPrintable(headline));
+    // Snapshots with contexts keep the contexts rule, worded as the CLI's diff prints it.
+    std::vector<Profile> run;
+    run.push_back(server_profile(20, 0, kNow, 42));
+    const auto across = make_document(std::move(run), server_profile(0, 20, kNow, 43));
+    page.set_document(across);
+    QVERIFY2(page.headline()->text().contains(QStringLiteral("contexts matched by creation path (different runs)")),
+             qPrintable(page.headline()->text()));
   }
 
   void aSearchComparesOnlyStacksThroughMatchesAndDocumentSwapsStayValid() {
@@ -122,6 +144,7 @@ class AllocDiffTest : public QObject {
         panel.set_search(search);
         for (const auto& doc : {a, single, b, std::shared_ptr<const Document>{}, a}) {
           panel.set_document(doc);
+          panel.settle();
           for (int r = 0; r < panel.model()->rowCount(); ++r)
             for (int c = 0; c < panel.model()->columnCount(); ++c) (void)panel.model()->index(r, c).data();
           if (!doc || doc->diff() == nullptr) {
@@ -139,9 +162,57 @@ class AllocDiffTest : public QObject {
     panel.set_document(a);
     panel.set_functions(false);
     panel.set_search({});
+    panel.settle();
     panel.search_box()->setText(QStringLiteral("cache_put"));
     QTRY_VERIFY(panel.summary_label()->text().contains(QStringLiteral("cache_put")));
     for (const QString& n : names(*panel.model())) QVERIFY(n.contains(QStringLiteral("cache_put")));
+  }
+
+  void theDiffIsAnsweredOnAWorkerAndOnlyTheNewestAnswerShows() {
+    const auto doc = compared(server_stacks(10, 0), server_stacks(300, 1));
+    gui::AllocDiffPanel panel;
+    QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy answered(&panel, &gui::AllocDiffPanel::answered);
+    panel.set_document(doc);
+    // Asked, not computed on this thread: nothing shown yet, the busy bar says so.
+    QVERIFY(panel.busy());
+    QCOMPARE(panel.model()->rowCount(), 0);
+    QVERIFY(panel.findChild<QWidget*>(QStringLiteral("allocDiffBusy"))->isVisibleTo(&panel));
+    // A search asked before the first answer arrives supersedes it: only its answer shows.
+    panel.set_search(QStringLiteral("parse"));
+    QTRY_VERIFY(!panel.busy());
+    QCOMPARE(answered.count(), 1);
+    const an::AllocationStacks before(*doc->diff_before()->profile), after(*doc->diff_after()->profile);
+    const auto expected = an::diff_allocation_stacks(before.filtered("parse"), after.filtered("parse"));
+    QCOMPARE(panel.model()->rowCount(), static_cast<int>(expected.stacks.size()));
+    QVERIFY(panel.model()->rowCount() > 0);
+    for (const QString& n : names(*panel.model())) QVERIFY2(n.contains(QStringLiteral("parse_json")), qPrintable(n));
+    QVERIFY(!panel.findChild<QWidget*>(QStringLiteral("allocDiffBusy"))->isVisibleTo(&panel));
+    // Stacks and functions come in one answer: switching asks nothing.
+    panel.set_functions(true);
+    QVERIFY(!panel.busy());
+    QCOMPARE(panel.model()->rowCount(), static_cast<int>(expected.functions.size()));
+  }
+
+  void aDiffOfMoreStacksThanTheTableListsShowsTheLargestAndCountsThemAll() {
+    const int n = gui::AllocDeltaModel::kMaxRows + 50;
+    std::vector<StackText> after;
+    for (int k = 0; k < n; ++k) after.push_back({{"malloc", "handler_" + std::to_string(k), "serve", "main"}, 64 * static_cast<std::uint64_t>(k + 1)});
+    const auto doc = compared({{{"malloc", "serve", "main"}, 64}}, after);
+    gui::AllocDiffPanel panel;
+    QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    panel.set_document(doc);
+    panel.settle();
+    const an::AllocationDiff* d = panel.model()->alloc_diff();
+    QVERIFY(d != nullptr);
+    QVERIFY(d->stacks.size() > static_cast<std::size_t>(gui::AllocDeltaModel::kMaxRows));
+    QCOMPARE(panel.model()->rowCount(), gui::AllocDeltaModel::kMaxRows);
+    QCOMPARE(panel.model()->total_rows(), d->stacks.size());
+    // The analyzer's order: the largest change first, the smallest ones left out.
+    QCOMPARE(panel.model()->index(0, gui::AllocDeltaModel::Name).data().toString(),
+             QString::fromStdString("main \u203a serve \u203a handler_" + std::to_string(n - 1)));
+    const QString summary = panel.summary_label()->text();
+    QVERIFY2(summary.contains(gui::count_text(d->stacks.size())) && summary.contains(QStringLiteral("10,000 largest")), qPrintable(summary));
   }
 
   void goroutineProfilesAreCountedInGoroutines() {
@@ -150,6 +221,7 @@ class AllocDiffTest : public QObject {
     const auto doc = compared(before, after, "goroutine");
     gui::AllocDiffPanel panel;
     panel.set_document(doc);
+    panel.settle();
     const gui::AllocDeltaModel& m = *panel.model();
     QVERIFY(m.alloc_diff() != nullptr && m.alloc_diff()->objects_only);
     QCOMPARE(m.headerData(gui::AllocDeltaModel::InuseBefore, Qt::Horizontal).toString(), QStringLiteral("Goroutines before"));

@@ -180,6 +180,11 @@ class FlameGraphTest : public QObject {
     // Search: the analyzer's matches are highlighted, nothing is cut away.
     const std::size_t before = flame->boxes().size();
     page.set_search(QStringLiteral("LAYER_3"));
+    // The matches are found on the worker with the rows (a pass over every function
+    // name), not on this thread: none highlighted until the answer arrives.
+    QVERIFY(page.busy());
+    QCOMPARE(flame->match_count(), std::size_t{0});
+    page.settle();
     QCOMPARE(flame->boxes().size(), before);
     const auto& source = *doc->allocation_stacks(an::FrameDetail::Folded);
     QCOMPARE(flame->match_count(), source.find("layer_3").size());
@@ -191,6 +196,8 @@ class FlameGraphTest : public QObject {
     }
     QVERIFY(highlighted > 0);
     page.set_search({});
+    page.settle();
+    QCOMPARE(flame->match_count(), std::size_t{0});
 
     // Click zooms: the clicked box fills the width; the button resets.
     const gui::FlameBox* serve = find_box(flame->boxes(), source, "serve");

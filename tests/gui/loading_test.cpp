@@ -4,12 +4,15 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QtTest>
+#include <QThread>
+#include <QThreadPool>
 #include <fstream>
 
 #include "ctxheap/analyzer/load.hpp"
 #include "document/load_document.hpp"
 #include "gui_test_support.hpp"
 #include "loading/load_controller.hpp"
+#include "loading/release_document.hpp"
 #include "synthetic_snapshot.hpp"
 #include "views/main_window.hpp"
 
@@ -124,6 +127,35 @@ class LoadingTest : public QObject {
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(cancelled.count(), 0);  // the superseded load is dropped silently
     QCOMPARE(loaded.at(0).at(0).value<std::shared_ptr<const gui::Document>>()->latest().profile->contexts.size(), std::size_t{1000});
+  }
+
+  void aReleasedDocumentIsFreedOffTheUiThread() {
+    std::vector<Profile> run;
+    run.push_back(server_profile(50));
+    SeriesAnalysis series = analyze_series(std::move(run));
+    QThread* freed_on = nullptr;
+    std::shared_ptr<const gui::Document> doc(new gui::Document(gui::LoadRequest{}, std::move(series), std::nullopt),
+                                             [&freed_on](const gui::Document* d) {
+                                               freed_on = QThread::currentThread();
+                                               delete d;
+                                             });
+    gui::release_in_background(std::move(doc));
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(30000));
+    QVERIFY(freed_on != nullptr);
+    QVERIFY(freed_on != QThread::currentThread());
+  }
+
+  void openingAnotherFileFreesThePreviousDocument() {
+    TempDir dir;
+    gui::MainWindow window(nullptr, /*persistent=*/false);
+    QSignalSpy changed(&window, &gui::MainWindow::documentChanged);
+    window.open({{synthetic(dir, "a.ctxheap", 3000)}, {}});
+    QVERIFY(changed.wait(30000));
+    std::weak_ptr<const gui::Document> first = window.document();
+    window.open({{synthetic(dir, "b.ctxheap", 3000, 2)}, {}});
+    QVERIFY(changed.wait(30000));
+    // No page keeps the first document: the background release was its last reference.
+    QTRY_VERIFY(first.expired());
   }
 
   void theMainWindowShowsTheReasonAndKeepsWorking() {

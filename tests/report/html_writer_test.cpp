@@ -81,6 +81,17 @@ TEST(HtmlWriter, CallTreeKeepsItsIndentation) {
   EXPECT_NE(html.find("<td>    make_body(int)</td>", section), std::string::npos);
 }
 
+TEST(HtmlWriter, CallTreeShowsNeighbouringInstantiationsAsOneCall) {
+  const Analysis a = analyze(pool_profile());
+  const std::string html = write(report::Format::Html, report::ReportSubject::of(a));
+  const auto section = html.find("<h2 id=\"call-tree\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string grow = "<td>    Pool&lt;…&gt;::grow(unsigned long)</td>";
+  const auto at = html.find(grow, section);
+  ASSERT_NE(at, std::string::npos) << html.substr(section, 2000);
+  EXPECT_EQ(html.find("Pool&lt;…&gt;::grow", at + grow.size()), std::string::npos);  // one call, not a call to itself
+}
+
 TEST(HtmlWriter, DiffSectionListsTheFixedGroup) {
   const std::string html = evil_report(true);
   EXPECT_NE(html.find("id=\"diff\""), std::string::npos);

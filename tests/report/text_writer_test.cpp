@@ -95,6 +95,14 @@ TEST(TextWriter, CallTreeFoldsAllocatorFramesUnlessAllFramesAreAsked) {
   EXPECT_NE(every.back().find("      operator new(unsigned long)"), std::string::npos) << every.back();
 }
 
+TEST(TextWriter, CallTreeShowsNeighbouringInstantiationsAsOneCall) {
+  const Analysis a = analyze(pool_profile());
+  const auto lines = call_tree_lines(write(report::Format::Text, report::ReportSubject::of(a)));
+  ASSERT_EQ(lines.size(), 3u);  // main > open_session > Pool<…>::grow, once
+  EXPECT_NE(lines[2].find("    Pool<…>::grow(unsigned long)"), std::string::npos) << lines[2];
+  for (const std::string& line : lines) EXPECT_EQ(line.find("std::"), std::string::npos) << line;
+}
+
 TEST(TextWriter, NegativeControlSaysNoSuspects) {
   const Analysis a = analyze(fixed_profile());
   const std::string text = write(report::Format::Text, report::ReportSubject::of(a));

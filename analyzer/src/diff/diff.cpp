@@ -316,6 +316,11 @@ Counters heap(const Analysis& a) {
 
 }  // namespace
 
+std::string_view match_rule_text(const ProfileDiff& d) noexcept {
+  if (!d.contexts) return "no contexts to match: allocation stacks compared by function";
+  return d.mode == MatchMode::ById ? "contexts matched by id (same run)" : "contexts matched by creation path (different runs)";
+}
+
 std::string describe_site_delta(const Analysis& before, const Analysis& after, const SiteDelta& d) {
   const std::string was = d.before.site == kNoIndex ? std::string() : describe_site(*before.profile, before.sites[d.before.site]);
   if (d.after.site == kNoIndex) return was.empty() ? std::string("an unknown site") : was;
@@ -329,6 +334,7 @@ ProfileDiff diff(const Analysis& before, const Analysis& after, const DiffOption
   d.mode = options.match != MatchMode::Auto ? options.match
            : same_run(*before.profile, *after.profile) ? MatchMode::ById
                                                          : MatchMode::ByCreationPath;
+  d.contexts = !before.profile->contexts.empty() || !after.profile->contexts.empty();
   d.sites = diff_sites(before, after, d.mode);
   progress.tick(1);
   PathKeys before_paths, after_paths;

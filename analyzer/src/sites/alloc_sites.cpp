@@ -88,10 +88,14 @@ std::string describe_alloc_site(const Profile& p, const AllocSite& s) {
 
 std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes, FrameDetail detail) {
   std::vector<CallTreeNode> nodes(1);
-  std::unordered_map<std::uint64_t, Index> children;  // (parent, function) -> node
+  std::unordered_map<std::uint64_t, Index> children;  // (parent, shown name) -> node
+  // A node is a function as shown (two instantiations shortened alike are one node, as in
+  // AllocationStacks): each frame's shown name, interned once per frame.
+  std::unordered_map<std::uint64_t, Index> name_of_frame;
+  std::unordered_map<std::string, Index> name_ids;
   for (const Site& s : p.sites) {
     const auto frames = p.stack_frames(s.stack);
-    const auto shown = shown_frames(p, frames, detail);
+    const auto shown = shown_calls(p, frames, detail);
     Index at = 0;
     nodes[0].cumulative += s.estimated;
     for (std::size_t k = shown.size(); k-- > 0;) {
@@ -99,7 +103,12 @@ std::vector<CallTreeNode> call_tree(const Profile& p, std::size_t max_nodes, Fra
       if (frames[i].function == 0 && frames[i].module == 0 && frames[i].address == 0) continue;
       // Unsymbolized frames are told apart by address.
       const std::uint64_t fkey = frames[i].function != 0 ? frames[i].function : (frames[i].address | (1ull << 63));
-      const std::uint64_t key = detail::hash_combine(detail::hash_combine(detail::kHashSeed, at), fkey);
+      auto named = name_of_frame.find(fkey);
+      if (named == name_of_frame.end()) {
+        const auto id = name_ids.emplace(frame_name(p, frames[i], detail), static_cast<Index>(name_ids.size())).first->second;
+        named = name_of_frame.emplace(fkey, id).first;
+      }
+      const std::uint64_t key = detail::hash_combine(detail::hash_combine(detail::kHashSeed, at), named->second);
       auto it = children.find(key);
       if (it == children.end()) {
         if (max_nodes != 0 && nodes.size() >= max_nodes) break;

@@ -72,9 +72,8 @@ AllocationStacks::AllocationStacks(const Profile& p, FrameDetail detail)
     if (!used[k]) continue;
     if (k < p.stacks.size()) {
       const auto frames = p.stack_frames(static_cast<Index>(k));
-      const auto shown = shown_frames(p, frames, detail);
-      const std::size_t stack_begin = folded.size();
-      std::uint64_t last_key = 0;
+      // Neighbouring instantiations of one template are one call (shown_calls' rule).
+      const auto shown = shown_calls(p, frames, detail);
       for (std::size_t j = shown.size(); j-- > 0;) {
         const Frame& f = frames[shown[j]];
         if (f.function == 0 && f.module == 0 && f.address == 0) continue;
@@ -87,12 +86,6 @@ AllocationStacks::AllocationStacks(const Profile& p, FrameDetail detail)
           id = it->second;
           by_frame.emplace(key, id);
         }
-        // Two different frames that read as one function once shown (instantiations of
-        // one template, shortened alike) are one call, not a call of the function to
-        // itself; a frame calling the same frame again is recursion and stays.
-        const bool merged = folded.size() > stack_begin && folded.back() == id && key != last_key;
-        last_key = key;
-        if (merged) continue;
         folded.push_back(id);
       }
     }

@@ -1,6 +1,8 @@
 // The rule of shown_frames.hpp: which frames of a stack a user sees, and under what name.
 #include "ctxheap/analyzer/shown_frames.hpp"
 
+#include <algorithm>
+
 #include "ctxheap/analyzer/sites.hpp"
 
 namespace ctxheap::analyzer {
@@ -15,7 +17,36 @@ bool operator_less(std::string_view f, std::size_t at) {
 }
 
 
+/// A frame's identity in a stack: its function, else its address.
+std::uint64_t frame_key(const Frame& f) noexcept { return f.function != 0 ? f.function : (f.address | (1ull << 63)); }
+
+/// Whether two different frames read as one function at `detail`. Cheap first: names
+/// without template arguments are shown as recorded, so only two names that both have
+/// '<' need shortening to compare.
+bool read_alike(const Profile& p, const Frame& a, const Frame& b, FrameDetail detail) {
+  const std::string_view fa = p.str(a.function), fb = p.str(b.function);
+  if (fa.empty() || fb.empty()) return fa.empty() && fb.empty() && shown_frame_name(p, a, detail) == shown_frame_name(p, b, detail);
+  if (fa == fb) return true;
+  if (detail == FrameDetail::All || fa.find('<') == std::string_view::npos || fb.find('<') == std::string_view::npos) return false;
+  return shorten_template_arguments(fa) == shorten_template_arguments(fb);
+}
+
 }  // namespace
+
+std::vector<std::uint32_t> shown_calls(const Profile& profile, std::span<const Frame> frames, FrameDetail detail) {
+  const std::vector<std::uint32_t> shown = shown_frames(profile, frames, detail);
+  std::vector<std::uint32_t> out;
+  out.reserve(shown.size());
+  // From the root down, as a call tree reads: a callee that reads as its caller and is
+  // another frame continues the caller's call.
+  for (std::size_t j = shown.size(); j-- > 0;) {
+    const bool continues = j + 1 < shown.size() && frame_key(frames[shown[j]]) != frame_key(frames[shown[j + 1]]) &&
+                           read_alike(profile, frames[shown[j]], frames[shown[j + 1]], detail);
+    if (!continues) out.push_back(shown[j]);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
 
 std::string shown_frame_name(const Profile& p, const Frame& f, FrameDetail detail) {
   const std::string_view function = p.str(f.function);

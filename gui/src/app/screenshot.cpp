@@ -9,6 +9,7 @@
 #include "loading/load_controller.hpp"
 #include "views/allocations_page.hpp"
 #include "views/context_page.hpp"
+#include "views/alloc_diff_panel.hpp"
 #include "views/diff_page.hpp"
 
 namespace ctxheap::gui {
@@ -47,6 +48,7 @@ int take_screenshot(const CommandLine& cl) {
     window.context_page()->select_context(n);
   }
   window.allocations_page()->settle();  // its views are answered on a worker thread
+  window.diff_page()->allocations()->settle();  // and so is the diff of allocation stacks
   settle();
   const QPixmap picture = window.grab();
   // Quality 0 is PNG's strongest compression (lossless): screenshots go into the repository.

@@ -30,10 +30,10 @@ void FlameView::set_stacks(std::shared_ptr<const an::AllocationStacks> stacks) {
   if (stacks == stacks_) return;  // the same stacks keep their zoom
   stacks_ = std::move(stacks);
   path_.clear();
-  const QString needle = needle_;  // the matches are per function of these stacks: find them again
+  // The matches are per function of the previous stacks: none until found again.
   needle_.clear();
   matched_.clear();
-  set_search(needle);
+  match_count_ = 0;
   relayout();
   Q_EMIT zoomChanged();
 }
@@ -44,6 +44,18 @@ void FlameView::set_measure(an::AllocMeasure measure) {
   path_.clear();  // a node's children are ordered by the measure: refs stay, widths change
   relayout();
   Q_EMIT zoomChanged();
+}
+
+void FlameView::set_matches(const QString& needle, const std::vector<an::FunctionId>& matches) {
+  needle_ = needle.trimmed();
+  matched_.assign(stacks_ && !needle_.isEmpty() ? stacks_->function_count() : 0, 0);
+  match_count_ = 0;
+  for (const an::FunctionId f : matches) {
+    if (f >= matched_.size()) continue;
+    match_count_ += matched_[f] == 0 ? 1 : 0;
+    matched_[f] = 1;
+  }
+  update();
 }
 
 void FlameView::set_search(const QString& needle) {

@@ -23,8 +23,11 @@ class FlameView : public QWidget {
   /// The stacks to draw (unfiltered: a search highlights, it does not cut). Resets the zoom.
   void set_stacks(std::shared_ptr<const analyzer::AllocationStacks> stacks);
   void set_measure(analyzer::AllocMeasure measure);
-  /// Highlights the functions whose name contains `needle` (empty: none).
+  /// Highlights the functions whose name contains `needle` (empty: none), found here.
   void set_search(const QString& needle);
+  /// Highlights `matches`, the functions of the stacks whose name contains `needle`, as
+  /// found on a worker thread (the Allocations tab: AllocStacks::find over every name).
+  void set_matches(const QString& needle, const std::vector<analyzer::FunctionId>& matches);
   /// Zooms into `box` of boxes() (its subtree fills the width); reset_zoom() shows all.
   void zoom_to(const FlameBox& box);
   void reset_zoom();

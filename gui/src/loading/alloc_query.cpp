@@ -9,6 +9,10 @@ AllocAnswer answer_alloc_query(const AllocQuery& q) {
   if (q.filtered) a.stacks = q.filtered;
   else if (q.needle.empty() || !q.source) a.stacks = q.source;
   else a.stacks = std::make_shared<const an::AllocationStacks>(q.source->filtered(q.needle));
+  if (q.highlight_in) {
+    a.highlighted.emplace();
+    if (!q.needle.empty()) *a.highlighted = q.highlight_in->find(q.needle);
+  }
   if (!a.stacks) return a;
   switch (q.rows) {
     case AllocQuery::Rows::TopDown:

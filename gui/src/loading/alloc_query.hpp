@@ -26,6 +26,9 @@ struct AllocQuery {
   std::shared_ptr<const analyzer::AllocationStacks> filtered;
   Rows rows = Rows::TopDown;
   analyzer::AllocMeasure measure = analyzer::AllocMeasure::InUse;
+  /// The flame graph's stacks (unfiltered) when it shows: its search highlights the
+  /// functions of these whose name contains `needle` (a pass over every function name).
+  std::shared_ptr<const analyzer::AllocationStacks> highlight_in;
 };
 
 struct AllocAnswer {
@@ -35,6 +38,8 @@ struct AllocAnswer {
   std::vector<analyzer::AllocNode> rows;
   /// Functions: the first (largest) function's callers and callees, shown beside it.
   std::optional<analyzer::CallerCallee> first_edges;
+  /// The functions of `highlight_in` matching `needle`, when asked (empty needle: none).
+  std::optional<std::vector<analyzer::FunctionId>> highlighted;
 };
 
 /// Answers `query`: pure, callable on any thread.

@@ -1,5 +1,7 @@
 #include "models/alloc_delta_model.hpp"
 
+#include <algorithm>
+
 #include "models/text.hpp"
 
 namespace ctxheap::gui {
@@ -33,10 +35,12 @@ QVariant AllocDeltaModel::headerData(int section, Qt::Orientation orientation, i
   return DeltaTableModel::headerData(section, orientation, role);
 }
 
-int AllocDeltaModel::rows() const {
+std::size_t AllocDeltaModel::total_rows() const noexcept {
   if (!diff_) return 0;
-  return static_cast<int>(mode_ == Mode::Stacks ? diff_->stacks.size() : diff_->functions.size());
+  return mode_ == Mode::Stacks ? diff_->stacks.size() : diff_->functions.size();
 }
+
+int AllocDeltaModel::rows() const { return static_cast<int>(std::min<std::size_t>(total_rows(), kMaxRows)); }
 
 DeltaTableModel::Cell AllocDeltaModel::cell(int row, int column) const {
   const auto k = static_cast<std::size_t>(row);

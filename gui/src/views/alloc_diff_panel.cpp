@@ -5,12 +5,17 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QFutureWatcher>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <utility>
 
+#include "loading/release_document.hpp"
 #include "models/alloc_delta_model.hpp"
 #include "models/roles.hpp"
 #include "models/text.hpp"
@@ -34,6 +39,13 @@ AllocDiffPanel::AllocDiffPanel(QWidget* parent) : QWidget(parent) {
   summary_ = new QLabel(this);
   summary_->setTextFormat(Qt::PlainText);
   summary_->setWordWrap(true);
+  busy_bar_ = new QProgressBar(this);
+  busy_bar_->setObjectName(QStringLiteral("allocDiffBusy"));
+  busy_bar_->setRange(0, 0);  // indeterminate: the worker reports no progress
+  busy_bar_->setMaximumWidth(120);
+  busy_bar_->setTextVisible(false);
+  busy_bar_->setToolTip(tr("Comparing the allocation stacks…"));
+  busy_bar_->hide();
   model_ = new AllocDeltaModel(this);
   auto* proxy = new QSortFilterProxyModel(this);
   proxy->setSourceModel(model_);
@@ -59,6 +71,7 @@ AllocDiffPanel::AllocDiffPanel(QWidget* parent) : QWidget(parent) {
   bar->addWidget(rows_box_);
   bar->addWidget(search_, 1);
   bar->addWidget(all_frames_);
+  bar->addWidget(busy_bar_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 4, 0, 0);
   layout->addLayout(bar);
@@ -104,28 +117,75 @@ void AllocDiffPanel::set_functions(bool functions) {
     return;
   }
   functions_ = functions;
-  refresh();
+  // The answer has both lists: switching shows the other one, nothing to ask.
+  if (pending_) return;
+  model_->set_diff(diff_ ? document_ : nullptr, diff_, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  update_summary();
 }
 
 void AllocDiffPanel::rebuild() {
   before_.reset();
   after_.reset();
-  if (document_ && document_->diff() != nullptr) {
-    before_ = std::make_shared<const an::AllocationStacks>(*document_->diff_before()->profile, detail_);
-    after_ = std::make_shared<const an::AllocationStacks>(*document_->diff_after()->profile, detail_);
-  }
   refresh();
 }
 
 void AllocDiffPanel::refresh() {
-  std::shared_ptr<const an::AllocationDiff> diff;
-  const QByteArray needle = search_text_.trimmed().toUtf8();
-  if (before_ && after_) {
-    const std::string_view n(needle.constData(), static_cast<std::size_t>(needle.size()));
-    diff = std::make_shared<const an::AllocationDiff>(
-        n.empty() ? an::diff_allocation_stacks(*before_, *after_) : an::diff_allocation_stacks(before_->filtered(n), after_->filtered(n)));
+  const std::uint64_t generation = ++generation_;
+  if (!document_ || document_->diff() == nullptr) {
+    pending_ = true;
+    apply(generation, AllocDiffAnswer{});
+    return;
   }
-  model_->set_diff(diff ? document_ : nullptr, diff, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  AllocDiffQuery query;
+  query.document = document_;
+  query.detail = detail_;
+  const QByteArray needle = search_text_.trimmed().toUtf8();
+  query.needle.assign(needle.constData(), static_cast<std::size_t>(needle.size()));
+  query.before = before_;
+  query.after = after_;
+  pending_ = true;
+  future_ = QtConcurrent::run([query] { return answer_alloc_diff_query(query); });
+  auto* watcher = new QFutureWatcher<AllocDiffAnswer>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    // Only the newest question's answer shows; settle() may have shown it already.
+    if (generation == generation_ && pending_) apply(generation, watcher->future().takeResult());
+  });
+  watcher->setFuture(future_);
+  busy_bar_->show();
+  // The previous rows stay usable until the answer arrives, unless they are another document's.
+  if (model_->document() != document_.get()) {
+    diff_.reset();
+    model_->set_diff(nullptr, nullptr, AllocDeltaModel::Mode::Stacks);
+    summary_->setText(tr("Comparing the allocation stacks…"));
+  }
+}
+
+void AllocDiffPanel::settle() {
+  if (!pending_) return;
+  future_.waitForFinished();
+  apply(generation_, future_.takeResult());
+}
+
+void AllocDiffPanel::apply(std::uint64_t generation, AllocDiffAnswer answer) {
+  if (generation != generation_ || !pending_) return;
+  pending_ = false;
+  busy_bar_->hide();
+  // What is replaced is freed on a worker: a million stacks' names are millions of strings.
+  auto old_before = std::exchange(before_, std::move(answer.before));
+  auto old_after = std::exchange(after_, std::move(answer.after));
+  auto old_diff = std::exchange(diff_, std::move(answer.diff));
+  shown_search_ = search_text_.trimmed();
+  model_->set_diff(diff_ ? document_ : nullptr, diff_, functions_ ? AllocDeltaModel::Mode::Functions : AllocDeltaModel::Mode::Stacks);
+  release_in_background(std::move(old_diff));
+  release_in_background(std::move(old_before));
+  release_in_background(std::move(old_after));
+  update_summary();
+  Q_EMIT answered();
+}
+
+void AllocDiffPanel::update_summary() {
+  const std::shared_ptr<const an::AllocationDiff>& diff = diff_;
   if (!diff) {
     summary_->setText(tr("Open two inputs to compare their allocation stacks"));
     return;
@@ -143,7 +203,9 @@ void AllocDiffPanel::refresh() {
                           shown(diff->total_before.inuse_bytes, diff->total_before.inuse_objects),
                           shown(diff->total_after.inuse_bytes, diff->total_after.inuse_objects),
                           diff->objects_only ? delta_count_text(change) : delta_bytes_text(change));
-  if (!needle.isEmpty()) text += tr(" — stacks through a function matching “%1”").arg(search_text_.trimmed());
+  if (!shown_search_.isEmpty()) text += tr(" — stacks through a function matching “%1”").arg(shown_search_);
+  if (model_->total_rows() > static_cast<std::size_t>(AllocDeltaModel::kMaxRows))
+    text += tr(" (the %1 largest changes listed)").arg(count_text(AllocDeltaModel::kMaxRows));
   summary_->setText(text);
 }
 

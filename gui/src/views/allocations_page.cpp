@@ -16,7 +16,10 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFutureWatcher>
 
+#include <utility>
+
 #include "charts/flame_view.hpp"
+#include "loading/release_document.hpp"
 #include "models/text.hpp"
 #include "views/frame_controls.hpp"
 
@@ -204,7 +207,6 @@ void AllocationsPage::refresh_models() {
   // The flame graph draws the unfiltered stacks (a search highlights there) on the UI
   // thread, laid out for the window only: nothing to wait for.
   flame_->set_stacks(document_ ? document_->allocation_stacks(detail_) : nullptr);
-  flame_->set_search(search_text_);
   flame_->set_measure(measure_);
   if (view_ == View::FlameGraph) stack_->setCurrentIndex(2);
   const std::uint64_t generation = ++generation_;
@@ -224,6 +226,8 @@ void AllocationsPage::refresh_models() {
                : view_ == View::BottomUp ? AllocQuery::Rows::BottomUp
                                          : AllocQuery::Rows::Functions;
   query.measure = measure_;
+  // The flame graph's search highlights; its matches are found with the rows.
+  if (view_ == View::FlameGraph) query.highlight_in = query.source;
   asked_source_ = query.source;
   asked_needle_ = query.needle;
   pending_ = true;
@@ -255,9 +259,11 @@ void AllocationsPage::settle() {
 void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
   if (generation != generation_) return;
   pending_ = false;
-  stacks_ = std::move(answer.stacks);
+  // The stacks of a previous search are freed on a worker once the models let go of them.
+  std::shared_ptr<const an::AllocationStacks> previous = std::exchange(stacks_, std::move(answer.stacks));
   stacks_source_ = asked_source_;
   stacks_needle_ = asked_needle_;
+  if (answer.highlighted) flame_->set_matches(search_text_, *answer.highlighted);
   const bool tree = view_ != View::CallerCallee;  // the flame graph's summary is the top-down answer's
   stack_->setCurrentIndex(view_ == View::FlameGraph ? 2 : tree ? 0 : 1);
   const auto mode = view_ == View::BottomUp ? AllocTreeModel::Mode::BottomUp : AllocTreeModel::Mode::TopDown;
@@ -294,6 +300,7 @@ void AllocationsPage::apply(std::uint64_t generation, AllocAnswer answer) {
     // Selecting the first function shows the callers and callees answered with it.
     if (functions_model_->rowCount() > 0) functions_->setCurrentIndex(functions_model_->index(0, 0));
   }
+  release_in_background(std::move(previous));  // the last reference, when a search's
   update_busy();
   update_summary();
   Q_EMIT answered();

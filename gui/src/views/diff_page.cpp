@@ -106,9 +106,9 @@ void DiffPage::set_document(const std::shared_ptr<const Document>& document) {
     const QColor c = delta_color(v > 0 ? 1 : v < 0 ? -1 : 0);
     return c.isValid() ? QStringLiteral("<span style=\"color:%1\">%2</span>").arg(c.name(), text) : text;
   };
-  QString html = tr("<b>Before</b> %1 &rarr; <b>after</b> %2 &nbsp;(matched %3)<br/>")
-                     .arg(name(before), name(after),
-                          d->mode == an::MatchMode::ById ? tr("by context id") : tr("by creation-site path, across runs"));
+  // The match rule is the analyzer's answer, worded as the CLI's diff says it.
+  QString html = tr("<b>Before</b> %1 &rarr; <b>after</b> %2 &nbsp;&middot;&nbsp; %3<br/>")
+                     .arg(name(before), name(after), qstr(an::match_rule_text(*d)).toHtmlEscaped());
   html += tr("Heap in use %1 &rarr; %2 (%3) &nbsp;&middot;&nbsp; stale entries %4 &rarr; %5 (%6) &nbsp;&middot;&nbsp; "
              "stale groups: <span style=\"color:%7\">%8 fixed</span>, <span style=\"color:%9\">%10 new</span>, %11 persisting")
               .arg(bytes_text(d->heap_before.inuse_bytes()), bytes_text(d->heap_after.inuse_bytes()),

@@ -11,8 +11,10 @@
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <utility>
 
 #include "loading/load_controller.hpp"
+#include "loading/release_document.hpp"
 #include "models/text.hpp"
 #include "settings/app_settings.hpp"
 #include "views/allocations_page.hpp"
@@ -92,7 +94,7 @@ void MainWindow::open(const LoadRequest& request) {
 }
 
 void MainWindow::set_document(std::shared_ptr<const Document> document) {
-  document_ = std::move(document);
+  std::shared_ptr<const Document> previous = std::exchange(document_, std::move(document));
   summary_->set_document(document_);
   contexts_->set_document(document_);
   allocations_->set_document(document_);
@@ -109,6 +111,8 @@ void MainWindow::set_document(std::shared_ptr<const Document> document) {
                          .arg(name, count_text(a.summary.contexts), bytes_text(a.summary.heap_inuse_bytes), count_text(a.summary.stale),
                               a.summary.suspects == 1 ? tr("1 leak suspect") : tr("%1 leak suspects").arg(count_text(a.summary.suspects))));
   }
+  // Every page holds the new document now: the previous one is freed off the UI thread.
+  release_in_background(std::move(previous));
   update_actions();
   Q_EMIT documentChanged();
 }

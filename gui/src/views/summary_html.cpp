@@ -99,11 +99,10 @@ QString summary_html(const Document& document) {
     html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Before and after"));
     const an::Analysis& before = *document.diff_before();
     const an::Analysis& after = *document.diff_after();
-    html += QStringLiteral("<p>%1<br/>").arg(QObject::tr("%1 &rarr; %2, matched %3")
+    html += QStringLiteral("<p>%1<br/>").arg(QObject::tr("%1 &rarr; %2: %3")
                                                  .arg(esc(QFileInfo(qstr(before.profile->meta.source_path)).fileName()),
                                                       esc(QFileInfo(qstr(after.profile->meta.source_path)).fileName()),
-                                                      d->mode == an::MatchMode::ById ? QObject::tr("by context id")
-                                                                                      : QObject::tr("by creation-site path")));
+                                                      esc(an::match_rule_text(*d))));
     html += QObject::tr("Stale entries %1 &rarr; %2; %3. <a href=\"diff:\">Open the diff</a></p>")
                 .arg(esc(count_text(d->stale_before)), esc(count_text(d->stale_after)),
                      esc(report::diff_outline(*d).front().heading));

@@ -80,6 +80,9 @@ struct StaleGroupDelta {
 
 struct ProfileDiff {
   MatchMode mode = MatchMode::ById;  ///< the mode used (never Auto)
+  /// Whether either side has contexts to match (a gperftools dump has none, nor a Go
+  /// profile the recognizer found no contexts in): without, only allocation stacks compare.
+  bool contexts = true;
   std::vector<SiteDelta> sites;      ///< by |Δ in-use bytes|, largest first
   std::vector<ParentDelta> parents;  ///< by |Δ subtree in-use bytes|, largest first
   std::vector<StaleGroupDelta> groups;  ///< fixed, then new, then persisting; by bytes
@@ -89,6 +92,11 @@ struct ProfileDiff {
 
   std::size_t count(GroupChange change) const noexcept;
 };
+
+/// The match rule the diff used, as every output says it: "contexts matched by id (same
+/// run)", "contexts matched by creation path (different runs)", or, when neither side has
+/// contexts, "no contexts to match: allocation stacks compared by function".
+std::string_view match_rule_text(const ProfileDiff& diff) noexcept;
 
 /// A site delta's label, each run with its own line: the after side's site, and when the
 /// before side's differs (lines shift between builds) "(before: ...)" after it.

@@ -30,6 +30,13 @@ enum class FrameDetail : std::uint8_t {
 /// keeps the one frame that names the site (site_frame), so no stack shows empty.
 std::vector<std::uint32_t> shown_frames(const Profile& profile, std::span<const Frame> frames, FrameDetail detail);
 
+/// The calls of `frames` (innermost first) as every call tree shows them: shown_frames,
+/// where neighbouring frames that read as one function once shown (two instantiations of
+/// one template, both shortened to `Pool<…>::grow`) are one call, kept once as its
+/// outermost frame; a frame calling the same frame again is recursion and stays. Indices
+/// into `frames`, innermost first. AllocationStacks and call_tree both follow it.
+std::vector<std::uint32_t> shown_calls(const Profile& profile, std::span<const Frame> frames, FrameDetail detail);
+
 /// How many frames of `frames` are left out at `detail`.
 std::uint32_t folded_frame_count(const Profile& profile, std::span<const Frame> frames, FrameDetail detail);
 

@@ -2,15 +2,6 @@
 
 namespace ctxheap::report::detail {
 
-std::string match_mode_text(analyzer::MatchMode mode) {
-  switch (mode) {
-    case analyzer::MatchMode::ById: return "contexts matched by id (same run)";
-    case analyzer::MatchMode::ByCreationPath: return "contexts matched by creation path (different runs)";
-    case analyzer::MatchMode::Auto: break;
-  }
-  return "contexts matched automatically";
-}
-
 SiteRef site_ref(const analyzer::Analysis& before, const analyzer::Analysis& after, const analyzer::SiteDelta& d) {
   if (d.after.site != analyzer::kNoIndex) return {&after, d.after.site};
   if (d.before.site != analyzer::kNoIndex) return {&before, d.before.site};

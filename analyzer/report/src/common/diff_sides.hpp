@@ -8,9 +8,6 @@
 
 namespace ctxheap::report::detail {
 
-/// "contexts matched by id (same run)" / "contexts matched by creation path (different runs)".
-std::string match_mode_text(analyzer::MatchMode mode);
-
 /// The analysis and site a site delta names: after's when present, else before's
 /// (nullptr when neither side has one).
 struct SiteRef {

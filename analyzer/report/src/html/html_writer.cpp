@@ -74,7 +74,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
   const auto& d = *s.diff;
   out << "<p class=\"meta\">before: <code>" << html_escape(before.profile->meta.source_path) << "</code> "
       << html_escape(snapshot_title(*before.profile)) << "<br>after: <code>" << html_escape(after.profile->meta.source_path)
-      << "</code> " << html_escape(snapshot_title(*after.profile)) << "<br>" << html_escape(detail::match_mode_text(d.mode))
+      << "</code> " << html_escape(snapshot_title(*after.profile)) << "<br>" << html_escape(analyzer::match_rule_text(d))
       << "</p>\n";
   for (const DiffSection& part : diff_outline(d, o.findings, detail::goroutine_diff(*s.before, *s.analysis))) {
     if (part.part == DiffPart::Groups) {

@@ -39,7 +39,7 @@ void write_diff(std::ostream& out, const ReportSubject& s, const ReportOptions& 
   const auto& d = *s.diff;
   out << "- before: " << source_path(*s.before) << " — " << markdown_text(snapshot_title(*s.before->profile)) << '\n';
   out << "- after: " << source_path(*s.analysis) << " — " << markdown_text(snapshot_title(*s.analysis->profile)) << '\n';
-  out << "- " << markdown_text(detail::match_mode_text(d.mode)) << '\n';
+  out << "- " << markdown_text(analyzer::match_rule_text(d)) << '\n';
   for (const DiffSection& part : diff_outline(d, o.findings, detail::goroutine_diff(*s.before, *s.analysis))) {
     if (part.part == DiffPart::Groups) {
       section(out, "###", part.heading);

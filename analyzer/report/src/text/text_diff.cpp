@@ -35,7 +35,7 @@ void write_text_diff(std::ostream& out, const ReportSubject& subject, const Repo
   out << paint("ctxheap diff", kBold, o.color) << '\n';
   out << "  before: " << side_line(*subject.before) << '\n';
   out << "  after:  " << side_line(*subject.analysis) << '\n';
-  out << "  " << match_mode_text(d.mode) << '\n';
+  out << "  " << analyzer::match_rule_text(d) << '\n';
   for (const DiffSection& section : diff_outline(d, o.findings, goroutine_diff(*subject.before, *subject.analysis))) {
     if (section.part == DiffPart::Groups) {
       write_text_heading(out, section.heading, o.color);
