@@ -124,6 +124,28 @@ TEST(JsonWriter, DiffSectionConformsAndCountsTheFix) {
   EXPECT_EQ(j["diff"]["new"], 0);
   EXPECT_EQ(j["diff"]["groups"][0]["change"], "fixed");
   EXPECT_EQ(j["diff"]["totals"]["stale"]["delta"], -150);
+  EXPECT_EQ(j["diff"]["mode"], "creation_path");  // two runs (pids 42 and 43)
+}
+
+/// A heap profile of a program without contexts (a gperftools dump's shape): one site.
+Profile dump_without_contexts(std::uint64_t bytes) {
+  ProfileBuilder b;
+  const FrameText frames[] = {{"make_body(int)", "server.cpp", 20, "server", 0x4010, 0x10, false}};
+  Site site;
+  site.stack = b.add_stack(std::span<const FrameText>(frames));
+  site.estimated = {bytes / 64, bytes, bytes / 64, bytes};
+  site.sampled = site.estimated;
+  b.add_site(site);
+  return std::move(b).finish();
+}
+
+TEST(JsonWriter, ADiffOfInputsWithoutContextsSaysNoContextsWereMatched) {
+  const Analysis before = analyze(dump_without_contexts(4096));
+  const Analysis after = analyze(dump_without_contexts(8192));
+  const ProfileDiff d = diff(before, after);
+  const json j = report_json(report::ReportSubject::of(before, after, d));
+  expect_valid(j);
+  EXPECT_EQ(j["diff"]["mode"], "none");
 }
 
 TEST(JsonWriter, ValidatorRejectsAnUndocumentedKey) {

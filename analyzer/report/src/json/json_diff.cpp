@@ -65,7 +65,7 @@ Json diff_json(const ReportSubject& subject, const ReportOptions& options) {
 
   return Json{
       {"before", source_json(*before.profile)},
-      {"mode", d.mode == analyzer::MatchMode::ById ? "id" : "creation_path"},
+      {"mode", !d.contexts ? "none" : d.mode == analyzer::MatchMode::ById ? "id" : "creation_path"},
       {"totals",
        Json{{"heap_inuse_bytes", before_after(d.heap_before.inuse_bytes(), d.heap_after.inuse_bytes())},
             {"heap_alloc_bytes", before_after(d.heap_before.alloc_bytes, d.heap_after.alloc_bytes)},
