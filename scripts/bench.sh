@@ -19,7 +19,7 @@ CTXHEAP_UNWIND=libunwind ./build/release/tests/bench/bench_context --benchmark_f
   go test -run '^$' -bench . -cpu 1,2 -count "$reps") >"$out/go.txt"
 
 # One line per (loop, threads): ns per operation across all threads (wall time / total ops).
-awk -F, '
+awk -F, -v golabel="$(go version | awk '{sub(/^go/, "Go ", $3); print $3}')" '
   FNR == NR {                      # Google Benchmark CSV: name,iterations,real_time,...,items_per_second,...
     if ($1 !~ /^"BM_/ || $1 ~ /_(mean|median|stddev|cv)"$/) next
     name = $1; gsub(/"/, "", name)
@@ -42,7 +42,7 @@ awk -F, '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    printf "%-44s %14s %14s %10s\n", "loop (ns per op, all threads)", "ctxheap", "Go 1.19", "Go/ctxheap"
+    printf "%-44s %14s %14s %10s\n", "loop (ns per op, all threads)", "ctxheap", golabel, "Go/ctxheap"
     for (k in cpp) {
       split(k, p, " "); gl = p[1]; sub(/_libunwind$/, "", gl); gk = gl " " p[3]
       c = median(cpp[k]); g = (gk in go) ? median(go[gk]) : 0
