@@ -9,6 +9,7 @@
 #include "ctxheap/analyzer/alloc_sites.hpp"
 #include "ctxheap/analyzer/profile_builder.hpp"
 #include "ctxheap/analyzer/shown_frames.hpp"
+#include "../support/pool_growth_stack.hpp"
 
 namespace {
 
@@ -105,18 +106,8 @@ TEST(ShownFrames, CallTreeHasNoRuntimeNodesUnlessAskedForAll) {
   EXPECT_EQ(p.str(all.back().function), "tcmalloc::allocate_full_cpp_throw_oom(unsigned long)");
 }
 
-// Sessions kept by a pool whose small-object instantiation forwards to its large one:
-// two neighbouring frames that read as one function once templates are shortened, under
-// std::vector and allocator frames of two instantiations of their own.
-const std::vector<FrameText> kPoolGrowth = {
-    {"operator new(unsigned long)", "", 0, "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4", 0x1020, 0x1020},
-    {"std::__new_allocator<Session>::allocate(unsigned long, void const*)", "/usr/include/c++/12/bits/new_allocator.h", 137, "app", 0x2110, 0x2110},
-    {"std::vector<Session, std::allocator<Session> >::reserve(unsigned long)", "/usr/include/c++/12/bits/vector.tcc", 66, "app", 0x2120, 0x2120},
-    {"Pool<Session, LargeBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3110, 0x3110},
-    {"Pool<Session, SmallBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3120, 0x3120},
-    {"open_session(int)", "/src/app/sessions.cpp", 12, "app", 0x3130, 0x3130},
-    {"main", "/src/app/main.cpp", 40, "app", 0x3030, 0x3030},
-};
+// Sessions kept by a pool whose small-object instantiation forwards to its large one.
+const std::vector<FrameText>& kPoolGrowth = ctxheap_test::pool_growth_stack();
 // The same pool grown through its other instantiation only, and a pool that really recurses.
 const std::vector<FrameText> kPoolDirect = {
     {"operator new(unsigned long)", "", 0, "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4", 0x1020, 0x1020},

@@ -17,6 +17,7 @@
 
 #include "ctxheap/analyzer/all.hpp"
 #include "ctxheap/report/report.hpp"
+#include "../support/pool_growth_stack.hpp"
 #include "../support/temp_dir.hpp"
 
 namespace ctxheap_test {
@@ -152,19 +153,11 @@ inline Profile fixed_profile(std::uint32_t pid = 43) {
 /// small-block instantiation forwards to its large-block one, under std::vector and
 /// allocator frames of two instantiations: `Pool<…>::grow` must read as one call.
 inline Profile pool_profile() {
-  const std::vector<FrameText> growth = {
-      {"operator new(unsigned long)", "", 0, "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4", 0x1020, 0x1020},
-      {"std::__new_allocator<Session>::allocate(unsigned long, void const*)", "/usr/include/c++/12/bits/new_allocator.h", 137, "app", 0x2110, 0x2110},
-      {"std::vector<Session, std::allocator<Session> >::reserve(unsigned long)", "/usr/include/c++/12/bits/vector.tcc", 66, "app", 0x2120, 0x2120},
-      {"Pool<Session, LargeBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3110, 0x3110},
-      {"Pool<Session, SmallBlocks>::grow(unsigned long)", "/src/app/pool.hpp", 31, "app", 0x3120, 0x3120},
-      {"open_session(int)", "/src/app/sessions.cpp", 12, "app", 0x3130, 0x3130},
-      {"main", "/src/app/main.cpp", 40, "app", 0x3030, 0x3030}};
   ProfileBuilder b;
   b.meta().source_kind = "gperftools";
   b.meta().program = "sessions";
   Site site;
-  site.stack = b.add_stack(std::span<const FrameText>(growth));
+  site.stack = b.add_stack(std::span<const FrameText>(pool_growth_stack()));
   site.estimated = {16, 16 * kBody, 16, 16 * kBody};
   site.sampled = site.estimated;
   b.add_site(site);
