@@ -23,13 +23,8 @@ namespace ctxheap::collector::tagging {
       base == nullptr || !can_head(base)) [[unlikely]]
     return nullptr;
   t.bytes_until_sample = left;
-  single_writer_add(pending->alloc_objects, 1);
-  single_writer_add(pending->alloc_bytes, size);
   const std::uint32_t slot = t.cached_slot;
-  State& s = *g_state;
-  SlotCounters& c = s.slots.at(slot);
-  const std::int64_t now = s.coarse_now_ns.load(std::memory_order_relaxed);
-  if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
+  charge_context_alloc(*g_state, t, slot, size);  // pending is set: two plain adds
   void* p = static_cast<char*>(base) + kHeader;
   *static_cast<Header*>(base) = {check_for(p), encode(slot, size, false)};
   return p;
@@ -64,22 +59,10 @@ namespace ctxheap::collector::tagging {
     sampled = sample_slow(s, t, id, p, size, skip);
   std::uint32_t slot;
   if (id == kNoContext) {
-    NoContextStripe& n = stripe(s, t);
-    n.alloc_objects.fetch_add(1, std::memory_order_relaxed);
-    n.alloc_bytes.fetch_add(nallocx(size, 0), std::memory_order_relaxed);
-    slot = kFirstNoContextSlot + t.stripe;
+    slot = charge_no_context_alloc(s, t, size);
   } else {
     slot = t.cached_id == id ? t.cached_slot : refresh_slot(s, t, id);
-    SlotCounters& c = s.slots.at(slot);
-    if (ThreadPending* pending = t.pending) {
-      single_writer_add(pending->alloc_objects, 1);
-      single_writer_add(pending->alloc_bytes, size);
-    } else {
-      c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
-      c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
-    }
-    const std::int64_t now = s.coarse_now_ns.load(std::memory_order_relaxed);
-    if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
+    charge_context_alloc(s, t, slot, size);
   }
   h = {check_for(p), encode(slot, size, sampled)};
   t.in_hook = false;

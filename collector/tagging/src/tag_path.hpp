@@ -38,6 +38,31 @@ inline NoContextStripe& stripe(State& s, ThreadState& t) noexcept {
   return s.no_context[t.stripe];
 }
 
+/// Charges one allocation made with no current context to the allocating thread's stripe
+/// (in tcmalloc's size-class bytes) and returns the owner slot that names that stripe.
+[[gnu::always_inline]] inline std::uint32_t charge_no_context_alloc(State& s, ThreadState& t, std::size_t size) noexcept {
+  NoContextStripe& n = stripe(s, t);
+  n.alloc_objects.fetch_add(1, std::memory_order_relaxed);
+  n.alloc_bytes.fetch_add(nallocx(size, 0), std::memory_order_relaxed);
+  return kFirstNoContextSlot + t.stripe;
+}
+
+/// Charges one allocation of `size` bytes to the context counted at `slot` (the thread's
+/// cached slot: refresh_slot has run): the thread's pending counts when it has them, the
+/// slot's shared counters otherwise; and the slot's last-allocation time.
+[[gnu::always_inline]] inline void charge_context_alloc(State& s, ThreadState& t, std::uint32_t slot, std::size_t size) noexcept {
+  SlotCounters& c = s.slots.at(slot);
+  if (ThreadPending* p = t.pending) {
+    single_writer_add(p->alloc_objects, 1);
+    single_writer_add(p->alloc_bytes, size);
+  } else {
+    c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
+    c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
+  }
+  const std::int64_t now = s.coarse_now_ns.load(std::memory_order_relaxed);
+  if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
+}
+
 /// Charges a new block of `size` requested bytes to the current context.
 [[gnu::always_inline]] inline void on_alloc(const void* ptr, std::size_t size, int skip) noexcept {
   ThreadState& t = t_state;
@@ -70,23 +95,11 @@ inline NoContextStripe& stripe(State& s, ThreadState& t) noexcept {
   if (id == kNoContext) {
     // Recorded too, so that its free, on any thread, is found in a side table instead of
     // being searched for in all of them.
-    NoContextStripe& n = stripe(*s, t);
-    n.alloc_objects.fetch_add(1, std::memory_order_relaxed);
-    n.alloc_bytes.fetch_add(nallocx(size, 0), std::memory_order_relaxed);
-    s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {kFirstNoContextSlot + t.stripe, size, sampled});
+    s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {charge_no_context_alloc(*s, t, size), size, sampled});
   } else {
     const std::uint32_t slot = t.cached_id == id ? t.cached_slot : refresh_slot(*s, t, id);
-    SlotCounters& c = s->slots.at(slot);
     if (s->side.insert(reinterpret_cast<std::uintptr_t>(ptr), {slot, size, sampled})) [[likely]] {
-      if (ThreadPending* p = t.pending) {
-        single_writer_add(p->alloc_objects, 1);
-        single_writer_add(p->alloc_bytes, size);
-      } else {
-        c.alloc_objects.fetch_add(1, std::memory_order_relaxed);
-        c.alloc_bytes.fetch_add(size, std::memory_order_relaxed);
-      }
-      const std::int64_t now = s->coarse_now_ns.load(std::memory_order_relaxed);
-      if (c.last_alloc_ns.load(std::memory_order_relaxed) != now) c.last_alloc_ns.store(now, std::memory_order_relaxed);
+      charge_context_alloc(*s, t, slot, size);
     } else {
       s->untracked.fetch_add(1, std::memory_order_relaxed);  // owner unknown: not counted at all
     }
