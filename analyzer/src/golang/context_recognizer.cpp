@@ -13,6 +13,7 @@
 #include "ctxheap/analyzer/sites.hpp"
 #include "ctxheap/analyzer/text.hpp"
 #include "model/hash.hpp"
+#include "site_charge.hpp"
 
 namespace ctxheap::analyzer::golang {
 namespace {
@@ -187,22 +188,6 @@ struct SiteInfo {
   Role role = Role::Other;
   std::size_t user = 0;  ///< index of the first user frame in the stack
 };
-
-Counters from_estimate(const SampleCounts& e) {
-  Counters c;
-  c.alloc_objects = std::max(e.alloc_objects, e.inuse_objects);
-  c.alloc_bytes = std::max(e.alloc_bytes, e.inuse_bytes);
-  c.freed_objects = c.alloc_objects - e.inuse_objects;
-  c.freed_bytes = c.alloc_bytes - e.inuse_bytes;
-  return c;
-}
-
-void subtract(Counters& from, const Counters& c) {
-  from.alloc_objects -= std::min(from.alloc_objects, c.alloc_objects);
-  from.alloc_bytes -= std::min(from.alloc_bytes, c.alloc_bytes);
-  from.freed_objects -= std::min(from.freed_objects, c.freed_objects);
-  from.freed_bytes -= std::min(from.freed_bytes, c.freed_bytes);
-}
 
 /// Stable across profiles of one program (series growth and diff match by id and site),
 /// nine digits: far from the runtime's small ids, short enough to read.
@@ -523,10 +508,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       attribute_request_path(p, g, children, unowned, claimed);
       for (const Index s : g.sites) {
         Site& site = p.sites[s];
-        const Counters c = from_estimate(site.estimated);
-        child.counters += c;
-        subtract(p.totals.no_context, c);
-        site.context_id = child.id;
+        charge_site(p, site, child);
         est.retained_objects += site.estimated.inuse_objects;
         est.retained_bytes += site.estimated.inuse_bytes;
       }

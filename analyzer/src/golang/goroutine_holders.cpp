@@ -8,6 +8,7 @@
 
 #include "ctxheap/analyzer/golang.hpp"
 #include "ctxheap/analyzer/text.hpp"
+#include "site_charge.hpp"
 
 namespace ctxheap::analyzer::golang {
 namespace {
@@ -24,13 +25,6 @@ Context* children_waited_on(Profile& heap, std::uint64_t goroutines) {
     if (best == nullptr || gap(c) < gap(*best)) best = &c;
   }
   return best;
-}
-
-void subtract(Counters& from, const Counters& c) {
-  from.alloc_objects -= std::min(from.alloc_objects, c.alloc_objects);
-  from.alloc_bytes -= std::min(from.alloc_bytes, c.alloc_bytes);
-  from.freed_objects -= std::min(from.freed_objects, c.freed_objects);
-  from.freed_bytes -= std::min(from.freed_bytes, c.freed_bytes);
 }
 
 }  // namespace
@@ -74,14 +68,7 @@ std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goro
       const bool under = std::any_of(frames.begin(), frames.end(),
                                      [&](const Frame& f) { return heap.str(f.function) == b.waiting_in; });
       if (!under) continue;
-      Counters c;
-      c.alloc_objects = std::max(site.estimated.alloc_objects, site.estimated.inuse_objects);
-      c.alloc_bytes = std::max(site.estimated.alloc_bytes, site.estimated.inuse_bytes);
-      c.freed_objects = c.alloc_objects - site.estimated.inuse_objects;
-      c.freed_bytes = c.alloc_bytes - site.estimated.inuse_bytes;
-      child->counters += c;
-      subtract(heap.totals.no_context, c);
-      site.context_id = child->id;
+      charge_site(heap, site, *child);
       bytes += site.estimated.inuse_bytes;
       ++sites;
     }

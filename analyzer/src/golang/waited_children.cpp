@@ -10,6 +10,7 @@
 
 #include "ctxheap/analyzer/golang.hpp"
 #include "ctxheap/analyzer/text.hpp"
+#include "site_charge.hpp"
 
 namespace ctxheap::analyzer::golang {
 namespace {
@@ -71,13 +72,6 @@ Index copy_waiting_stack(Profile& heap, const Profile& goroutines, const Blocked
   return static_cast<Index>(heap.stacks.size() - 1);
 }
 
-void subtract(Counters& from, const Counters& c) {
-  from.alloc_objects -= std::min(from.alloc_objects, c.alloc_objects);
-  from.alloc_bytes -= std::min(from.alloc_bytes, c.alloc_bytes);
-  from.freed_objects -= std::min(from.freed_objects, c.freed_objects);
-  from.freed_bytes -= std::min(from.freed_bytes, c.freed_bytes);
-}
-
 /// Charges the in-use sites under `function` that no context holds yet to `child`.
 std::uint64_t charge_sites_under(Profile& heap, std::string_view function, Context& child) {
   std::uint64_t bytes = 0;
@@ -86,14 +80,7 @@ std::uint64_t charge_sites_under(Profile& heap, std::string_view function, Conte
     const auto frames = heap.stack_frames(site.stack);
     if (std::none_of(frames.begin(), frames.end(), [&](const Frame& f) { return heap.str(f.function) == function; }))
       continue;
-    Counters c;
-    c.alloc_objects = std::max(site.estimated.alloc_objects, site.estimated.inuse_objects);
-    c.alloc_bytes = std::max(site.estimated.alloc_bytes, site.estimated.inuse_bytes);
-    c.freed_objects = c.alloc_objects - site.estimated.inuse_objects;
-    c.freed_bytes = c.alloc_bytes - site.estimated.inuse_bytes;
-    child.counters += c;
-    subtract(heap.totals.no_context, c);
-    site.context_id = child.id;
+    charge_site(heap, site, child);
     bytes += site.estimated.inuse_bytes;
   }
   return bytes;
