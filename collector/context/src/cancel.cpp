@@ -79,7 +79,7 @@ bool mark_done(CancelNode* c, Err err, std::string_view cause, CancelNode*& pend
     } catch (...) {
       c->cause.clear();  // out of memory: cancelled all the same, the cause is err's text
     }
-    c->ended.store(now().time_since_epoch().count(), std::memory_order_relaxed);
+    c->ended.store(stamp_now().time_since_epoch().count(), std::memory_order_relaxed);
     // seq_cst: the other half of the Dekker pairing with waiters (see waiting.cpp).
     c->state.store(err == Err::DeadlineExceeded ? ContextState::Expired : ContextState::Cancelled,
                    std::memory_order_seq_cst);
@@ -100,25 +100,30 @@ bool mark_done(CancelNode* c, Err err, std::string_view cause, CancelNode*& pend
 
 void propagate_cancel(CancelNode* child) {
   CancelNode* p = child->parent ? child->parent->source : nullptr;
-  if (p == nullptr) return;  // Background, TODO or below without_cancel: registered nowhere
+  if (p == nullptr) {  // Background, TODO or below without_cancel: registered nowhere
+    release(child);    // the set's reference publish() counted in advance
+    return;
+  }
   Err parent_err;
   std::string parent_cause;
   {
     std::lock_guard lock(p->mu);
     parent_err = p->err;
     if (parent_err == Err::None) {
-      retain(child);  // the set's reference: this is what keeps a forgotten child alive
+      // The set's reference (counted by publish): this is what keeps a forgotten child alive.
       link_child(p, child);
       return;
     }
     parent_cause = p->cause;
   }
   cancel(child, false, parent_err, parent_cause);
+  release(child);
 }
 
 void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) noexcept {
   // `cause` stays valid for the whole call: descendants get the same cause, as in Go.
-  retain(root);
+  // The caller holds a reference to root for the whole call; each detached descendant
+  // comes with the set's reference, dropped once it is done.
   CancelNode* pending = nullptr;  // detached descendants still to cancel, each with one reference
   CancelNode* c = root;
   bool remove = remove_from_parent_flag;
@@ -140,7 +145,7 @@ void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string
         }
       }
     }
-    release(c);
+    if (c != root) release(c);
     if (pending == nullptr) return;
     c = pending;
     pending = c->next_sibling;

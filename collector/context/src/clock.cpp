@@ -1,5 +1,7 @@
 #include "ctxheap/context/clock.hpp"
 
+#include <time.h>
+
 #include "internal.hpp"
 
 namespace ctxheap {
@@ -27,6 +29,17 @@ TimePoint now() noexcept { return clock().now(); }
 
 namespace detail {
 bool clock_is_steady() noexcept { return &clock() == &kSteady.clock; }
+
+TimePoint stamp_now() noexcept {
+  const Clock* c = g_clock.load(std::memory_order_acquire);
+  if (c != &kSteady.clock) return c->now();
+  // steady_clock is CLOCK_MONOTONIC: the coarse variant is the same clock, read from the
+  // kernel's last tick without the clocksource (4 ns against 30 ns under kvm-clock).
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return TimePoint(std::chrono::duration_cast<Duration>(std::chrono::seconds(ts.tv_sec) +
+                                                         std::chrono::nanoseconds(ts.tv_nsec)));
+}
 }  // namespace detail
 
 ManualClock::ManualClock(TimePoint start) : now_(start.time_since_epoch().count()) {}

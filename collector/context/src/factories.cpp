@@ -9,10 +9,9 @@ namespace {
 
 constexpr int kMaxFrames = 64;
 
-CancelableContext adopt(detail::CancelNode* n) {
-  detail::retain(n);  // one reference for the Context, one for the CancelFunc
-  return {Context(n), CancelFunc(n)};
-}
+// The Context and the CancelFunc each own one of the two references publish() counted.
+constexpr std::uint32_t kHandles = 2;
+CancelableContext adopt(detail::CancelNode* n) { return {Context(n), CancelFunc(n)}; }
 
 }  // namespace
 
@@ -26,7 +25,7 @@ Context todo() noexcept { return Context(detail::todo_node()); }
   detail::ChargeScope charge(id);
   auto* n = detail::make_node<detail::CancelNode>(frames, depth, id, ContextKind::Cancel,
                                                   parent.node(), std::move(name));
-  detail::publish(n);
+  detail::publish(n, kHandles);
   return adopt(n);
 }
 
@@ -43,7 +42,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::
   const TimePoint effective = own_timer ? deadline : *inherited;
   auto* n = detail::make_node<detail::TimerNode>(frames, depth, id, parent.node(), std::move(name),
                                                  effective);
-  detail::publish(n);
+  detail::publish(n, kHandles);
   CancelableContext result = adopt(n);
   if (!own_timer) return result;
   if (effective <= now()) {
@@ -89,7 +88,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
   auto* n = detail::make_node<detail::AfterFuncNode>(frames, depth, id, ctx.node(), std::move(fn));
-  detail::publish(n);
+  detail::publish(n, 1);  // the AfterFunc handle's reference
   return AfterFunc(n);
 }
 

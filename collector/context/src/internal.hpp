@@ -11,15 +11,22 @@ namespace ctxheap::detail {
 
 // --- cancel.cpp ---------------------------------------------------------------------
 /// Go's propagateCancel: registers child in the children set of the nearest cancelable
-/// ancestor of its parent, or cancels it at once if that ancestor is already done.
+/// ancestor of its parent, or cancels it at once if that ancestor is already done. Takes
+/// the set's reference to child, counted in advance by publish(): kept by the set, or
+/// dropped when child is registered nowhere.
 void propagate_cancel(CancelNode* child);
 /// Go's cancelCtx.cancel (and timerCtx/afterFuncCtx): marks c and, iteratively, all
 /// its registered descendants done; with remove_from_parent, also leaves its parent's set.
+/// The caller holds a reference to c for the call.
 void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause) noexcept;
 
 // --- clock.cpp -----------------------------------------------------------------------
 /// False while a test clock (ScopedClock) is installed.
 bool clock_is_steady() noexcept;
+/// The time a context was created or ended: the test clock while one is installed, else
+/// the steady clock at the kernel tick's resolution (CLOCK_MONOTONIC_COARSE, 1-4 ms),
+/// never ahead of now(). Deadlines and timers use now().
+TimePoint stamp_now() noexcept;
 
 // --- timer_service.cpp ---------------------------------------------------------------
 /// One thread and one min-heap for every deadline in the process.

@@ -24,7 +24,7 @@ Node::Node(ContextId i, ContextKind k, Node* p, std::string n, CancelNode* self_
       source(self_source != nullptr      ? self_source
              : k == ContextKind::Value ? source_of(p)
                                        : nullptr),
-      created(now()),
+      created(stamp_now()),
       name(std::move(n)) {}
 
 Node::~Node() = default;
@@ -86,10 +86,13 @@ Node* publish_value(Node* n) {
   return n;
 }
 
-Node* publish(Node* n) {
+Node* publish(CancelNode* n, std::uint32_t handles) {
+  // Counted before anyone else can see the node: plain stores instead of one atomic
+  // increment per handle and one for the children set (propagate_cancel takes it).
+  n->refs.store(handles + 1, std::memory_order_relaxed);
   retain(n->parent);
   if (has_observers()) emit_created(share(n));
-  propagate_cancel(static_cast<CancelNode*>(n));
+  propagate_cancel(n);
   return n;
 }
 

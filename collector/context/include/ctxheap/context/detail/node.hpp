@@ -142,9 +142,12 @@ N* make_node(void* const* frames, int depth, A&&... args) {
   return n;
 }
 
-/// Registers a freshly made node under its parent's nearest cancelable ancestor (Go's
-/// propagateCancel) and announces it. Takes ownership of the creator's reference.
-Node* publish(Node* n);
+/// Registers a freshly made cancelable node under its parent's nearest cancelable
+/// ancestor (Go's propagateCancel) and announces it. The node's references are set to
+/// `handles` (the creator's Context, CancelFunc or AfterFunc handles, which adopt the node
+/// without counting again) plus the children set's.
+Node* publish(CancelNode* n, std::uint32_t handles);
+/// Announces a freshly made node registered nowhere; takes ownership of the creator's reference.
 Node* publish_value(Node* n);
 
 }  // namespace ctxheap::detail
