@@ -50,18 +50,14 @@ CancelNode* take_children(CancelNode* parent) noexcept {
 }
 
 /// Go's removeChild: leave the set of the nearest cancelable ancestor, if still in it.
-void remove_from_parent(CancelNode* c) {
+/// Returns whether it was in it: the caller then owns the set's reference.
+bool remove_from_parent(CancelNode* c) {
   CancelNode* p = c->parent ? c->parent->source : nullptr;
-  if (p == nullptr) return;
-  bool was_registered = false;
-  {
-    std::lock_guard lock(p->mu);
-    if (c->registered_under == p) {
-      unlink_child(p, c);
-      was_registered = true;
-    }
-  }
-  if (was_registered) release(c);  // the set's reference
+  if (p == nullptr) return false;
+  std::lock_guard lock(p->mu);
+  if (c->registered_under != p) return false;
+  unlink_child(p, c);
+  return true;
 }
 
 /// Marks one node done. Returns false if it already was. Pushes its detached children
@@ -120,7 +116,8 @@ void propagate_cancel(CancelNode* child) {
   release(child);
 }
 
-void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause) noexcept {
+void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string_view cause,
+            std::uint32_t* root_refs) noexcept {
   // `cause` stays valid for the whole call: descendants get the same cause, as in Go.
   // The caller holds a reference to root for the whole call; each detached descendant
   // comes with the set's reference, dropped once it is done.
@@ -131,7 +128,10 @@ void cancel(CancelNode* root, bool remove_from_parent_flag, Err err, std::string
     const bool newly_done = mark_done(c, err, cause, pending);
     if (newly_done && has_observers()) emit_cancelled(share(c));
     // timerCtx.cancel and afterFuncCtx.cancel remove themselves even if already done.
-    if (remove) remove_from_parent(c);
+    if (remove && remove_from_parent(c)) {  // only the root leaves its parent's set
+      if (root_refs != nullptr) ++*root_refs;  // the caller drops it with its own
+      else release(c);
+    }
     if (c->kind == ContextKind::Deadline) disarm_timer(static_cast<TimerNode*>(c));
     if (c->kind == ContextKind::AfterFunc) {
       auto* a = static_cast<AfterFuncNode*>(c);

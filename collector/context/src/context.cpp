@@ -174,8 +174,9 @@ void CancelFunc::operator()() noexcept { (*this)(std::string_view{}); }
 void CancelFunc::operator()(std::string_view cause) noexcept {
   detail::CancelNode* n = std::exchange(n_, nullptr);
   if (n == nullptr) return;
-  detail::cancel(n, true, Err::Canceled, cause);
-  detail::release(n);
+  std::uint32_t refs = 1;  // this handle's, and the children set's if n leaves it
+  detail::cancel(n, true, Err::Canceled, cause, &refs);
+  detail::release(n, refs);
 }
 
 // --- AfterFunc -----------------------------------------------------------------------

@@ -7,8 +7,6 @@
 namespace ctxheap {
 namespace {
 
-constexpr int kMaxFrames = 64;
-
 // The Context and the CancelFunc each own one of the two references publish() counted.
 constexpr std::uint32_t kHandles = 2;
 CancelableContext adopt(detail::CancelNode* n) { return {Context(n), CancelFunc(n)}; }
@@ -19,11 +17,11 @@ Context background() noexcept { return Context(detail::background_node()); }
 Context todo() noexcept { return Context(detail::todo_node()); }
 
 [[gnu::noinline]] CancelableContext with_cancel(const Context& parent, std::string name) {
-  void* frames[kMaxFrames];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::CancelNode>(frames, depth, id, ContextKind::Cancel,
+  auto* n = detail::make_node<detail::CancelNode>(stack.frames(), stack.depth, id, ContextKind::Cancel,
                                                   parent.node(), std::move(name));
   detail::publish(n, kHandles);
   return adopt(n);
@@ -60,34 +58,34 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::
 
 [[gnu::noinline]] CancelableContext with_deadline(const Context& parent, TimePoint deadline,
                                                   std::string name) {
-  void* frames[kMaxFrames];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
-  return make_deadline(parent, deadline, std::move(name), frames, depth);
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
+  return make_deadline(parent, deadline, std::move(name), stack.frames(), stack.depth);
 }
 
 [[gnu::noinline]] CancelableContext with_timeout(const Context& parent, Duration timeout,
                                                  std::string name) {
-  void* frames[kMaxFrames];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
-  return make_deadline(parent, now() + timeout, std::move(name), frames, depth);
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
+  return make_deadline(parent, now() + timeout, std::move(name), stack.frames(), stack.depth);
 }
 
 [[gnu::noinline]] Context without_cancel(const Context& parent) {
-  void* frames[kMaxFrames];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::Node>(frames, depth, id, ContextKind::WithoutCancel,
+  auto* n = detail::make_node<detail::Node>(stack.frames(), stack.depth, id, ContextKind::WithoutCancel,
                                             parent.node(), "without_cancel");
   return Context(detail::publish_value(n));
 }
 
 [[gnu::noinline]] AfterFunc after_func(const Context& ctx, std::function<void()> fn) {
-  void* frames[kMaxFrames];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::AfterFuncNode>(frames, depth, id, ctx.node(), std::move(fn));
+  auto* n = detail::make_node<detail::AfterFuncNode>(stack.frames(), stack.depth, id, ctx.node(), std::move(fn));
   detail::publish(n, 1);  // the AfterFunc handle's reference
   return AfterFunc(n);
 }

@@ -17,8 +17,11 @@ namespace ctxheap::detail {
 void propagate_cancel(CancelNode* child);
 /// Go's cancelCtx.cancel (and timerCtx/afterFuncCtx): marks c and, iteratively, all
 /// its registered descendants done; with remove_from_parent, also leaves its parent's set.
-/// The caller holds a reference to c for the call.
-void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause) noexcept;
+/// The caller holds a reference to c for the call. With `root_refs`, the children set's
+/// reference to c, if c left a set, is added there for the caller to drop together with
+/// its own (one atomic decrement instead of two); else it is dropped here.
+void cancel(CancelNode* c, bool remove_from_parent, Err err, std::string_view cause,
+            std::uint32_t* root_refs = nullptr) noexcept;
 
 // --- clock.cpp -----------------------------------------------------------------------
 /// False while a test clock (ScopedClock) is installed.

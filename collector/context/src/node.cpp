@@ -52,9 +52,10 @@ void retain(Node* n) noexcept {
   n->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
-void release(Node* n) noexcept {
+void release(Node* n, std::uint32_t count) noexcept {
   while (n != nullptr && !is_root(n)) {
-    if (n->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (n->refs.fetch_sub(count, std::memory_order_acq_rel) != count) return;
+    count = 1;  // the node's one reference on its parent
     Node* parent = n->parent;
     const ContextId id = n->id;
     void* storage = n->storage;

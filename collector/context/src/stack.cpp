@@ -9,9 +9,7 @@
 namespace ctxheap {
 namespace {
 
-constexpr int kMaxDepth = 64;
-// Frames to drop: capture_stack itself and the public creator that called it.
-constexpr int kSkip = 2;
+constexpr int kMaxDepth = detail::kMaxStackFrames;
 
 int initial_depth() noexcept {
   if (const char* env = std::getenv("CTXHEAP_STACK_DEPTH")) {
@@ -37,16 +35,11 @@ int creation_stack_depth() noexcept { return depth_setting().load(std::memory_or
 
 namespace detail {
 
-int stack_capacity() noexcept { return creation_stack_depth(); }
-
-[[gnu::noinline]] int capture_stack(void** buf, int max) noexcept {
-  if (max <= 0) return 0;
-  if (max > kMaxDepth) max = kMaxDepth;
-  void* raw[kMaxDepth + kSkip];
-  const int n = stacks::capture_stack(raw, max + kSkip);
-  int out = 0;
-  for (int i = kSkip; i < n; ++i) buf[out++] = raw[i];
-  return out;
+[[gnu::noinline]] void capture_stack(CreationStack& stack) noexcept {
+  const int max = creation_stack_depth();
+  if (max <= 0) return;
+  const int n = stacks::capture_stack(stack.raw, max + kRuntimeFrames);
+  stack.depth = n > kRuntimeFrames ? n - kRuntimeFrames : 0;
 }
 
 }  // namespace detail

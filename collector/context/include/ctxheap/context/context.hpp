@@ -196,11 +196,11 @@ AfterFunc after_func(const Context& ctx, std::function<void()> fn);
 /// the new context. T is constructed in place from args.
 template <class T, class... A>
 [[gnu::noinline]] Context with_value(const Context& parent, const ValueKey<T>& key, A&&... args) {
-  void* frames[64];
-  const int depth = detail::capture_stack(frames, detail::stack_capacity());
+  detail::CreationStack stack;
+  detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::ValueNode<T>>(frames, depth, id, parent.node(),
+  auto* n = detail::make_node<detail::ValueNode<T>>(stack.frames(), stack.depth, id, parent.node(),
                                                     std::string(key.name()), &key,
                                                     std::forward<A>(args)...);
   return Context(detail::publish_value(n));

@@ -101,14 +101,22 @@ struct ValueNode final : Node {
 };
 
 void retain(Node* n) noexcept;
-/// Drops one reference; destroys the node (and, iteratively, ancestors that drop to
+/// Drops `count` references; destroys the node (and, iteratively, ancestors that drop to
 /// zero) without recursion, so a million-deep chain cannot overflow the stack.
-void release(Node* n) noexcept;
+void release(Node* n, std::uint32_t count = 1) noexcept;
 
 ContextId next_id() noexcept;
-/// Captures the caller's caller's stack (skipping the runtime's own frames) into buf.
-int capture_stack(void** buf, int max) noexcept;
-int stack_capacity() noexcept;
+/// A creator's stack, captured in place: the runtime's own frames (capture_stack and the
+/// public creator) are skipped by pointing past them, not by copying.
+inline constexpr int kMaxStackFrames = 64;
+inline constexpr int kRuntimeFrames = 2;
+struct CreationStack {
+  void* raw[kMaxStackFrames + kRuntimeFrames];
+  int depth = 0;
+  void* const* frames() const noexcept { return raw + kRuntimeFrames; }
+};
+/// Captures the caller's caller's stack, up to creation_stack_depth() frames.
+void capture_stack(CreationStack& stack) noexcept;
 
 /// Makes allocations on this thread count against `id` while alive (see current.hpp),
 /// so a context's own node, registry entry and values are charged to the context.
