@@ -29,7 +29,8 @@ Context todo() noexcept { return Context(detail::todo_node()); }
 
 namespace {
 
-CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::string name,
+/// `current` is now(), read by the caller (with_timeout reads it once for both uses).
+CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimePoint current, std::string name,
                                 void* const* frames, int depth) {
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
@@ -43,7 +44,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::
   detail::publish(n, kHandles);
   CancelableContext result = adopt(n);
   if (!own_timer) return result;
-  if (effective <= now()) {
+  if (effective <= current) {
     detail::cancel(n, true, Err::DeadlineExceeded, {});
     return result;
   }
@@ -60,14 +61,15 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, std::
                                                   std::string name) {
   detail::CreationStack stack;
   detail::capture_stack(stack);
-  return make_deadline(parent, deadline, std::move(name), stack.frames(), stack.depth);
+  return make_deadline(parent, deadline, now(), std::move(name), stack.frames(), stack.depth);
 }
 
 [[gnu::noinline]] CancelableContext with_timeout(const Context& parent, Duration timeout,
                                                  std::string name) {
   detail::CreationStack stack;
   detail::capture_stack(stack);
-  return make_deadline(parent, now() + timeout, std::move(name), stack.frames(), stack.depth);
+  const TimePoint current = now();
+  return make_deadline(parent, current + timeout, current, std::move(name), stack.frames(), stack.depth);
 }
 
 [[gnu::noinline]] Context without_cancel(const Context& parent) {
