@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Context runtime benchmark: ctxheap's create+cancel loops and the same loops in Go's
-# context package, measured in one run on this machine. Prints medians of 5 and the ratio.
+# context package, measured in one run on this machine, round by round. Prints medians
+# of the rounds (5 by default) and the ratio.
 # Usage: scripts/bench.sh [repetitions]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,14 +10,21 @@ bash scripts/build.sh release >/dev/null
 out=build/release/bench
 mkdir -p "$out"
 
-./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel' \
-  --benchmark_repetitions="$reps" --benchmark_format=csv 2>/dev/null >"$out/cpp.csv"
-# The same 16-frame loops with libunwind capturing the stacks (the unwinder before the frame
-# rules; CTXHEAP_UNWIND=libunwind), as rows of their own.
-CTXHEAP_UNWIND=libunwind ./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel.*stack_depth:16' \
-  --benchmark_repetitions="$reps" --benchmark_format=csv 2>/dev/null | sed 's/^"BM_\([A-Za-z]*\)/"BM_\1_libunwind/' >>"$out/cpp.csv"
+# Rounds interleave the two sides (ctxheap, its libunwind rows, then Go), so a machine whose
+# load drifts during the run weighs on both alike; each round is one sample of each row.
 (cd tests/bench/go_context && GOCACHE="$PWD/../../../$out/gocache" GOFLAGS=-mod=mod \
-  go test -run '^$' -bench . -cpu 1,2 -count "$reps") >"$out/go.txt"
+  go test -c -o "$PWD/../../../$out/go_context.test" .)
+: >"$out/cpp.csv"
+: >"$out/go.txt"
+for _ in $(seq 1 "$reps"); do
+  ./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel' \
+    --benchmark_format=csv 2>/dev/null >>"$out/cpp.csv"
+  # The same 16-frame loops with libunwind capturing the stacks (the unwinder before the
+  # frame rules; CTXHEAP_UNWIND=libunwind), as rows of their own.
+  CTXHEAP_UNWIND=libunwind ./build/release/tests/bench/bench_context --benchmark_filter='CreateCancel.*stack_depth:16' \
+    --benchmark_format=csv 2>/dev/null | sed 's/^"BM_\([A-Za-z]*\)/"BM_\1_libunwind/' >>"$out/cpp.csv"
+  "$out/go_context.test" -test.run '^$' -test.bench . -test.cpu 1,2 -test.count 1 >>"$out/go.txt"
+done
 
 # One line per (loop, threads): ns per operation across all threads (wall time / total ops).
 awk -F, -v golabel="$(go version | awk '{sub(/^go/, "Go ", $3); print $3}')" '
