@@ -90,6 +90,7 @@ MainWindow::~MainWindow() {
   // Closing the app frees what is open as opening another file does: the pages let go,
   // and the last reference goes to a worker (a million-stack document is about 0.8 s of
   // free(), which here would hold the UI thread after the window is gone).
+  if (!document_) return;
   set_pages(nullptr);
   release_in_background(std::move(document_));
 }
