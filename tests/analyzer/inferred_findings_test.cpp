@@ -174,6 +174,12 @@ TEST(InFlightBound, SetFlatOverASeriesIsInFlightAndMarkedFlat) {
   EXPECT_TRUE(s.latest().findings.stale.empty());
   ASSERT_EQ(s.latest().findings.in_flight.size(), 1u);
   EXPECT_TRUE(s.latest().findings.in_flight[0].flat);
+  // The series decided: the sentence says so instead of asking for a series.
+  const std::string said = describe(s.latest(), s.latest().findings.in_flight[0]);
+  EXPECT_NE(said.find("stayed within the previous snapshot's range over the series"), std::string::npos) << said;
+  EXPECT_NE(said.find("`check` passes it"), std::string::npos) << said;
+  EXPECT_EQ(said.find("A series where the set grows decides"), std::string::npos) << said;
+  EXPECT_EQ(said.find("not enough samples"), std::string::npos) << said;
 }
 
 TEST(InFlightBound, SampledSetAbsentBeforeHasNotGrownOnOneSample) {

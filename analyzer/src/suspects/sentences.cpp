@@ -225,6 +225,11 @@ std::string describe(const Analysis& a, const InFlightSet& s) {
     out += " (estimated from " + plural(s.samples, "sample", "samples") + ": " + format_count(s.low) + "–" +
            format_count(s.high) + ", 95 % range)";
   const std::string bound = "the in-flight bound (" + format_count(s.bound) + ", --in-flight)";
+  // Over a series the flat count has decided: in flight, and `check` passes it.
+  if (s.flat)
+    return out + ": " + (s.sampled && s.high >= s.bound ? "its range reaches below " : "below ") + bound +
+           " and the count stayed within the previous snapshot's range over the series, as work in flight does; "
+           "`check` passes it.";
   if (s.sampled && s.high >= s.bound)
     return out + ": not enough samples (" + format_count(s.samples) + ") to decide whether they are work in flight or a "
            "leak; the range reaches below " + bound + ". A series where the set grows, or a profile with a lower "

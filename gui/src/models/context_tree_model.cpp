@@ -27,6 +27,7 @@ ContextTreeModel::ContextTreeModel(QObject* parent) : QAbstractItemModel(parent)
   if (qobject_cast<QApplication*>(QCoreApplication::instance()) != nullptr) {
     stale_icon_ = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
     retained_icon_ = QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation);
+    in_flight_icon_ = QApplication::style()->standardIcon(QStyle::SP_MessageBoxQuestion);
   }
 }
 
@@ -48,9 +49,12 @@ void ContextTreeModel::set_document(std::shared_ptr<const Document> document, st
   sorted_.clear();
   sorted_row_.clear();
   retained_after_cancel_.clear();
+  in_flight_.clear();
   if (document_) {
     const auto& findings = analysis().findings.retained_after_cancel;
     for (Index f = 0; f < findings.size(); ++f) retained_after_cancel_.emplace(findings[f].context, f);
+    const auto& in_flight = analysis().findings.in_flight;
+    for (Index f = 0; f < in_flight.size(); ++f) in_flight_.emplace(in_flight[f].context, f);
   }
   endResetModel();
 }
@@ -231,6 +235,7 @@ void ContextTreeModel::sort(int column, Qt::SortOrder order) {
 FindingMark ContextTreeModel::finding(Index n) const noexcept {
   if (analysis().node(n).stale) return FindingMark::Stale;
   if (retained_after_cancel_.count(n) != 0) return FindingMark::RetainedAfterCancel;
+  if (in_flight_.count(n) != 0) return FindingMark::InFlight;
   return FindingMark::None;
 }
 
@@ -261,6 +266,7 @@ QString ContextTreeModel::tooltip(Index n, int column) const {
   if (r.stale) return qstr(an::describe(a, a.findings.stale[a.findings.stale_of_context[n]]));
   if (const auto it = retained_after_cancel_.find(n); it != retained_after_cancel_.end())
     return qstr(an::describe(a, a.findings.retained_after_cancel[it->second]));
+  if (const auto it = in_flight_.find(n); it != in_flight_.end()) return qstr(an::describe(a, a.findings.in_flight[it->second]));
   switch (column) {
     case Site: return site_text(a, n);
     case Children:
@@ -299,11 +305,13 @@ QVariant ContextTreeModel::data(const QModelIndex& index, int role) const {
       if (column != Name) return {};
       if (r.stale) return stale_icon_;
       if (finding(n) == FindingMark::RetainedAfterCancel) return retained_icon_;
+      if (finding(n) == FindingMark::InFlight) return in_flight_icon_;
       return {};
     case Qt::BackgroundRole:
       switch (finding(n)) {
         case FindingMark::Stale: return QColor(220, 53, 69, 72);
         case FindingMark::RetainedAfterCancel: return QColor(255, 159, 28, 72);
+        case FindingMark::InFlight: return QColor(240, 200, 0, 56);
         case FindingMark::None: return {};
       }
       return {};

@@ -94,7 +94,8 @@ class ContextTreeModel : public QAbstractItemModel {
   mutable std::unordered_map<analyzer::Index, std::vector<analyzer::Index>> sorted_;
   mutable std::vector<std::uint32_t> sorted_row_;
   std::unordered_map<analyzer::Index, analyzer::Index> retained_after_cancel_;  // context -> finding
-  QIcon stale_icon_, retained_icon_;
+  std::unordered_map<analyzer::Index, analyzer::Index> in_flight_;              // context -> finding
+  QIcon stale_icon_, retained_icon_, in_flight_icon_;
 };
 
 }  // namespace ctxheap::gui

@@ -23,6 +23,8 @@ enum ItemRole : int {
   LineRole,
 };
 
-enum class FindingMark : int { None = 0, Stale = 1, RetainedAfterCancel = 2 };
+/// InFlight: the inferred child standing for a set below the in-flight bound
+/// (analyzer::InFlightSet): in flight or leaked, one profile cannot tell.
+enum class FindingMark : int { None = 0, Stale = 1, RetainedAfterCancel = 2, InFlight = 3 };
 
 }  // namespace ctxheap::gui

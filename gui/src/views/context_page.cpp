@@ -145,10 +145,13 @@ void ContextPage::set_document(const std::shared_ptr<const Document>& document) 
   stacks_->set_context(document, kNoIndex);
   proxy_->set_document(document);  // the document and the filter's view of it, in one reset
   if (!document) return;
-  // Open on the leak: the top suspect's first stale entry, else the roots.
+  // Open on the leak: the top suspect's first stale entry, else the first set one profile
+  // cannot decide (an in-flight set), else the roots.
   const analyzer::Analysis& a = document->latest();
   if (!a.suspects.empty() && a.stale_groups[a.suspects.front().group].first_entry != kNoIndex) {
     select_context(a.stale_groups[a.suspects.front().group].first_entry);
+  } else if (!a.findings.in_flight.empty()) {
+    select_context(a.findings.in_flight.front().context);
   } else {
     tree_->expandToDepth(0);
   }

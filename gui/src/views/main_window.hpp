@@ -64,6 +64,8 @@ class MainWindow : public QMainWindow {
  private:
   // main_window.cpp
   void set_document(std::shared_ptr<const Document> document);
+  /// Hands `document` (or none) to every page.
+  void set_pages(const std::shared_ptr<const Document>& document);
   void on_failed(const QString& reason);
   void on_busy(bool busy);
   void select_context(analyzer::Index context);

@@ -15,6 +15,7 @@ namespace {
 
 const char* const kWarn = "#e5484d";  // legible on light and dark backgrounds
 const char* const kGood = "#30a46c";
+const char* const kUnsure = "#c27c0e";  // amber: `check` warns
 
 QString esc(const QString& s) { return s.toHtmlEscaped(); }
 QString esc(std::string_view s) { return qstr(s).toHtmlEscaped(); }
@@ -33,6 +34,27 @@ QString row(const QString& label, const QString& value) {
 QString source_line(const an::Analysis& a) {
   return esc(QFileInfo(qstr(a.profile->meta.source_path)).fileName()) + QStringLiteral(" &middot; ") +
          esc(report::source_description(*a.profile));
+}
+
+// Beside the suspects, the children sets one profile cannot call leaked or in flight
+// (Findings::in_flight), each in the analyzer's sentence: its count and range, its creation
+// site and the verdict. Amber while `check` warns; plain once a series found it flat.
+QString in_flight_html(const an::Analysis& a) {
+  if (a.findings.in_flight.empty()) return {};
+  QString html;
+  for (const report::FindingSection& kind : report::findings_outline(a, 0))
+    if (kind.part == report::FindingPart::InFlightSets) html += QStringLiteral("<h3>%1</h3>").arg(esc(kind.heading));
+  html += QStringLiteral("<ul>");
+  for (const an::InFlightSet& s : a.findings.in_flight) {
+    QString links = link(s.context, QObject::tr("show the set"));
+    if (const Index parent = a.node(s.context).parent; parent != kNoIndex)
+      links += QStringLiteral(" &middot; ") + link(parent, QObject::tr("show the parent"));
+    const QString sentence = s.flat ? esc(an::describe(a, s))
+                                    : QStringLiteral("<span style=\"color:%1\">%2</span>")
+                                          .arg(QLatin1String(kUnsure), esc(an::describe(a, s)));
+    html += QStringLiteral("<li style=\"margin-bottom:8px\">%1<br/><small>%2</small></li>").arg(sentence, links);
+  }
+  return html + QStringLiteral("</ul>");
 }
 
 }  // namespace
@@ -77,6 +99,7 @@ QString summary_html(const Document& document) {
     }
     html += QStringLiteral("</ol>");
   }
+  html += in_flight_html(a);
 
   html += QStringLiteral("<h3>%1</h3><table>").arg(esc(report::heading_of(outline, Part::Summary)));
   for (const report::SummaryRow& r : report::summary_rows(a)) {
