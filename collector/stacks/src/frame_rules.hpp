@@ -1,6 +1,7 @@
 // How to step from a frame to its caller's, for one return address: read from the unwind
 // tables (.eh_frame) once, then kept in a lock-free, insert-only cache shared by all
-// threads. The hit path is inline: a hash, two loads and a compare.
+// threads, emptied when code is unloaded. The hit path is inline: a hash, two loads and a
+// compare.
 #pragma once
 
 #include <atomic>
@@ -50,22 +51,31 @@ struct Slot {
   std::atomic<std::uintptr_t> ra{0};
   std::atomic<std::uint64_t> rule{0};
 };
-extern Slot g_slots[kSlots];
+/// Two tables: the active one, and the one emptied for when code is unloaded (dlclose):
+/// then the emptied one becomes active, and a walk that is still on the old one finishes
+/// there (forget_unloaded_code).
+extern Slot g_tables[2][kSlots];
+extern std::atomic<unsigned> g_active;
+/// The table a walk uses, looked up once per walk.
+inline Slot* active_table() noexcept { return g_tables[g_active.load(std::memory_order_acquire)]; }
 
 // The low bits of a return address spread call sites well and cost one instruction on the
 // walk's critical path (a multiplicative hash costs four cycles per frame).
 inline std::size_t home(std::uintptr_t ra) noexcept { return static_cast<std::size_t>(ra) & (kSlots - 1); }
 /// The slow path: probes further, reads the unwind tables, publishes the rule.
-std::uint64_t miss(std::uintptr_t ra) noexcept;
+std::uint64_t miss(Slot* table, std::uintptr_t ra) noexcept;
+/// Whether `table` holds a published rule for ra (tests).
+bool holds(const Slot* table, std::uintptr_t ra) noexcept;
 }  // namespace rule_cache
 
-/// The packed rule for the frame whose return address is `ra`; never allocates.
-inline std::uint64_t packed_rule_for(std::uintptr_t ra) noexcept {
-  rule_cache::Slot& s = rule_cache::g_slots[rule_cache::home(ra)];
+/// The packed rule for the frame whose return address is `ra`, from `table`
+/// (rule_cache::active_table()); never allocates.
+inline std::uint64_t packed_rule_for(rule_cache::Slot* table, std::uintptr_t ra) noexcept {
+  rule_cache::Slot& s = table[rule_cache::home(ra)];
   if (s.ra.load(std::memory_order_acquire) == ra) {
     if (const std::uint64_t v = s.rule.load(std::memory_order_acquire)) return v;
   }
-  return rule_cache::miss(ra);
+  return rule_cache::miss(table, ra);
 }
 
 }  // namespace ctxheap::stacks

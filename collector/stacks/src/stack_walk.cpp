@@ -105,6 +105,7 @@ struct ThreadWalks {
   WalkMemo memo;
   bool walking = false;  // a signal handler's capture inside a capture
   unsigned long fallbacks = 0;
+  unsigned until_unload_check = 0;  // captures left before asking the loader again
 };
 constinit thread_local ThreadWalks t_walks{};
 
@@ -132,6 +133,7 @@ CTXHEAP_NO_IPA __attribute__((no_sanitize("address"))) int walk_frames(ThreadWal
   } busy(walks.walking);
   const bool use_memo = !busy.nested && max <= kMemoFrames;
   bool memo_live = use_memo && memo.high == bounds.high && memo.n > 0;
+  rule_cache::Slot* const rules = rule_cache::active_table();
   Frames walked;  // this walk's frames until it meets the memo
   int j = 0;      // the memo's first frame at or above sp
 
@@ -173,7 +175,7 @@ CTXHEAP_NO_IPA __attribute__((no_sanitize("address"))) int walk_frames(ThreadWal
       complete = false;
       break;
     }
-    const std::uint64_t rule = packed_rule_for(ra);
+    const std::uint64_t rule = packed_rule_for(rules, ra);
     std::uintptr_t cfa;
     rbp_from = 0;
     walked.cfa_from_rbp[n <= kMemoFrames ? n - 1 : kMemoFrames - 1] = packed_rule::cfa_from_rbp(rule);
@@ -225,6 +227,18 @@ CTXHEAP_NO_IPA __attribute__((no_sanitize("address"))) int walk_frames(ThreadWal
   return written;
 }
 
+/// Every kCapturesBetweenUnloadChecks captures (the first included), asks whether code
+/// was unloaded; not from a capture inside a capture (a signal handler's).
+inline void check_for_unloads(ThreadWalks& walks) noexcept {
+  if (walks.walking) return;
+  if (walks.until_unload_check != 0) {
+    --walks.until_unload_check;
+    return;
+  }
+  walks.until_unload_check = kCapturesBetweenUnloadChecks - 1;
+  forget_unloaded_code();
+}
+
 Unwinder read_default() noexcept {
   const char* env = std::getenv("CTXHEAP_UNWIND");
   return env != nullptr && std::string_view(env) == "libunwind" ? Unwinder::Libunwind : Unwinder::FrameRules;
@@ -250,6 +264,7 @@ Unwinder default_unwinder() noexcept {
   if (max <= 0) return 0;
   if (unwinder == Unwinder::FrameRules) {
     ThreadWalks& walks = t_walks;
+    check_for_unloads(walks);
     const int n = walk_frames(walks, static_cast<void* const*>(__builtin_frame_address(0)), out, max);
     if (n >= 0) return n;
     ++walks.fallbacks;
@@ -261,6 +276,7 @@ Unwinder default_unwinder() noexcept {
   if (max <= 0) return 0;
   if (default_unwinder() == Unwinder::FrameRules) {
     ThreadWalks& walks = t_walks;
+    check_for_unloads(walks);
     const int n = walk_frames(walks, static_cast<void* const*>(__builtin_frame_address(0)), out, max);
     if (n >= 0) return n;
     ++walks.fallbacks;
@@ -269,5 +285,9 @@ Unwinder default_unwinder() noexcept {
 }
 
 unsigned long fallbacks_on_this_thread() noexcept { return t_walks.fallbacks; }
+
+bool has_cached_rule(const void* return_address) noexcept {
+  return rule_cache::holds(rule_cache::active_table(), reinterpret_cast<std::uintptr_t>(return_address));
+}
 
 }  // namespace ctxheap::stacks

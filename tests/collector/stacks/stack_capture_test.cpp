@@ -275,3 +275,67 @@ TEST(StackCapture, AGarbageFramePointerEndsTheWalkInsteadOfFaulting) {
     EXPECT_EQ(n, 2) << "rbp = " << std::hex << garbage;
   }
 }
+
+// --- unloaded code ----------------------------------------------------------------------
+// The plugin is nofp_library.cpp again, built as a module the test loads and unloads: the
+// rules cached for its code must not outlive it (a library mapped later at its addresses
+// would be walked by them).
+namespace {
+
+struct PluginCapture {
+  void* frames[kDepth];
+  int n = 0;
+};
+
+int capture_into(void* out) {
+  auto* c = static_cast<PluginCapture*>(out);
+  c->n = ctxheap::stacks::capture_stack(c->frames, kDepth);
+  return c->n;
+}
+
+/// Loads the plugin, captures a stack through it, and returns the return address inside
+/// the plugin that the walk stepped from (nullptr if none), with the plugin still loaded.
+void* capture_through_plugin(void*& handle) {
+  handle = dlopen(CTXHEAP_NOFP_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) return nullptr;
+  using Call = int (*)(int (*)(void*), void*, int);
+  auto call = reinterpret_cast<Call>(dlsym(handle, "nofp_call"));
+  if (call == nullptr) return nullptr;
+  Dl_info plugin{};
+  if (dladdr(reinterpret_cast<void*>(call), &plugin) == 0) return nullptr;
+  PluginCapture c;
+  call(capture_into, &c, 1);
+  for (int i = 0; i < c.n; ++i) {
+    Dl_info at{};
+    if (dladdr(static_cast<char*>(c.frames[i]) - 1, &at) != 0 && at.dli_fbase == plugin.dli_fbase) return c.frames[i];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST(StackCapture, RulesOfAnUnloadedLibraryAreForgotten) {
+  void* handle = nullptr;
+  void* in_plugin = capture_through_plugin(handle);
+  ASSERT_NE(handle, nullptr) << dlerror();
+  ASSERT_NE(in_plugin, nullptr) << "no frame of the plugin in the stack";
+  EXPECT_TRUE(ctxheap::stacks::has_cached_rule(in_plugin));
+  ASSERT_EQ(dlclose(handle), 0);
+  ctxheap::stacks::forget_unloaded_code();
+  EXPECT_FALSE(ctxheap::stacks::has_cached_rule(in_plugin));
+}
+
+TEST(StackCapture, CapturesForgetAnUnloadedLibraryOnTheirOwn) {
+  void* handle = nullptr;
+  void* in_plugin = capture_through_plugin(handle);
+  ASSERT_NE(handle, nullptr) << dlerror();
+  ASSERT_NE(in_plugin, nullptr) << "no frame of the plugin in the stack";
+  ASSERT_TRUE(ctxheap::stacks::has_cached_rule(in_plugin));
+  ASSERT_EQ(dlclose(handle), 0);
+  void* frames[kDepth];
+  int total = 0;
+  for (unsigned i = 0; i < ctxheap::stacks::kCapturesBetweenUnloadChecks; ++i)
+    total += ctxheap::stacks::capture_stack(frames, kDepth);
+  EXPECT_GT(total, 0);
+  EXPECT_FALSE(ctxheap::stacks::has_cached_rule(in_plugin));
+}

@@ -11,7 +11,8 @@
 //
 // Safe inside malloc: no allocation, no lock on the common path (a cache miss reads the
 // unwind tables through libgcc's _Unwind_Find_FDE, as libunwind and C++ exceptions do), and
-// every stack read is checked against the calling thread's stack bounds.
+// every stack read is checked against the calling thread's stack bounds. The cache is
+// emptied when code is unloaded (forget_unloaded_code).
 #pragma once
 
 namespace ctxheap::stacks {
@@ -34,5 +35,15 @@ Unwinder default_unwinder() noexcept;
 
 /// How many captures on this thread fell back from the frame rules to libunwind.
 unsigned long fallbacks_on_this_thread() noexcept;
+
+/// Captures on one thread between two checks for unloaded code.
+inline constexpr unsigned kCapturesBetweenUnloadChecks = 1024;
+/// Forgets the cached unwind rules if the loader unmapped code (dlclose) since the last
+/// check, so a library later mapped at the same addresses is not walked by the unloaded
+/// one's rules. Captures call it on their own, every kCapturesBetweenUnloadChecks
+/// captures on each thread; one call is a dl_iterate_phdr.
+void forget_unloaded_code() noexcept;
+/// Whether the cache holds the unwind rule for code at `return_address` (tests).
+bool has_cached_rule(const void* return_address) noexcept;
 
 }  // namespace ctxheap::stacks
