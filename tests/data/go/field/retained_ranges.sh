@@ -46,7 +46,7 @@ for c in "stopper WithCancelOnQuiesce" "podworkers main.managePodLoop" "timerhel
     [ "${VERBOSE:-0}" = 1 ] && echo "  $name run$r: $value [$low, $high] truth $truth" >&2
     [ "$value" = - ] && continue
     if [ "$low" -le "$truth" ] && [ "$truth" -le "$high" ]; then inside=$((inside + 1)); fi
-    if [ $((high - low)) -gt "$widest_span" ]; then widest_span=$((high - low)); widest="$(mib "$low")–$(mib "$high")"; fi
+    if [ $((high - low)) -gt "$widest_span" ]; then widest_span=$((high - low)); widest="$(mib "$low" | cut -d' ' -f1)–$(mib "$high")"; fi
   done
   echo "| $name | $(mib "$truth") | $inside / $runs | $widest |"
 done
