@@ -1,19 +1,91 @@
 // What a sampled Go heap profile's leak retains carries its 95 % range (estimate.hpp,
 // estimate_attributed_sum), rendered from the analysis in JSON and in the suspect
-// sentence; exact (full-rate) profiles print a figure alone. On the committed field
-// programs (tests/data/go/field): each default-rate run's range holds what the full-rate
-// profile of the same program retains.
+// sentence; exact (full-rate) profiles print a figure alone. On profiles generated here
+// to the shape Go 1.23 writes: how the request path's attribution widens the range. On
+// the committed field programs (tests/data/go/field): each default-rate run's range holds
+// what the full-rate profile of the same program retains.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "ctxheap/analyzer/estimate.hpp"
+#include "ctxheap/analyzer/golang.hpp"
+#include "ctxheap/analyzer/profile_builder.hpp"
 #include "ctxheap/analyzer/text.hpp"
 #include "interop_support.hpp"
 
 namespace {
 
 using nlohmann::json;
+namespace az = ctxheap::analyzer;
+
+constexpr std::uint64_t kRate = 512 * 1024;
+
+/// A stopper-like request path at Go's default rate, shaped as Go 1.23 writes it: handle()
+/// makes a 4 KiB buffer per request (78 samples: 10,000 of them), then register() creates
+/// the child with WithCancel (2 samples of the 80-byte cancelCtx, 1 of the parent's map).
+/// `tag_samples` samples of a 48-byte log tag that handle() also allocates (0: none).
+az::golang::SiteEstimate request_path_leak(std::uint64_t tag_samples) {
+  az::ProfileBuilder b;
+  b.meta().source_format = az::SourceFormat::Pprof;
+  b.meta().sampling_interval_bytes = kRate;
+  const auto site = [&](std::vector<az::FrameText> frames, std::uint64_t samples, std::uint64_t size) {
+    if (samples == 0) return;
+    az::Site s;
+    s.stack = b.add_stack(std::span<const az::FrameText>(frames));
+    s.sampled = {samples, samples * size, samples, samples * size};
+    const auto n = static_cast<std::uint64_t>(
+        std::llround(static_cast<double>(samples) / az::sample_probability(static_cast<double>(size), kRate)));
+    s.estimated = {n, n * size, n, n * size};
+    b.add_site(s);
+  };
+  const az::FrameText reg{"main.register", "app/main.go", 42, "", 0x401100};
+  const az::FrameText handle{"main.handle", "app/main.go", 70, "", 0x401200};
+  const az::FrameText main_main{"main.main", "app/main.go", 90, "", 0x401300};
+  site({{"context.withCancel", "context/context.go", 272, "", 0x4a0010},
+        {"context.WithCancel", "context/context.go", 236, "", 0x4a0020}, reg, handle, main_main},
+       2, 80);
+  site({{"context.(*cancelCtx).propagateCancel", "context/context.go", 500, "", 0x4a0030},
+        {"context.withCancel", "context/context.go", 273, "", 0x4a0040},
+        {"context.WithCancel", "context/context.go", 236, "", 0x4a0020}, reg, handle, main_main},
+       1, 147456);
+  site({{"main.newBuffer", "app/main.go", 64, "", 0x401000}, handle, main_main}, 78, 4096);
+  site({{"main.makeTag", "app/main.go", 57, "", 0x400f00}, handle, main_main}, tag_samples, 48);
+  az::Profile p = std::move(b).finish();
+  for (const auto& e : az::golang::recognize_context_leaks(p))
+    if (e.function == "main.register") return e;
+  throw std::runtime_error("no estimate for main.register");
+}
+
+TEST(GoRetainedRange, ARequestPathMatchSamplingCouldUndoCountsOnlyAtTheHighEnd) {
+  const auto without = request_path_leak(0);
+  // One sample of a 48-byte tag stands for ~10,900 tags: the point estimate matches the
+  // 10,000 children, but its range (about 280-61,000) would also allow no match.
+  const auto doubtful = request_path_leak(1);
+  ASSERT_TRUE(without.holds_children);
+  ASSERT_TRUE(doubtful.holds_children);
+  EXPECT_GT(doubtful.retained_bytes, without.retained_bytes);  // charged
+  EXPECT_EQ(doubtful.attributed_sites, without.attributed_sites + 1);
+  EXPECT_EQ(doubtful.retained_low, without.retained_low);      // but the low end leaves it out
+  EXPECT_GT(doubtful.retained_high, without.retained_high);
+  EXPECT_LT(without.retained_low, without.retained_bytes);
+  EXPECT_GT(without.retained_high, without.retained_bytes);
+}
+
+TEST(GoRetainedRange, ARequestPathSiteSamplingCouldHaveMatchedWidensOnlyTheHighEnd) {
+  const auto without = request_path_leak(0);
+  // Four samples of the tag stand for ~43,700 of them: more than four per child, not
+  // charged, but its range (about 11,900-112,000) would allow a match.
+  const auto possible = request_path_leak(4);
+  EXPECT_EQ(possible.attributed_sites, without.attributed_sites);
+  EXPECT_EQ(possible.retained_bytes, without.retained_bytes);
+  EXPECT_EQ(possible.retained_low, without.retained_low);
+  EXPECT_GT(possible.retained_high, without.retained_high);
+}
 
 struct Leak {
   const char* scenario;
