@@ -135,7 +135,7 @@ TEST(GoRetainedRange, EveryCommittedDefaultRateRunsRangeHoldsWhatTheFullRateProf
   }
 }
 
-TEST(GoRetainedRange, TheSuspectSentenceInEveryFormatStatesTheAnalyzersRange) {
+TEST(GoRetainedRange, TheSuspectSentenceInEveryFormatAndCheckStateTheAnalyzersRange) {
   interop_test::TempDir dir;
   const std::string run = "go1.23/default/run1/podworkers";
   const json g = group_of(report(dir, run, "json"), "main.managePodLoop");
@@ -147,6 +147,13 @@ TEST(GoRetainedRange, TheSuspectSentenceInEveryFormatStatesTheAnalyzersRange) {
   EXPECT_NE(g.at("sentence").get<std::string>().find(said), std::string::npos) << g.at("sentence");
   for (const char* format : {"text", "md", "html"})
     EXPECT_NE(report(dir, run, format).find(said), std::string::npos) << format << " lacks: " << said;
+  // `check` states the same range for what its counted entries retain (one group here).
+  const auto q = [&](const char* file) {
+    return interop_test::sh_quote(interop_test::data("go/field/profiles/" + run + "/" + file).string());
+  };
+  const auto check = interop_test::ctxheap(dir, "check " + q("heap_before.pb.gz") + " " + q("heap.pb.gz"));
+  EXPECT_EQ(check.exit_code, 1) << check.err;
+  EXPECT_NE(check.out.find("retained by them (" + range + ", 95 % range; "), std::string::npos) << check.out;
 }
 
 TEST(GoRetainedRange, FullRateProfilesReportRetainedBytesWithoutARange) {
