@@ -115,10 +115,10 @@ Estimate estimate_sum(std::span<const SampledTerm> terms, std::uint64_t mean_int
   return {value, exact + k.low * per_sample, exact + k.high * per_sample, false};
 }
 
-Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> matched,
+Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> doubtful,
                                  std::span<const SampledTerm> possible, std::uint64_t mean_interval_bytes) {
   std::vector<SampledTerm> all(sure.begin(), sure.end());
-  all.insert(all.end(), matched.begin(), matched.end());
+  all.insert(all.end(), doubtful.begin(), doubtful.end());
   const double value = estimate_sum(all, mean_interval_bytes).value;
   if (mean_interval_bytes <= 1) return Estimate::counted(value);  // counts exact: no match in doubt
   all.insert(all.end(), possible.begin(), possible.end());

@@ -77,11 +77,12 @@ Estimate estimate_sum(std::span<const SampledTerm> terms, std::uint64_t mean_int
 
 /// A sum of which part was attributed by a match that sampling can get wrong (sites on a
 /// request path matched to a set of children by their count): `sure` terms belong to it
-/// whatever the sampler drew, `matched` terms were attributed by the point estimates but
-/// their count's range also allows no match, `possible` terms were not attributed but
-/// their count's range allows a match. Value: sure + matched. Low end: estimate_sum(sure)
-/// low. High end: estimate_sum(sure + matched + possible) high.
-Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> matched,
+/// whatever the sampler drew, `doubtful` terms were attributed by the point estimates but
+/// the count ranges also allow no match, `possible` terms were not attributed but the
+/// count ranges allow a match. Value: sure + doubtful (what was charged). Low end:
+/// estimate_sum(sure) low. High end: estimate_sum(sure + doubtful + possible) high. Exact
+/// when the interval is <= 1 (counts exact: no match in doubt).
+Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> doubtful,
                                  std::span<const SampledTerm> possible, std::uint64_t mean_interval_bytes);
 
 /// Scales `parts` (e.g. the estimated bytes of one context's sites) down in proportion
