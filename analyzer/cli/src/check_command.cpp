@@ -53,7 +53,10 @@ void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptio
   const std::string_view label = r.stale_failed ? "FAIL" : r.stale_warned ? "WARN" : "PASS";
   const std::string_view style = r.stale_failed ? kRed : r.stale_warned ? kYellow : kGreen;
   out << "  " << paint(label, style) << "  " << stale_figure(r) << " (" << stale_thresholds(o) << ")\n";
-  const std::string retained = analyzer::format_bytes(r.retained_bytes) + " retained by them (" +
+  const std::string range = r.retained_low == r.retained_high
+                                ? std::string()
+                                : analyzer::format_bytes_range(r.retained_low, r.retained_high) + ", 95 % range; ";
+  const std::string retained = analyzer::format_bytes(r.retained_bytes) + " retained by them (" + range +
                                analyzer::format_share(r.retained_share) + " of in-use heap)";
   if (o.max_retained) {
     out << "  " << paint(r.retained_failed ? "FAIL" : "PASS", r.retained_failed ? kRed : kGreen) << "  " << retained

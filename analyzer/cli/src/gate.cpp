@@ -48,7 +48,10 @@ GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options
     }
   }
   // An entry nested under another counted entry is freed with it: the analyzer's rule.
-  r.retained_bytes = counted.empty() ? 0 : analyzer::outermost_stale_retained(a, counted).bytes;
+  const analyzer::Retained retained = counted.empty() ? analyzer::Retained{} : analyzer::outermost_stale_retained(a, counted);
+  r.retained_bytes = retained.bytes;
+  r.retained_low = retained.bytes_low();
+  r.retained_high = retained.bytes_high();
   const std::uint64_t heap = a.summary.heap_inuse_bytes;
   r.retained_share = heap == 0 ? 0.0 : static_cast<double>(r.retained_bytes) / static_cast<double>(heap);
 

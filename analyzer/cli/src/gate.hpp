@@ -29,6 +29,9 @@ struct GateResult {
   std::uint64_t baselined = 0;   ///< entries in groups the baseline knows
   /// What cancelling the counted entries would free (nested entries counted once).
   std::uint64_t retained_bytes = 0;
+  /// Its 95 % range from a sampled profile (analyzer::Retained); = retained_bytes when exact.
+  std::uint64_t retained_low = 0;
+  std::uint64_t retained_high = 0;
   double retained_share = 0;     ///< of the in-use heap
   std::vector<analyzer::Index> groups;  ///< counted stale groups, largest first
   /// Idle children whose cancel is kept but never called (analyzer Findings::idle): not

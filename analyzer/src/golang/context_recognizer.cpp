@@ -93,6 +93,8 @@ struct Group {
   bool timers_seen = false;         ///< a deadline timer of its children was sampled
   std::vector<Index> sites{};       ///< sites charged to the children
   std::vector<Index> map_sites{};   ///< children-map sites (charged only if not leftover)
+  std::vector<Index> doubtful{};    ///< attributed request-path sites whose match sampling could undo
+  std::vector<Index> possible{};    ///< request-path sites not attributed whose match sampling allows
   std::vector<bool> statement_site{};  ///< per profile site: one of its context statements
   std::unordered_map<std::uint64_t, std::uint64_t> cancel_by_statement{};  ///< leaf pc -> objects
   std::unordered_map<std::uint64_t, std::uint64_t> timer_by_statement{};
@@ -227,27 +229,60 @@ std::vector<Index> request_path_sites(const Profile& p, const Group& g, std::spa
   return out;
 }
 
+/// The 95 % range of a site's in-use object count (exact when unsampled).
+Estimate inuse_count_range(const Site& site, std::uint64_t rate) {
+  if (rate <= 1) return Estimate::counted(static_cast<double>(site.estimated.inuse_objects));
+  return estimate_from_samples(site.sampled.inuse_objects, site.sampled.inuse_bytes, rate).objects;
+}
+
 /// Attributes to a group's children the in-use sites that no creation function owns but
 /// that sit on the same request path (under the creation function's caller) and whose
 /// in-use count matches the children's (between half and four per child): the values,
 /// maps and buffers a request made before creating its child, kept alive through it.
+/// Sampled, the match is judged on point estimates; the ranges say how sure it is: a
+/// match that the count ranges (the site's and the children's) could also undo is kept
+/// in `doubtful`, a site that missed but whose range allows the match in `possible`
+/// (charged_range: the low end leaves the first out, the high end takes the second in).
 void attribute_request_path(const Profile& p, Group& g, std::uint64_t children, std::span<const Index> unowned,
                             std::vector<bool>& claimed) {
   const StringId caller = caller_of(p, g);
   if (caller == 0 || children == 0) return;
+  const std::uint64_t rate = p.meta.sampling_interval_bytes;
+  const double low = static_cast<double>(g.estimate.children_low), high = static_cast<double>(g.estimate.children_high);
   for (const Index s : unowned) {
     if (claimed[s]) continue;
     const Site& site = p.sites[s];
-    const std::uint64_t n = site.estimated.inuse_objects;
-    if (n * 2 < children || n > children * 4) continue;
     const auto frames = p.stack_frames(site.stack);
     if (std::none_of(frames.begin(), frames.end(), [&](const Frame& f) { return f.function == caller; })) continue;
+    const std::uint64_t n = site.estimated.inuse_objects;
+    const Estimate range = inuse_count_range(site, rate);
+    const bool surely = range.low * 2 >= high && range.high <= low * 4;
+    if (n * 2 < children || n > children * 4) {
+      if (range.high * 2 >= low && range.low <= high * 4) g.possible.push_back(s);
+      continue;
+    }
     claimed[s] = true;
     g.sites.push_back(s);
+    if (!surely) g.doubtful.push_back(s);
     ++g.estimate.attributed_sites;
     g.estimate.attributed_bytes += site.estimated.inuse_bytes;
   }
   if (g.estimate.attributed_sites > 0) g.estimate.attributed_via = std::string(p.str(caller));
+}
+
+/// The range of the in-use bytes charged to a group's children (estimate_attributed_sum):
+/// the sites under the creation function are sure, the request path's doubtful matches
+/// and possible sites widen it.
+Estimate charged_range(const Profile& p, const Group& g) {
+  std::vector<SampledTerm> sure, doubtful, possible;
+  const auto term = [&](Index s) {
+    return SampledTerm{p.sites[s].sampled.inuse_objects, static_cast<double>(p.sites[s].estimated.inuse_bytes)};
+  };
+  for (const Index s : g.sites)
+    (std::find(g.doubtful.begin(), g.doubtful.end(), s) != g.doubtful.end() ? doubtful : sure).push_back(term(s));
+  for (const Index s : g.possible)
+    if (p.sites[s].context_id == 0) possible.push_back(term(s));
+  return estimate_attributed_sum(sure, doubtful, possible, p.meta.sampling_interval_bytes);
 }
 
 }  // namespace
@@ -512,6 +547,12 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         est.retained_objects += site.estimated.inuse_objects;
         est.retained_bytes += site.estimated.inuse_bytes;
       }
+      // The range of all of it at once (charge_site widens by each site alone).
+      const Estimate bytes = charged_range(p, g);
+      est.retained_low = rounded(std::floor(bytes.low));
+      est.retained_high = std::max(est.retained_bytes, rounded(std::ceil(bytes.high)));
+      child.inuse_bytes_below = est.retained_bytes - std::min(est.retained_bytes, est.retained_low);
+      child.inuse_bytes_above = est.retained_high - est.retained_bytes;
       p.contexts.push_back(child);
       std::string split;
       if (est.cancel_contexts > 0)

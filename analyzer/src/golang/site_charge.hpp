@@ -4,6 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+
+#include "ctxheap/analyzer/estimate.hpp"
 
 #include "ctxheap/analyzer/model.hpp"
 
@@ -11,7 +14,8 @@ namespace ctxheap::analyzer::golang {
 
 /// Moves a site no context holds yet to `child`: its estimated allocations (in use counted
 /// as allocated at least) leave the profile's no-context totals and join the child's
-/// counters, and the site names the child.
+/// counters, and the site names the child. Sampled, it widens the child's in-use range
+/// (Context::inuse_bytes_below/above) by the site's own.
 inline void charge_site(Profile& p, Site& site, Context& child) {
   const SampleCounts& e = site.estimated;
   Counters c;
@@ -26,6 +30,14 @@ inline void charge_site(Profile& p, Site& site, Context& child) {
   rest.freed_objects -= std::min(rest.freed_objects, c.freed_objects);
   rest.freed_bytes -= std::min(rest.freed_bytes, c.freed_bytes);
   site.context_id = child.id;
+  // A sampled site widens the child's in-use range by its own 95 % range (the recognizer
+  // then replaces the range of what it charged by the range of all of it at once).
+  if (p.meta.sampling_interval_bytes > 1 && site.sampled.inuse_objects > 0) {
+    const SampledTerm term{site.sampled.inuse_objects, static_cast<double>(e.inuse_bytes)};
+    const Estimate r = estimate_sum({&term, 1}, p.meta.sampling_interval_bytes);
+    child.inuse_bytes_below += static_cast<std::uint64_t>(std::max(0.0, std::ceil(r.value - r.low)));
+    child.inuse_bytes_above += static_cast<std::uint64_t>(std::max(0.0, std::ceil(r.high - r.value)));
+  }
 }
 
 }  // namespace ctxheap::analyzer::golang

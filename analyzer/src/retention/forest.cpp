@@ -167,7 +167,14 @@ Index exclusive_values_of(const RetentionForest& forest, Index i) {
 
 Retained retained_if_cancelled(const RetentionForest& forest, Index i) {
   const RetentionNode& entry = forest.node(i);
-  Retained r{entry.subtree.inuse_objects(), entry.subtree.inuse_bytes()};
+  Retained r;
+  r.objects = entry.subtree.inuse_objects();
+  r.bytes = entry.subtree.inuse_bytes();
+  // A sampled estimate's range: only inferred contexts carry one, and they have no
+  // subtree of their own (their counters are the whole of it).
+  const Context& self = forest.profile().contexts[i];
+  r.bytes_below = std::min(self.inuse_bytes_below, r.bytes);
+  r.bytes_above = self.inuse_bytes_above;
   // Value contexts are never registered, so each exclusive value on the chain hangs under
   // the next one: the topmost one's forest subtree holds them all (and not the entry,
   // which hangs under its registrar).

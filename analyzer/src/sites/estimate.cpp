@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace ctxheap::analyzer {
 namespace {
@@ -97,6 +98,33 @@ Estimate estimate_calls(std::span<const StatementSamples> statements, std::uint6
   if (p <= 0) return {0, 0, 0, false};
   Estimate e = poisson_range(samples);
   return {e.value / p, e.low / p, e.high / p, false};
+}
+
+Estimate estimate_sum(std::span<const SampledTerm> terms, std::uint64_t mean_interval_bytes) noexcept {
+  double value = 0, exact = 0, variance = 0;
+  for (const SampledTerm& t : terms) {
+    value += t.amount;
+    if (t.samples == 0) exact += t.amount;
+    else variance += t.amount * t.amount / static_cast<double>(t.samples);
+  }
+  if (mean_interval_bytes <= 1 || variance <= 0) return Estimate::counted(value);
+  const double sampled = value - exact;
+  const double n_eff = std::max(1.0, std::floor(sampled * sampled / variance));
+  const Estimate k = poisson_range(static_cast<std::uint64_t>(n_eff));
+  const double per_sample = sampled / n_eff;
+  return {value, exact + k.low * per_sample, exact + k.high * per_sample, false};
+}
+
+Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> doubtful,
+                                 std::span<const SampledTerm> possible, std::uint64_t mean_interval_bytes) {
+  std::vector<SampledTerm> all(sure.begin(), sure.end());
+  all.insert(all.end(), doubtful.begin(), doubtful.end());
+  const double value = estimate_sum(all, mean_interval_bytes).value;
+  if (mean_interval_bytes <= 1) return Estimate::counted(value);  // counts exact: no match in doubt
+  all.insert(all.end(), possible.begin(), possible.end());
+  const Estimate wide = estimate_sum(all, mean_interval_bytes);
+  const Estimate low = estimate_sum(sure, mean_interval_bytes);
+  return {value, std::min(low.low, value), std::max(wide.high, value), wide.exact && low.exact && wide.value == value};
 }
 
 double reconcile_with_exact(std::span<Estimate> parts, double exact_total) noexcept {

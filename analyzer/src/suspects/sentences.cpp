@@ -13,6 +13,19 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
   return format_count(n) + " " + std::string(n == 1 ? one : many);
 }
 
+/// "41.2 MiB (aside)"; from a sampled profile "an estimated 41.2 MiB (35.0–52.3 MiB, 95 %
+/// range; aside)". The range is the analysis's (Retained), never recomputed here.
+std::string retained_bytes(const Retained& r, const std::string& aside = {}) {
+  std::string inner = r.has_range() ? format_bytes_range(r.bytes_low(), r.bytes_high()) + ", 95 % range" : "";
+  if (!aside.empty()) inner += (inner.empty() ? "" : "; ") + aside;
+  return (r.has_range() ? "an estimated " : "") + format_bytes(r.bytes) + (inner.empty() ? "" : " (" + inner + ")");
+}
+
+/// "41.2 MiB in 9,000 objects", with the range when sampled.
+std::string retained_in_objects(const Retained& r) {
+  return retained_bytes(r) + " in " + plural(r.objects, "object", "objects");
+}
+
 std::string created_at(const Analysis& a, Index context) {
   return "created at " + describe_site(*a.profile, a.site_of(context));
 }
@@ -126,7 +139,7 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
            " (" + format_count(g.growing_set) + ")";
   }
   out += one ? "; it retains " : "; they retain ";
-  out += format_bytes(g.retained.bytes) + " (" + format_share(g.heap_share) + " of in-use heap)";
+  out += retained_bytes(g.retained, format_share(g.heap_share) + " of in-use heap");
   if (g.waiters > 0)
     out += "; " + plural(g.waiters, "thread is", "threads are") + " blocked on " + (one ? "its" : "their") + " done()";
   if (g.growth) out += growth_clause(figures_of(a, g));
@@ -141,8 +154,7 @@ std::string describe(const Analysis& a, const StaleChild& s) {
   if (s.reasons.timer_held) {
     out += std::string(" is registered in no children set; only ") + (s.entries > 1 ? "their pending timers keep them" : "its pending timer keeps it") +
            " alive until the deadline, and " + (s.reasons.never_cancelled ? "the cancel was never called" : "its cancel was dropped");
-    return out + "; " + (s.entries > 1 ? "they retain " : "it retains ") + format_bytes(s.retained.bytes) + " in " +
-           plural(s.retained.objects, "object", "objects") + ".";
+    return out + "; " + (s.entries > 1 ? "they retain " : "it retains ") + retained_in_objects(s.retained) + ".";
   }
   if (s.reasons.never_cancelled && a.profile->meta.source_kind == "goroutine") {
     out += " is registered under ";
@@ -155,7 +167,7 @@ std::string describe(const Analysis& a, const StaleChild& s) {
     out += " is still in the children set of ";
     out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) : describe_context(a, s.registrar);
     out += " after GC, so its cancel was never called (inferred from the heap profile); it retains " +
-           format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
+           retained_in_objects(s.retained);
     return out + ".";
   }
   out += " is registered under ";
@@ -166,7 +178,7 @@ std::string describe(const Analysis& a, const StaleChild& s) {
   if (s.reasons.cancel_dropped && s.reasons.idle) out += " and ";
   if (s.reasons.idle) out += "it has been idle for " + format_duration(s.idle_ns) + " with no waiter";
   if (s.reasons.growing_set) out += ", its cancel kept but never called, while the set keeps growing";
-  out += "; it retains " + format_bytes(s.retained.bytes) + " in " + plural(s.retained.objects, "object", "objects");
+  out += "; it retains " + retained_in_objects(s.retained);
   if (s.waiters > 0) out += "; " + plural(static_cast<std::uint64_t>(s.waiters), "thread is", "threads are") + " blocked on its done()";
   return out + ".";
 }

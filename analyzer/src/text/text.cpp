@@ -31,6 +31,14 @@ std::string format_bytes(std::uint64_t bytes) {
   return buf;
 }
 
+std::string format_bytes_range(std::uint64_t low, std::uint64_t high) {
+  std::string lo = format_bytes(low);
+  const std::string hi = format_bytes(high);
+  const std::size_t space = lo.rfind(' ');
+  if (space != std::string::npos && hi.ends_with(lo.substr(space))) lo.resize(space);
+  return lo + "–" + hi;
+}
+
 std::string format_share(double share) {
   if (!(share > 0)) return "0 %";
   const double percent = share * 100.0;

@@ -60,6 +60,31 @@ struct StatementSamples {
 /// largest statement's samples) when the interval is <= 1.
 Estimate estimate_calls(std::span<const StatementSamples> statements, std::uint64_t mean_interval_bytes) noexcept;
 
+/// One term of a sum of sampled estimates: the raw samples behind it and the bytes (or
+/// any amount) they stand for. A term with no sample is taken as exact.
+struct SampledTerm {
+  std::uint64_t samples = 0;
+  double amount = 0;
+};
+/// What a sum of sampled estimates (e.g. the in-use bytes of the sites charged to one
+/// set of children) is worth: value V = sum a_i. Term i is k_i samples of w_i = a_i / k_i
+/// each, so its variance is k_i w_i^2 = a_i^2 / k_i. The sum is taken as one Poisson count
+/// of n_eff = V^2 / sum(a_i^2 / k_i) samples of V / n_eff each (the effective count: n_eff
+/// = k when every sample weighs the same), with Garwood's range of floor(n_eff) (at least
+/// 1: wider, never narrower) scaled by V / floor(n_eff). Exact when the interval is <= 1
+/// or no term is sampled.
+Estimate estimate_sum(std::span<const SampledTerm> terms, std::uint64_t mean_interval_bytes) noexcept;
+
+/// A sum of which part was attributed by a match that sampling can get wrong (sites on a
+/// request path matched to a set of children by their count): `sure` terms belong to it
+/// whatever the sampler drew, `doubtful` terms were attributed by the point estimates but
+/// the count ranges also allow no match, `possible` terms were not attributed but the
+/// count ranges allow a match. Value: sure + doubtful (what was charged). Low end:
+/// estimate_sum(sure) low. High end: estimate_sum(sure + doubtful + possible) high. Exact
+/// when the interval is <= 1 (counts exact: no match in doubt).
+Estimate estimate_attributed_sum(std::span<const SampledTerm> sure, std::span<const SampledTerm> doubtful,
+                                 std::span<const SampledTerm> possible, std::uint64_t mean_interval_bytes);
+
 /// Scales `parts` (e.g. the estimated bytes of one context's sites) down in proportion
 /// when their values add up to more than the exact total counted for the whole, so the
 /// parts never contradict the counter; ranges are capped at the total. Parts that add up

@@ -44,6 +44,11 @@ struct SiteEstimate {
   std::uint64_t children_high = 0;
   std::uint64_t retained_objects = 0;  ///< in use under the creation site, charged to its children
   std::uint64_t retained_bytes = 0;
+  /// Their 95 % range (estimate_attributed_sum): the sampling of every charged site, and
+  /// the request path's attribution as far as sampling could change it; = retained_bytes
+  /// when exact.
+  std::uint64_t retained_low = 0;
+  std::uint64_t retained_high = 0;
   /// Of those, sites on the same request path (under `attributed_via`, the creation
   /// function's caller) whose in-use counts match the children's.
   std::uint64_t attributed_sites = 0;

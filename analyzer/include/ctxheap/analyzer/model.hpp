@@ -156,6 +156,11 @@ struct Context : ContextFacts {
   std::uint64_t count_low = 0;
   std::uint64_t count_high = 0;
   std::uint64_t count_samples = 0;  ///< raw samples behind a sampled count
+  /// Its counters' in-use bytes estimated from a sampled profile: their 95 % range is
+  /// [in use - inuse_bytes_below, in use + inuse_bytes_above] (set by the Go recognizer with
+  /// estimate_attributed_sum); 0 and 0 when exact. What cancelling it frees (Retained) carries it.
+  std::uint64_t inuse_bytes_below = 0;
+  std::uint64_t inuse_bytes_above = 0;
   /// Kept alive only by its pending timer (a WithTimeout/WithDeadline child registered
   /// nowhere, e.g. under Background): the timer, not a children set, retains it.
   bool timer_held = false;

@@ -9,6 +9,7 @@
 // RetentionNode::created_from the derivation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -44,13 +45,24 @@ enum class RetentionEdge : std::uint8_t {
 };
 std::string_view to_string(RetentionEdge edge) noexcept;
 
-/// Objects and bytes that would be freed.
+/// Objects and bytes that would be freed. Bytes estimated from a sampled profile carry
+/// their 95 % range as margins, [bytes - bytes_below, bytes + bytes_above] (a Go heap
+/// profile's inferred children: Context::inuse_bytes_below); exact figures have none.
 struct Retained {
   std::uint64_t objects = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t bytes_below = 0;
+  std::uint64_t bytes_above = 0;
+  std::uint64_t bytes_low() const noexcept { return bytes - std::min(bytes, bytes_below); }
+  std::uint64_t bytes_high() const noexcept { return bytes + bytes_above; }
+  bool has_range() const noexcept { return bytes_below != 0 || bytes_above != 0; }
+  /// Sums add their ends (each part's range holds, so their sum's does; wider than the
+  /// range of the pooled samples).
   Retained& operator+=(const Retained& o) noexcept {
     objects += o.objects;
     bytes += o.bytes;
+    bytes_below += o.bytes_below;
+    bytes_above += o.bytes_above;
     return *this;
   }
   bool operator==(const Retained&) const = default;

@@ -137,7 +137,11 @@ Table stale_table(const Analysis& a, std::size_t rows) {
                : s.registrar == analyzer::kNoIndex          ? "#" + std::to_string(s.registrar_id) + " (absent)"
                                                             : context_text(a, s.registrar),
                reasons_text(s.reasons), s.idle_ns == 0 ? "-" : format_duration(s.idle_ns), std::to_string(s.waiters),
-               format_bytes(s.retained.bytes), site_of(a, s.context)});
+               format_bytes(s.retained.bytes) +
+                   (s.retained.has_range()
+                        ? " (" + analyzer::format_bytes_range(s.retained.bytes_low(), s.retained.bytes_high()) + ")"
+                        : std::string()),
+               site_of(a, s.context)});
   }
   return t;
 }

@@ -48,6 +48,8 @@ void write_findings_json(JsonStream& out, const analyzer::Analysis& a, const Rep
                 {"waiters", s.waiters},
                 {"retained_objects", s.retained.objects},
                 {"retained_bytes", s.retained.bytes},
+                {"retained_bytes_low", s.retained.bytes_low()},
+                {"retained_bytes_high", s.retained.bytes_high()},
                 {"sentence", analyzer::describe(a, s)}};
   });
   write_kind(out, "retained_after_cancel", f.retained_after_cancel, o.findings, [&](const analyzer::RetainedAfterCancel& r) {

@@ -72,6 +72,8 @@ Json stale_group_json(const analyzer::Analysis& a, analyzer::Index gi) {
          {"waiters", g.waiters},
          {"retained_objects", g.retained.objects},
          {"retained_bytes", g.retained.bytes},
+         {"retained_bytes_low", g.retained.bytes_low()},
+         {"retained_bytes_high", g.retained.bytes_high()},
          {"heap_share", g.heap_share},
          {"suspect", g.suspect},
          {"sentence", analyzer::describe(a, g)}};
