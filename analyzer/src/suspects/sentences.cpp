@@ -225,6 +225,16 @@ std::string describe(const Analysis& a, const InFlightSet& s) {
     out += " (estimated from " + plural(s.samples, "sample", "samples") + ": " + format_count(s.low) + "–" +
            format_count(s.high) + ", 95 % range)";
   const std::string bound = "the in-flight bound (" + format_count(s.bound) + ", --in-flight)";
+  if (s.lingering) {
+    const std::uint64_t allocated = std::max<std::uint64_t>(1, s.turnover.allocated_bytes);
+    return out + ": below " + bound + "; the set grew from " + format_count(s.count_before) + " to " +
+           format_count(s.count) + " since the previous snapshot while its allocation stacks allocated " + format_bytes(s.turnover.allocated_bytes) +
+           " and kept " + format_bytes(s.turnover.kept_bytes) + " of it (" +
+           format_share(static_cast<double>(s.turnover.kept_bytes) / static_cast<double>(allocated)) +
+           "): cancelled deadline children lingering in the Go runtime's timer heap (before Go 1.23 a stopped timer "
+           "stays there until it would have fired or the heap is cleaned), not leaked ones: a leak keeps every child "
+           "whose cancel it drops.";
+  }
   if (s.sampled && s.high >= s.bound)
     return out + ": not enough samples (" + format_count(s.samples) + ") to decide whether they are work in flight or a "
            "leak; the range reaches below " + bound + ". A series where the set grows, or a profile with a lower "
