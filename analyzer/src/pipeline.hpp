@@ -22,5 +22,8 @@ void analyze_growth(SeriesAnalysis& series);
 /// inferred set `set` of `latest` (matched by their shown frames' functions and lines):
 /// what the set had before when the recognizer inferred no set there.
 std::uint64_t samples_before(const Profile& latest, ContextId set, const Profile& previous);
+/// What the allocation stacks charged to the inferred set `set` of `latest` allocated
+/// between `previous` and `latest`, and how much more of it is in use (matched as above).
+SetTurnover set_turnover(const Profile& latest, ContextId set, const Profile& previous);
 
 }  // namespace ctxheap::analyzer::detail

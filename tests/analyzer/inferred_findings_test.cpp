@@ -208,4 +208,21 @@ TEST(InFlightBound, SetAbsentBeforeIsJudgedByTheSamplesThePreviousProfileHeldAtI
   EXPECT_EQ(inferred_set_change(sampled(handle_child(), 10'000, 6'000, 16'000, 13).c, nullptr, 1), SetChange::Grown);
 }
 
+TEST(InFlightBound, ADeadlineSetThatGrewByFarLessThanItsStacksAllocatedIsLingeringNotGrown) {
+  // Go <= 1.22: 20,000 requests each made a timerCtx and a 4 KiB body and cancelled it;
+  // 16 cancelled children still sit in the timer heap at the latest profile.
+  const Context deadline = inferred(Ctx(100, ContextKind::Deadline).from(16).under(16).at("loop", "l.go", 38), 16).c;
+  const SetTurnover residue{20'000u * 4200u, 16u * 4200u};
+  EXPECT_EQ(inferred_set_change(deadline, nullptr, 0, residue), SetChange::Lingering);
+  // A leak keeps every child whose cancel it drops: half of them here.
+  EXPECT_EQ(inferred_set_change(deadline, nullptr, 0, {20'000u * 4200u, 10'000u * 4200u}), SetChange::Grown);
+  // cancelCtx children do not linger in a timer heap.
+  const Context cancel = inferred(Ctx(101, ContextKind::Cancel).from(16).under(16).at("loop", "l.go", 37), 16).c;
+  EXPECT_EQ(inferred_set_change(cancel, nullptr, 0, residue), SetChange::Grown);
+  // A set that also grew over the step before keeps growing, whatever it frees.
+  EXPECT_EQ(inferred_set_change(deadline, nullptr, 0, residue, true), SetChange::Grown);
+  // Nothing known of what its stacks allocated: growth.
+  EXPECT_EQ(inferred_set_change(deadline, nullptr, 0), SetChange::Grown);
+}
+
 }  // namespace

@@ -69,7 +69,7 @@ void print_gates(std::ostream& out, const analyzer::Analysis& a, const GateOptio
     out << "  " << (r.in_flight_warned ? paint("WARN", kYellow) : std::string("info")) << "  "
         << report::visible_text(analyzer::describe(a, a.findings.in_flight[k])) << '\n';
   for (const auto& s : a.findings.in_flight)
-    if (s.flat) out << "  info  " << report::visible_text(analyzer::describe(a, s)) << '\n';
+    if (s.passes()) out << "  info  " << report::visible_text(analyzer::describe(a, s)) << '\n';
   if (r.suppressed != 0) out << "  info  " << analyzer::format_count(r.suppressed) << " entries at suppressed sites not counted\n";
   if (r.baselined != 0) out << "  info  " << analyzer::format_count(r.baselined) << " entries in groups known to the baseline not counted\n";
   if (a.summary.retained_after_cancel != 0)

@@ -61,7 +61,7 @@ GateResult evaluate_gate(const analyzer::Analysis& a, const GateOptions& options
   for (const auto& e : a.findings.idle) r.oldest_idle_age_ns = std::max(r.oldest_idle_age_ns, e.age_ns);
   r.idle_warned = r.idle != 0 && options.warn_stale != 0;
   for (analyzer::Index k = 0; k < a.findings.in_flight.size(); ++k)
-    if (!a.findings.in_flight[k].flat) r.in_flight.push_back(k);
+    if (!a.findings.in_flight[k].passes()) r.in_flight.push_back(k);
   r.in_flight_warned = !r.in_flight.empty() && options.warn_stale != 0;
   if (options.max_retained) {
     const auto& limit = *options.max_retained;

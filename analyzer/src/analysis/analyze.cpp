@@ -68,29 +68,60 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
     return std::binary_search(growing.begin(), growing.end(), e.registrar_id);
   });
   // Inferred sets below the in-flight bound: stale when they grew over the series, in
-  // flight (passing) when they stayed flat (findings.hpp, inferred_set_change).
-  std::vector<ContextId> grown, flat;
-  if (series.snapshots.size() >= 2) {
-    const Analysis& previous = series.snapshots[series.snapshots.size() - 2];
+  // flight (passing) when they stayed flat, lingering (passing) when a deadline set grew
+  // by far less than its stacks allocated (findings.hpp, inferred_set_change).
+  std::vector<ContextId> grown, flat, lingering;
+  struct LingeringFigures {
+    ContextId id;
+    std::uint64_t before;
+    SetTurnover turnover;
+  };
+  std::vector<LingeringFigures> lingering_figures;
+  const std::size_t n = series.snapshots.size();
+  if (n >= 2) {
+    const Analysis& previous = series.snapshots[n - 2];
     for (const InFlightSet& s : latest.findings.in_flight) {
       const Context& c = latest.context(s.context);
       const Index j = previous.forest.find(c.id);
-      const std::uint64_t before =
-          j == kNoIndex && c.count_sampled ? detail::samples_before(*latest.profile, c.id, *previous.profile) : 0;
-      const SetChange change = inferred_set_change(c, j == kNoIndex ? nullptr : &previous.context(j), before);
+      const Context* before_set = j == kNoIndex ? nullptr : &previous.context(j);
+      const auto samples_at = [&](const Analysis& then) {
+        return c.count_sampled ? detail::samples_before(*latest.profile, c.id, *then.profile) : 0;
+      };
+      const std::uint64_t before = before_set == nullptr ? samples_at(previous) : 0;
+      // A set that also grew over the step before keeps growing: not lingering.
+      bool grew_before = false;
+      if (n >= 3 && before_set != nullptr) {
+        const Analysis& earlier = series.snapshots[n - 3];
+        const Index k = earlier.forest.find(c.id);
+        grew_before = inferred_set_change(*before_set, k == kNoIndex ? nullptr : &earlier.context(k),
+                                          k == kNoIndex ? samples_at(earlier) : 0) == SetChange::Grown;
+      }
+      const SetTurnover turnover = detail::set_turnover(*latest.profile, c.id, *previous.profile);
+      const SetChange change = inferred_set_change(c, before_set, before, turnover, grew_before);
       if (change == SetChange::Grown) grown.push_back(c.id);
       if (change == SetChange::Flat) flat.push_back(c.id);
+      if (change == SetChange::Lingering) {
+        lingering.push_back(c.id);
+        const std::uint64_t count_before =
+            before_set == nullptr ? 0 : (before_set->count_sampled ? before_set->count_high : before_set->count);
+        lingering_figures.push_back({c.id, count_before, turnover});
+      }
     }
   }
   std::sort(grown.begin(), grown.end());
   std::sort(flat.begin(), flat.end());
-  judge_again = judge_again || !grown.empty() || !flat.empty();
+  std::sort(lingering.begin(), lingering.end());
+  judge_again = judge_again || !grown.empty() || !flat.empty() || !lingering.empty();
   if (judge_again) {
     AnalysisOptions with_growth = options;
     with_growth.findings.growing_registrars = std::move(growing);
     with_growth.findings.grown_sets = std::move(grown);
     with_growth.findings.flat_sets = std::move(flat);
+    with_growth.findings.lingering_sets = std::move(lingering);
     latest = analyze(latest.profile, with_growth, control);
+    for (InFlightSet& s : latest.findings.in_flight)
+      for (const LingeringFigures& f : lingering_figures)
+        if (s.lingering && latest.context(s.context).id == f.id) s.count_before = f.before, s.turnover = f.turnover;
     detail::analyze_growth(series);
   }
   if (control.progress) control.progress(Stage::Series, total, total);

@@ -41,7 +41,8 @@ std::string_view to_string(GrowthVerdict verdict) noexcept {
   return "unknown";
 }
 
-SetChange inferred_set_change(const Context& latest, const Context* previous, std::uint64_t samples_before) noexcept {
+SetChange inferred_set_change(const Context& latest, const Context* previous, std::uint64_t samples_before,
+                              SetTurnover turnover, bool grew_before) noexcept {
   const auto low = [](const Context& c) { return c.count_sampled ? c.count_low : c.count; };
   const auto high = [](const Context& c) { return c.count_sampled ? c.count_high : c.count; };
   double previous_high = 0, previous_low = 0;
@@ -56,7 +57,13 @@ SetChange inferred_set_change(const Context& latest, const Context* previous, st
     previous_high = poisson_range(samples_before).high * per_sample;
     previous_low = poisson_range(samples_before).low * per_sample;
   }
-  if (static_cast<double>(low(latest)) > previous_high) return SetChange::Grown;
+  if (static_cast<double>(low(latest)) > previous_high) {
+    // Cancelled timerCtx children lingering in the timer heap: the stacks freed most of
+    // what they allocated in between, and the set did not grow over the step before.
+    const bool lingering = latest.kind == ContextKind::Deadline && !grew_before && turnover.allocated_bytes > 0 &&
+                           turnover.kept_bytes < turnover.allocated_bytes / kLingeringShareDivisor;
+    return lingering ? SetChange::Lingering : SetChange::Grown;
+  }
   if ((previous != nullptr || samples_before > 0) && previous_low <= static_cast<double>(high(latest)))
     return SetChange::Flat;
   return SetChange::Neither;
@@ -158,6 +165,7 @@ void find_issues(Analysis& a, const RunControl& control) {
       s.samples = c.count_sampled ? c.count_samples : 0;
       s.bound = a.options.findings.in_flight_bound;
       s.flat = std::binary_search(a.options.findings.flat_sets.begin(), a.options.findings.flat_sets.end(), c.id);
+      s.lingering = std::binary_search(a.options.findings.lingering_sets.begin(), a.options.findings.lingering_sets.end(), c.id);
       s.site = a.context_site[i];
       f.in_flight.push_back(s);
     }

@@ -45,6 +45,9 @@ constexpr std::uint64_t kMinChildSamplesToDecide = 10;
 constexpr std::uint64_t kMaxLongLivedParents = 4;
 /// Inferred ids are in [1e8, 2e8): never Background (1) or TODO (2).
 constexpr ContextId kInferredIdBase = 100'000'000;
+/// The closure of the goroutine context starts per child of a parent that is not a
+/// *cancelCtx is 48 bytes (Go 1.19-1.23); a children map's allocations are larger.
+constexpr std::uint64_t kLargestWatcherClosureBytes = 64;
 
 enum class Role : std::uint8_t { Other, CancelCtx, TimerCtx, DoneChan, ChildrenMap, Timer, ValueCtx };
 
@@ -89,6 +92,7 @@ struct Group {
   std::uint64_t creation_weight = 0;
   SiteEstimate estimate{};
   std::uint64_t map_alloc_objects = 0;
+  std::uint64_t map_alloc_bytes = 0;
   bool swiss_map = false;           ///< its map frames are Go 1.24+'s internal/runtime/maps
   bool timers_seen = false;         ///< a deadline timer of its children was sampled
   std::vector<Index> sites{};       ///< sites charged to the children
@@ -353,6 +357,7 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
       if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;  // as for the map below
     } else if (info[s].role == Role::ChildrenMap) {
       g.map_alloc_objects += e.alloc_objects;
+      g.map_alloc_bytes += e.alloc_bytes;
       // Where its children were made when no context statement of it was sampled (any
       // statement's stack replaces this one below).
       if (g.creation_stack == kNoIndex) g.creation_stack = site.stack;
@@ -516,11 +521,17 @@ std::vector<SiteEstimate> recognize_context_leaks(Profile& p) {
         child.count = children;
         child.count_low = est.children_low;
         child.count_high = est.children_high;
+        // One small allocation at propagateCancel per child is the closure of the watcher
+        // goroutine context starts for a parent that is not a *cancelCtx (a children map
+        // makes a few growing bucket arrays): that goroutine holds them, no children set.
+        const bool watched =
+            g.map_alloc_objects * 2 >= children && g.map_alloc_bytes <= kLargestWatcherClosureBytes * g.map_alloc_objects;
+        if (watched) child.held_by = InferredHolder::WatcherGoroutine;
         Context parent;
         parent.inferred = true;
         parent.id = inferred_parent_id(p.str(g.function));
         parent.kind = ContextKind::Cancel;
-        parent.name = p.strings.add("cancelable parent (inferred)");
+        parent.name = p.strings.add(watched ? "custom parent (inferred)" : "cancelable parent (inferred)");
         parent.creation_stack = parent_stack;
         p.contexts.push_back(parent);
         child.parent_id = parent.id;

@@ -46,6 +46,15 @@ std::vector<BlockedGoroutines> use_goroutine_profile(Profile& heap, Profile goro
       child = infer_waited_children(heap, goroutines, b, undecided);
     }
     if (child == nullptr) continue;
+    // Goroutines parked in context's own watcher hold their children: no children set does,
+    // and their parent is of a type context cannot see into.
+    if (b.in_context_package && child->held_by != InferredHolder::WatcherGoroutine) {
+      child->held_by = InferredHolder::WatcherGoroutine;
+      const ContextId parent = child->registered_under_id;
+      for (Context& c : heap.contexts)
+        if (c.id == parent && c.inferred && heap.str(c.name) == "cancelable parent (inferred)")
+          c.name = heap.strings.add("custom parent (inferred)");
+    }
     child->waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines + static_cast<std::uint64_t>(child->waiters), INT32_MAX));
     // A sampled set's range is narrowed by the exact goroutine count: one waiter per child,
     // as the pairing assumes, so at least that many children (within the heap's range).

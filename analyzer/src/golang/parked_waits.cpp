@@ -48,12 +48,15 @@ std::size_t infer_parked_waits(Profile& p, const std::vector<BlockedGoroutines>&
     parent.id = parked_id(b.waiting_in, 2);
     parent.kind = ContextKind::Cancel;
     parent.name = p.strings.add("waited-on parent (inferred)");
+    parent.inferred_from = InferredFrom::GoroutineProfile;
     p.contexts.push_back(parent);
     Context child;
     child.inferred = true;
     child.id = parked_id(b.waiting_in, 1);
     child.kind = ContextKind::Cancel;
     child.count = b.goroutines;
+    child.inferred_from = InferredFrom::GoroutineProfile;
+    child.held_by = b.in_context_package ? InferredHolder::WatcherGoroutine : InferredHolder::ChildrenSet;
     child.waiters = static_cast<std::int32_t>(std::min<std::uint64_t>(b.goroutines, INT32_MAX));
     // Where they wait: the stack from the waiting function down, without the runtime's
     // parking frames above it, so the site the sentence names is that function.

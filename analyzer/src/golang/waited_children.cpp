@@ -102,6 +102,7 @@ Context* infer_waited_children(Profile& heap, const Profile& goroutines, const B
   const bool named = site != nullptr || value_stack != kNoIndex;
   parent.name = heap.strings.add(named ? "cancelable parent (inferred)" : "waited-on parent (inferred)");
   parent.creation_stack = site != nullptr ? site->parent_stack : kNoIndex;
+  parent.inferred_from = InferredFrom::GoroutineProfile;
   Context child;
   child.inferred = true;
   child.id = inferred_children_id(function);
@@ -109,6 +110,8 @@ Context* infer_waited_children(Profile& heap, const Profile& goroutines, const B
                                                                                : ContextKind::Cancel;
   // Goroutine profiles are not sampled: one waiter per child, counted exactly.
   child.count = b.goroutines;
+  child.inferred_from = InferredFrom::GoroutineProfile;
+  child.held_by = b.in_context_package ? InferredHolder::WatcherGoroutine : InferredHolder::ChildrenSet;
   child.creation_stack = site != nullptr            ? site->creation_stack
                          : value_stack != kNoIndex ? value_stack
                                                    : copy_waiting_stack(heap, goroutines, b);

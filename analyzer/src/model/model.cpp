@@ -22,6 +22,22 @@ std::string_view to_string(CounterSource source) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(InferredFrom from) noexcept {
+  switch (from) {
+    case InferredFrom::HeapProfile: return "heap_profile";
+    case InferredFrom::GoroutineProfile: return "goroutine_profile";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(InferredHolder holder) noexcept {
+  switch (holder) {
+    case InferredHolder::ChildrenSet: return "children_set";
+    case InferredHolder::WatcherGoroutine: return "watcher_goroutine";
+  }
+  return "unknown";
+}
+
 double inuse_ratio(const Counters& counters) noexcept {
   if (counters.alloc_bytes == 0) return 0.0;
   return static_cast<double>(counters.inuse_bytes()) / static_cast<double>(counters.alloc_bytes);

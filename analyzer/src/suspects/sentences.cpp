@@ -82,6 +82,29 @@ GrowthFigures figures_of(const Analysis& a, const StaleGroup& group) {
   return {g.verdict, g.snapshots, g.delta_entries, g.entries_per_snapshot, g.entries_per_second};
 }
 
+/// Where an inferred context's evidence came from: "(inferred from the heap profile)" or
+/// "(inferred from the goroutine profile)".
+std::string inferred_from(const Context& c) {
+  return c.inferred_from == InferredFrom::GoroutineProfile ? "(inferred from the goroutine profile)"
+                                                          : "(inferred from the heap profile)";
+}
+
+/// What keeps inferred children alive and why their cancel was never called, by what holds
+/// them (Context::held_by) and where that was seen (Context::inferred_from).
+std::string held_clause(const Context& c, bool one) {
+  const std::string their = one ? "its" : "their";
+  if (c.held_by == InferredHolder::WatcherGoroutine)
+    return std::string(one ? " that is" : " that are") +
+           " held by the watcher goroutine the context package starts for each child of a parent that is not a "
+           "*cancelCtx (propagateCancel's goroutine, waiting on the parent's and the child's Done), not by a children "
+           "set, so " + their + " cancel was never called " + inferred_from(c);
+  if (c.inferred_from == InferredFrom::GoroutineProfile)
+    return std::string(one ? " that is" : " that are") + " still in its children set, waited on by parked goroutines, so " +
+           their + " cancel was never called " + inferred_from(c);
+  return std::string(one ? " that is" : " that are") + " still in its children set after GC, so " + their +
+         " cancel was never called " + inferred_from(c);
+}
+
 }  // namespace
 
 std::string describe_context(const Analysis& a, Index context) {
@@ -118,18 +141,15 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
                  "timer keeps it alive until its deadline"
                : " that are registered in no children set (their parent, e.g. Background, has none), so only "
                  "their timers keep them alive until their deadlines";
-    out += g.never_cancelled != 0 ? "; their cancel was never called (inferred from the heap profile)"
-                                  : "; their cancel was dropped";
+    out += g.never_cancelled != 0 ? "; their cancel was never called " + inferred_from(a.context(g.first_entry))
+                                  : std::string("; their cancel was dropped");
   } else {
     out = context_with_site(a, g.registrar, g.registrar_id) + " holds " + children;
   }
   if (g.registrar_id == 0 && g.timer_held != 0) {
     // the clause is written above
   } else if (g.never_cancelled == g.entries) {
-    out += one ? " that is still in its children set after GC, so its cancel was never called (inferred from "
-                 "the heap profile)"
-               : " that are still in its children set after GC, so their cancel was never called (inferred from "
-                 "the heap profile)";
+    out += held_clause(a.context(g.first_entry), one);
   } else if (g.growing_set == 0) {
     out += " whose cancel was dropped";
   } else if (g.cancel_dropped == 0) {
@@ -148,9 +168,10 @@ std::string describe(const Analysis& a, const StaleGroup& g) {
 
 std::string describe(const Analysis& a, const StaleChild& s) {
   std::string out = "Context " + describe_context(a, s.context) + " (" + created_at(a, s.context) + ")";
+  const Context& c = a.context(s.context);
   if (s.entries > 1)
     out += ", standing for " + format_count(s.entries) + " contexts inferred from the " +
-           (a.profile->meta.source_kind == "goroutine" ? "goroutine" : "heap") + " profile,";
+           (c.inferred_from == InferredFrom::GoroutineProfile ? "goroutine" : "heap") + " profile,";
   if (s.reasons.timer_held) {
     out += std::string(" is registered in no children set; only ") + (s.entries > 1 ? "their pending timers keep them" : "its pending timer keeps it") +
            " alive until the deadline, and " + (s.reasons.never_cancelled ? "the cancel was never called" : "its cancel was dropped");
@@ -164,10 +185,9 @@ std::string describe(const Analysis& a, const StaleChild& s) {
     return out;
   }
   if (s.reasons.never_cancelled) {
-    out += " is still in the children set of ";
+    out += " is a child of ";
     out += s.registrar == kNoIndex ? "#" + std::to_string(s.registrar_id) : describe_context(a, s.registrar);
-    out += " after GC, so its cancel was never called (inferred from the heap profile); it retains " +
-           retained_in_objects(s.retained);
+    out += held_clause(c, true) + "; it retains " + retained_in_objects(s.retained);
     return out + ".";
   }
   out += " is registered under ";
@@ -242,6 +262,16 @@ std::string describe(const Analysis& a, const InFlightSet& s) {
     return out + ": " + (s.sampled && s.high >= s.bound ? "its range reaches below " : "below ") + bound +
            " and the count stayed within the previous snapshot's range over the series, as work in flight does; "
            "`check` passes it.";
+  if (s.lingering) {
+    const std::uint64_t allocated = std::max<std::uint64_t>(1, s.turnover.allocated_bytes);
+    return out + ": below " + bound + "; the set grew from " + format_count(s.count_before) + " to " +
+           format_count(s.count) + " since the previous snapshot while its allocation stacks allocated " + format_bytes(s.turnover.allocated_bytes) +
+           " and kept " + format_bytes(s.turnover.kept_bytes) + " of it (" +
+           format_share(static_cast<double>(s.turnover.kept_bytes) / static_cast<double>(allocated)) +
+           "): cancelled deadline children lingering in the Go runtime's timer heap (before Go 1.23 a stopped timer "
+           "stays there until it would have fired or the heap is cleaned), not leaked ones: a leak keeps every child "
+           "whose cancel it drops.";
+  }
   if (s.sampled && s.high >= s.bound)
     return out + ": not enough samples (" + format_count(s.samples) + ") to decide whether they are work in flight or a "
            "leak; the range reaches below " + bound + ". A series where the set grows, or a profile with a lower "

@@ -41,16 +41,40 @@ struct FindingOptions {
   /// Inferred sets whose count stayed within the previous snapshot's range: in flight,
   /// and `check` passes them (InFlightSet::flat).
   std::vector<ContextId> flat_sets{};
+  /// Inferred deadline sets that grew over the series by far less than their sites
+  /// allocated in between (SetChange::Lingering): cancelled children lingering in Go's
+  /// timer heap, not stale; `check` passes them (InFlightSet::lingering).
+  std::vector<ContextId> lingering_sets{};
 };
+
+/// What an inferred set's allocation stacks allocated between two snapshots of a series,
+/// and how much more of it is in use at the latest (estimated bytes; pipeline set_turnover).
+struct SetTurnover {
+  std::uint64_t allocated_bytes = 0;
+  std::uint64_t kept_bytes = 0;
+};
+
+/// A deadline set that grew while its stacks kept less than 1 / kLingeringShareDivisor of
+/// what they allocated in between is lingering, not growing (docs/interop.md, "In flight
+/// or leaked"): before Go 1.23 a stopped timer stays in the runtime's timer heap, keeping
+/// its cancelled timerCtx and what it references, until it would have fired or the heap is
+/// cleaned (when deleted timers pass a quarter of it); that residue is bounded, while a
+/// leak keeps every child whose cancel it drops.
+inline constexpr std::uint64_t kLingeringShareDivisor = 4;
 
 /// Over a series: whether an inferred set's count at the latest snapshot lies beyond the
 /// previous snapshot's (Grown: its low end above the previous high end; a set absent
 /// before had `samples_before` samples at the set's stacks there, so its high end is what
 /// that many samples allow), or within it (Flat, the set present in both, or absent before
 /// with samples there whose range meets the latest's). Exact counts compare as points.
-enum class SetChange : std::uint8_t { Grown, Flat, Neither };
+/// Lingering: it would be Grown, but it is a deadline set (timerCtx children) whose stacks
+/// kept less than a quarter of what they allocated in between (`turnover`; see
+/// kLingeringShareDivisor) and it did not also grow over the step before (`grew_before`:
+/// a set that keeps growing is a leak whatever it frees).
+enum class SetChange : std::uint8_t { Grown, Flat, Neither, Lingering };
 SetChange inferred_set_change(const Context& latest, const Context* previous,
-                              std::uint64_t samples_before = 0) noexcept;
+                              std::uint64_t samples_before = 0, SetTurnover turnover = {},
+                              bool grew_before = false) noexcept;
 
 enum class FindingKind : std::uint8_t { StaleChild, RetainedAfterCancel, UnboundedChildren, BlockedWaiters };
 std::string_view to_string(FindingKind kind) noexcept;
@@ -113,6 +137,16 @@ struct InFlightSet {
   std::uint64_t samples = 0;  ///< raw samples behind a sampled count; 0 when exact
   bool sampled = false;
   bool flat = false;          ///< its count stayed flat over the series: in flight, passes
+  /// It grew over the series by far less than its stacks allocated (SetChange::Lingering):
+  /// cancelled deadline children lingering in Go's timer heap; passes.
+  bool lingering = false;
+  /// For a lingering set (filled by analyze_series): its count at the previous snapshot
+  /// (a sampled count's high end; 0 when no set was inferred there) and what its stacks
+  /// allocated and kept over that step.
+  std::uint64_t count_before = 0;
+  SetTurnover turnover{};
+  /// The series decided it is not a leak (flat, or lingering): `check` passes it.
+  bool passes() const noexcept { return flat || lingering; }
   std::uint64_t bound = 0;    ///< the in-flight bound it was judged by
   Index site = kNoIndex;      ///< its creation site (Analysis::sites)
 };

@@ -44,9 +44,23 @@ enum class CounterSource : std::uint8_t {
   SampledEstimate,   ///< no exact counters in the input: summed from the sites' un-sampled estimates
 };
 
-/// Stable lower-case identifiers ("ctxheap_snapshot", "sampled_estimate") for reports and JSON.
+/// What an inferred context (Context::inferred) was inferred from.
+enum class InferredFrom : std::uint8_t {
+  HeapProfile,       ///< a heap profile's allocation sites (golang::recognize_context_leaks)
+  GoroutineProfile,  ///< a goroutine profile's parked goroutines (golang::infer_waited_children, infer_parked_waits)
+};
+/// What keeps an inferred child alive.
+enum class InferredHolder : std::uint8_t {
+  ChildrenSet,    ///< its cancelable parent's children set (or a pending timer: Context::timer_held)
+  WatcherGoroutine,  ///< the goroutine Go's context starts per child of a parent that is not a *cancelCtx
+};
+
+/// Stable lower-case identifiers ("ctxheap_snapshot", "sampled_estimate", "heap_profile",
+/// "watcher_goroutine") for reports and JSON.
 std::string_view to_string(SourceFormat format) noexcept;
 std::string_view to_string(CounterSource source) noexcept;
+std::string_view to_string(InferredFrom from) noexcept;
+std::string_view to_string(InferredHolder holder) noexcept;
 
 /// Allocation counters. In use = allocated - freed.
 struct Counters {
@@ -164,6 +178,10 @@ struct Context : ContextFacts {
   /// Kept alive only by its pending timer (a WithTimeout/WithDeadline child registered
   /// nowhere, e.g. under Background): the timer, not a children set, retains it.
   bool timer_held = false;
+  /// For an inferred context: what it was inferred from, and what holds it (the sentences
+  /// say both; docs/interop.md).
+  InferredFrom inferred_from = InferredFrom::HeapProfile;
+  InferredHolder held_by = InferredHolder::ChildrenSet;
 };
 
 /// Sampled allocations of one (context, allocation stack) pair.

@@ -96,6 +96,7 @@ void write_findings_json(JsonStream& out, const analyzer::Analysis& a, const Rep
                 {"samples", s.samples},
                 {"bound", s.bound},
                 {"flat", s.flat},
+                {"lingering", s.lingering},
                 {"sentence", analyzer::describe(a, s)}};
   });
   out.end();

@@ -31,6 +31,8 @@ Json context_json(const analyzer::Analysis& a, analyzer::Index i) {
   if (c.inferred) {
     out["inferred"] = true;
     out["count"] = c.count;
+    out["inferred_from"] = std::string(analyzer::to_string(c.inferred_from));
+    out["held_by"] = std::string(analyzer::to_string(c.held_by));
   }
   return out;
 }
