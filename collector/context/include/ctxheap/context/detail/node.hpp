@@ -39,7 +39,6 @@ struct Node {
   /// Returns the payload stored under `key` by this node, or nullptr.
   virtual const void* own_value(const void* key) const noexcept;
 
-  std::atomic<std::uint32_t> refs{1};
   const ContextId id;
   const ContextKind kind;
   std::uint16_t stack_depth = 0;
@@ -49,6 +48,11 @@ struct Node {
   const std::string name;
   void** stack = nullptr;      ///< creation stack, stored right after the object
   void* storage = nullptr;     ///< the block the node lives in (see make_node)
+  /// Last, off the cache line of the fields every child reads (kind, parent, source): a
+  /// shared parent's count moves between the threads creating its children, and would
+  /// take those reads with it (two threads creating children of one parent: 364-402 ns
+  /// per create+cancel instead of 434-491).
+  std::atomic<std::uint32_t> refs{1};
 };
 
 struct CancelNode : Node {
