@@ -4,6 +4,7 @@
 // Go 1.24 writes) lead to the same verdicts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -117,7 +118,7 @@ TEST(GoVersions, EveryToolchainPassesTheFixedProgramsOverTheirSeries) {
   // timerCtx children linger in the timer heap (16 in Go 1.21's podworkers_fixed), so the
   // set grows from nothing; their stacks freed nearly all they allocated in between.
   for (const std::string& v : kToolchains) {
-    for (const char* scenario : {"stopper_fixed", "podworkers_fixed", "timerheld_fixed", "burst"}) {
+    for (const char* scenario : {"stopper_fixed", "podworkers_fixed", "timerheld_fixed", "burst", "busy"}) {
       const SeriesAnalysis s = analyze_field_series(v, scenario);
       EXPECT_TRUE(s.latest().suspects.empty()) << v << " " << scenario;
       EXPECT_LE(stale_entries(s.latest()), 1u) << v << " " << scenario;
@@ -145,6 +146,26 @@ TEST(GoVersions, TimerHeapLingeringOverASeriesIsNamedAndNotALeak) {
   const Analysis one = analyze_field("go1.21", "podworkers_fixed");
   ASSERT_EQ(one.findings.in_flight.size(), 1u);
   EXPECT_FALSE(one.findings.in_flight[0].passes());
+}
+
+TEST(GoVersions, TimerHeapResidueThatLiftsABusyServerOverTheInFlightBoundIsLingering) {
+  // Go 1.21's busy server: about 1,000 requests in flight at heap_before, and at heap the
+  // same requests plus about 1,000 cancelled deadline children still in the timer heap.
+  const SeriesAnalysis s = analyze_field_series("go1.21", "busy");
+  const Analysis& a = s.latest();
+  EXPECT_TRUE(a.suspects.empty());
+  const auto over = std::find_if(a.findings.in_flight.begin(), a.findings.in_flight.end(),
+                                 [](const InFlightSet& f) { return f.count >= f.bound; });
+  ASSERT_NE(over, a.findings.in_flight.end()) << "no set over the bound";
+  EXPECT_TRUE(over->lingering);
+  EXPECT_TRUE(over->passes());
+  EXPECT_LT(over->count_before, over->bound);
+  const std::string sentence = describe(a, *over);
+  EXPECT_NE(sentence.find("over the in-flight bound (2,000, --in-flight) only since the previous snapshot"),
+            std::string::npos) << sentence;
+  // The same set in the one profile is over the bound: stale (one profile cannot tell).
+  const Analysis one = analyze_field("go1.21", "busy");
+  EXPECT_FALSE(one.suspects.empty());
 }
 
 /// A Go 1.24 heap profile's shape: the children map's memory under

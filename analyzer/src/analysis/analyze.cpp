@@ -80,8 +80,22 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
   const std::size_t n = series.snapshots.size();
   if (n >= 2) {
     const Analysis& previous = series.snapshots[n - 2];
-    for (const InFlightSet& s : latest.findings.in_flight) {
+    // The sets to judge: those in flight, and deadline sets that passed the in-flight
+    // bound only now (below it at the previous snapshot): timer-heap residue can lift a
+    // busy server's requests over it (Go <= 1.22), and only their turnover tells.
+    std::vector<Index> sets;
+    for (const InFlightSet& s : latest.findings.in_flight) sets.push_back(s.context);
+    const std::uint64_t bound = options.findings.in_flight_bound;
+    for (const StaleChild& s : latest.findings.stale) {
       const Context& c = latest.context(s.context);
+      if (!c.inferred || c.kind != ContextKind::Deadline || bound == 0) continue;
+      const Index j = previous.forest.find(c.id);
+      if (j == kNoIndex) continue;
+      const Context& p = previous.context(j);
+      if ((p.count_sampled ? p.count_high : p.count) < bound) sets.push_back(s.context);
+    }
+    for (const Index set : sets) {
+      const Context& c = latest.context(set);
       const Index j = previous.forest.find(c.id);
       const Context* before_set = j == kNoIndex ? nullptr : &previous.context(j);
       const auto samples_at = [&](const Analysis& then) {

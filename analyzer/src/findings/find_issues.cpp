@@ -45,17 +45,15 @@ SetChange inferred_set_change(const Context& latest, const Context* previous, st
                               SetTurnover turnover, bool grew_before) noexcept {
   const auto low = [](const Context& c) { return c.count_sampled ? c.count_low : c.count; };
   const auto high = [](const Context& c) { return c.count_sampled ? c.count_high : c.count; };
-  double previous_high = 0, previous_low = 0;
+  double previous_high = 0;
   if (previous != nullptr) {
     previous_high = static_cast<double>(high(*previous));
-    previous_low = static_cast<double>(low(*previous));
   } else if (latest.count_sampled) {
     // Absent before: the recognizer inferred no set there, from the samples it held at
     // the set's stacks (often none). They allow up to poisson_range(K).high samples'
     // worth, at the latest's calls per sample.
     const double per_sample = static_cast<double>(latest.count) / static_cast<double>(std::max<std::uint64_t>(1, latest.count_samples));
     previous_high = poisson_range(samples_before).high * per_sample;
-    previous_low = poisson_range(samples_before).low * per_sample;
   }
   if (static_cast<double>(low(latest)) > previous_high) {
     // Cancelled timerCtx children lingering in the timer heap: the stacks freed most of
@@ -64,8 +62,9 @@ SetChange inferred_set_change(const Context& latest, const Context* previous, st
                            turnover.kept_bytes < turnover.allocated_bytes / kLingeringShareDivisor;
     return lingering ? SetChange::Lingering : SetChange::Grown;
   }
-  if ((previous != nullptr || samples_before > 0) && previous_low <= static_cast<double>(high(latest)))
-    return SetChange::Flat;
+  // Not beyond the previous range: within it, or below it (a set that shrank is work that
+  // finished, never a leak, which keeps every child it holds).
+  if (previous != nullptr || samples_before > 0) return SetChange::Flat;
   return SetChange::Neither;
 }
 
@@ -85,8 +84,12 @@ std::uint64_t count_low(const Context& c) { return c.count_sampled ? c.count_low
 
 /// An inferred set that would be stale is in flight instead when its count (its range's
 /// low end) is below the bound: one profile cannot tell it from a busy server's requests.
+/// A set the series found lingering is in flight whatever its count: it was below the
+/// bound at the previous snapshot and what lifted it is timer-heap residue (analyze_series).
 StaleVerdict in_flight_unless_above_bound(const Context& c, const FindingOptions& o, StaleVerdict v) {
-  if (!v.stale || !c.inferred || o.in_flight_bound == 0 || count_low(c) >= o.in_flight_bound) return v;
+  if (!v.stale || !c.inferred || o.in_flight_bound == 0) return v;
+  const bool lingering = std::binary_search(o.lingering_sets.begin(), o.lingering_sets.end(), c.id);
+  if (count_low(c) >= o.in_flight_bound && !lingering) return v;
   if (std::binary_search(o.grown_sets.begin(), o.grown_sets.end(), c.id)) {
     v.reasons.growing_set = true;
     return v;

@@ -38,8 +38,8 @@ struct FindingOptions {
   /// Inferred sets (their child's id, sorted) that grew over the series beyond the
   /// previous snapshot's range (filled by analyze_series): stale even below the bound.
   std::vector<ContextId> grown_sets{};
-  /// Inferred sets whose count stayed within the previous snapshot's range: in flight,
-  /// and `check` passes them (InFlightSet::flat).
+  /// Inferred sets whose count did not grow beyond the previous snapshot's range (within
+  /// it, or below it): in flight, and `check` passes them (InFlightSet::flat).
   std::vector<ContextId> flat_sets{};
   /// Inferred deadline sets that grew over the series by far less than their sites
   /// allocated in between (SetChange::Lingering): cancelled children lingering in Go's
@@ -65,8 +65,9 @@ inline constexpr std::uint64_t kLingeringShareDivisor = 4;
 /// Over a series: whether an inferred set's count at the latest snapshot lies beyond the
 /// previous snapshot's (Grown: its low end above the previous high end; a set absent
 /// before had `samples_before` samples at the set's stacks there, so its high end is what
-/// that many samples allow), or within it (Flat, the set present in both, or absent before
-/// with samples there whose range meets the latest's). Exact counts compare as points.
+/// that many samples allow), or not (Flat: within it or below it, the set present in both
+/// or absent before with samples there; a set that shrank is work that finished). Exact
+/// counts compare as points. Neither: absent before with no sample there to compare.
 /// Lingering: it would be Grown, but it is a deadline set (timerCtx children) whose stacks
 /// kept less than a quarter of what they allocated in between (`turnover`; see
 /// kLingeringShareDivisor) and it did not also grow over the step before (`grew_before`:
@@ -138,7 +139,8 @@ struct InFlightSet {
   bool sampled = false;
   bool flat = false;          ///< its count stayed flat over the series: in flight, passes
   /// It grew over the series by far less than its stacks allocated (SetChange::Lingering):
-  /// cancelled deadline children lingering in Go's timer heap; passes.
+  /// cancelled deadline children lingering in Go's timer heap; passes. Such a set is in
+  /// flight even over the bound when it was below it at the previous snapshot.
   bool lingering = false;
   /// For a lingering set (filled by analyze_series): its count at the previous snapshot
   /// (a sampled count's high end; 0 when no set was inferred there) and what its stacks
