@@ -91,8 +91,7 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
       if (!c.inferred || c.kind != ContextKind::Deadline || bound == 0) continue;
       const Index j = previous.forest.find(c.id);
       if (j == kNoIndex) continue;
-      const Context& p = previous.context(j);
-      if ((p.count_sampled ? p.count_high : p.count) < bound) sets.push_back(s.context);
+      if (previous.context(j).most_count() < bound) sets.push_back(s.context);
     }
     for (const Index set : sets) {
       const Context& c = latest.context(set);
@@ -116,9 +115,7 @@ SeriesAnalysis analyze_series(std::vector<Profile> profiles, const AnalysisOptio
       if (change == SetChange::Flat) flat.push_back(c.id);
       if (change == SetChange::Lingering) {
         lingering.push_back(c.id);
-        const std::uint64_t count_before =
-            before_set == nullptr ? 0 : (before_set->count_sampled ? before_set->count_high : before_set->count);
-        lingering_figures.push_back({c.id, count_before, turnover});
+        lingering_figures.push_back({c.id, before_set == nullptr ? 0 : before_set->most_count(), turnover});
       }
     }
   }

@@ -43,11 +43,9 @@ std::string_view to_string(GrowthVerdict verdict) noexcept {
 
 SetChange inferred_set_change(const Context& latest, const Context* previous, std::uint64_t samples_before,
                               SetTurnover turnover, bool grew_before) noexcept {
-  const auto low = [](const Context& c) { return c.count_sampled ? c.count_low : c.count; };
-  const auto high = [](const Context& c) { return c.count_sampled ? c.count_high : c.count; };
   double previous_high = 0;
   if (previous != nullptr) {
-    previous_high = static_cast<double>(high(*previous));
+    previous_high = static_cast<double>(previous->most_count());
   } else if (latest.count_sampled) {
     // Absent before: the recognizer inferred no set there, from the samples it held at
     // the set's stacks (often none). They allow up to poisson_range(K).high samples'
@@ -55,7 +53,7 @@ SetChange inferred_set_change(const Context& latest, const Context* previous, st
     const double per_sample = static_cast<double>(latest.count) / static_cast<double>(std::max<std::uint64_t>(1, latest.count_samples));
     previous_high = poisson_range(samples_before).high * per_sample;
   }
-  if (static_cast<double>(low(latest)) > previous_high) {
+  if (static_cast<double>(latest.least_count()) > previous_high) {
     // Cancelled timerCtx children lingering in the timer heap: the stacks freed most of
     // what they allocated in between, and the set did not grow over the step before.
     const bool lingering = latest.kind == ContextKind::Deadline && !grew_before && turnover.allocated_bytes > 0 &&
@@ -79,9 +77,6 @@ struct StaleVerdict {
   std::uint64_t idle_ns = 0;
 };
 
-/// The low end of an inferred set's count: the exact count, or a sampled count's range.
-std::uint64_t count_low(const Context& c) { return c.count_sampled ? c.count_low : c.count; }
-
 /// An inferred set that would be stale is in flight instead when its count (its range's
 /// low end) is below the bound: one profile cannot tell it from a busy server's requests.
 /// A set the series found lingering is in flight whatever its count: it was below the
@@ -89,7 +84,7 @@ std::uint64_t count_low(const Context& c) { return c.count_sampled ? c.count_low
 StaleVerdict in_flight_unless_above_bound(const Context& c, const FindingOptions& o, StaleVerdict v) {
   if (!v.stale || !c.inferred || o.in_flight_bound == 0) return v;
   const bool lingering = std::binary_search(o.lingering_sets.begin(), o.lingering_sets.end(), c.id);
-  if (count_low(c) >= o.in_flight_bound && !lingering) return v;
+  if (c.least_count() >= o.in_flight_bound && !lingering) return v;
   if (std::binary_search(o.grown_sets.begin(), o.grown_sets.end(), c.id)) {
     v.reasons.growing_set = true;
     return v;
@@ -163,8 +158,8 @@ void find_issues(Analysis& a, const RunControl& control) {
       s.context = i;
       s.count = c.count;
       s.sampled = c.count_sampled;
-      s.low = c.count_sampled ? c.count_low : c.count;
-      s.high = c.count_sampled ? c.count_high : c.count;
+      s.low = c.least_count();
+      s.high = c.most_count();
       s.samples = c.count_sampled ? c.count_samples : 0;
       s.bound = a.options.findings.in_flight_bound;
       s.flat = std::binary_search(a.options.findings.flat_sets.begin(), a.options.findings.flat_sets.end(), c.id);

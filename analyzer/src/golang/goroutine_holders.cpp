@@ -18,8 +18,8 @@ namespace {
 Context* children_waited_on(Profile& heap, std::uint64_t goroutines) {
   Context* best = nullptr;
   for (Context& c : heap.contexts) {
-    const std::uint64_t low = c.count_sampled ? c.count_low : c.count;
-    const std::uint64_t high = c.count_sampled ? c.count_high : c.count;
+    const std::uint64_t low = c.least_count();
+    const std::uint64_t high = c.most_count();
     if (!c.inferred || c.count < 2 || high * 2 < goroutines || low > goroutines * 2) continue;
     const auto gap = [&](const Context& x) { return x.count > goroutines ? x.count - goroutines : goroutines - x.count; };
     if (best == nullptr || gap(c) < gap(*best)) best = &c;

@@ -170,6 +170,9 @@ struct Context : ContextFacts {
   std::uint64_t count_low = 0;
   std::uint64_t count_high = 0;
   std::uint64_t count_samples = 0;  ///< raw samples behind a sampled count
+  /// The ends of its count: the 95 % range's when sampled, the count itself when exact.
+  std::uint64_t least_count() const noexcept { return count_sampled ? count_low : count; }
+  std::uint64_t most_count() const noexcept { return count_sampled ? count_high : count; }
   /// Its counters' in-use bytes estimated from a sampled profile: their 95 % range is
   /// [in use - inuse_bytes_below, in use + inuse_bytes_above] (set by the Go recognizer with
   /// estimate_attributed_sum); 0 and 0 when exact. What cancelling it frees (Retained) carries it.
