@@ -21,7 +21,7 @@ Context todo() noexcept { return Context(detail::todo_node()); }
   detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::CancelNode>(stack.frames(), stack.depth, id, ContextKind::Cancel,
+  auto* n = detail::make_node<detail::CancelNode>(stack, id, ContextKind::Cancel,
                                                   parent.node(), std::move(name));
   detail::publish(n, kHandles);
   return adopt(n);
@@ -31,7 +31,7 @@ namespace {
 
 /// `current` is now(), read by the caller (with_timeout reads it once for both uses).
 CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimePoint current, std::string name,
-                                void* const* frames, int depth) {
+                                const detail::CreationStack& stack) {
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
   // Go: when the parent's deadline is already earlier, the parent's expiry will cancel
@@ -39,7 +39,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimeP
   const std::optional<TimePoint> inherited = parent.deadline();
   const bool own_timer = !inherited || deadline < *inherited;
   const TimePoint effective = own_timer ? deadline : *inherited;
-  auto* n = detail::make_node<detail::TimerNode>(frames, depth, id, parent.node(), std::move(name),
+  auto* n = detail::make_node<detail::TimerNode>(stack, id, parent.node(), std::move(name),
                                                  effective);
   detail::publish(n, kHandles);
   CancelableContext result = adopt(n);
@@ -61,7 +61,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimeP
                                                   std::string name) {
   detail::CreationStack stack;
   detail::capture_stack(stack);
-  return make_deadline(parent, deadline, now(), std::move(name), stack.frames(), stack.depth);
+  return make_deadline(parent, deadline, now(), std::move(name), stack);
 }
 
 [[gnu::noinline]] CancelableContext with_timeout(const Context& parent, Duration timeout,
@@ -69,7 +69,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimeP
   detail::CreationStack stack;
   detail::capture_stack(stack);
   const TimePoint current = now();
-  return make_deadline(parent, current + timeout, current, std::move(name), stack.frames(), stack.depth);
+  return make_deadline(parent, current + timeout, current, std::move(name), stack);
 }
 
 [[gnu::noinline]] Context without_cancel(const Context& parent) {
@@ -77,7 +77,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimeP
   detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::Node>(stack.frames(), stack.depth, id, ContextKind::WithoutCancel,
+  auto* n = detail::make_node<detail::Node>(stack, id, ContextKind::WithoutCancel,
                                             parent.node(), "without_cancel");
   return Context(detail::publish_value(n));
 }
@@ -87,7 +87,7 @@ CancelableContext make_deadline(const Context& parent, TimePoint deadline, TimeP
   detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::AfterFuncNode>(stack.frames(), stack.depth, id, ctx.node(), std::move(fn));
+  auto* n = detail::make_node<detail::AfterFuncNode>(stack, id, ctx.node(), std::move(fn));
   detail::publish(n, 1);  // the AfterFunc handle's reference
   return AfterFunc(n);
 }

@@ -200,7 +200,7 @@ template <class T, class... A>
   detail::capture_stack(stack);
   const ContextId id = detail::next_id();
   detail::ChargeScope charge(id);
-  auto* n = detail::make_node<detail::ValueNode<T>>(stack.frames(), stack.depth, id, parent.node(),
+  auto* n = detail::make_node<detail::ValueNode<T>>(stack, id, parent.node(),
                                                     std::string(key.name()), &key,
                                                     std::forward<A>(args)...);
   return Context(detail::publish_value(n));

@@ -135,9 +135,11 @@ class ChargeScope {
   ContextId saved_;
 };
 
-/// Allocates a node with room for its creation stack in the same block.
+/// Allocates a node with its creation stack in the same block.
 template <class N, class... A>
-N* make_node(void* const* frames, int depth, A&&... args) {
+N* make_node(const CreationStack& stack, A&&... args) {
+  const int depth = stack.depth;
+  void* const* frames = stack.frames();
   constexpr std::size_t head = (sizeof(N) + alignof(void*) - 1) / alignof(void*) * alignof(void*);
   void* mem = ::operator new(head + static_cast<std::size_t>(depth) * sizeof(void*));
   N* n;
