@@ -11,17 +11,7 @@
 # FIELD_PROFILES=DIR gates the runs already written there by generate_field.sh (DIR RUNS)
 # instead of generating fresh ones, e.g. to gate one set of runs with two builds.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../../.." && pwd)
-ctxheap=${1:-$root/build/release/analyzer/cli/ctxheap}
-runs=${2:-20}
-if [ -n "${FIELD_PROFILES:-}" ]; then
-  work=$FIELD_PROFILES
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  GO_VERSIONS=1.23 FULL_RATE=0 bash "$here/generate_field.sh" "$work" "$runs" >/dev/null
-fi
+source "$(dirname "$0")/field_runs.sh" "$@"
 
 # scenario inputs expected-exit site
 cases=(
